@@ -1,2 +1,11 @@
 //! The device's side of a password reset: ISAPI and SADP shapes, shared by every part.
 //! No I/O and no async here, so the same code runs in the browser and natively.
+
+mod error;
+pub mod isapi;
+pub mod proxy_api;
+pub mod sadp;
+mod xml;
+
+pub use error::ParseError;
+pub use xml::XmlNamespace;

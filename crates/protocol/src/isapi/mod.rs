@@ -1,0 +1,30 @@
+//! ISAPI bodies a password reset touches: capabilities, activation, status answers.
+//! Parsers match local element names only, ignore unknown elements and default what is missing.
+
+mod activation;
+mod extern_caps;
+pub mod paths;
+mod security_cap;
+
+pub use activation::ActivationStatus;
+pub use extern_caps::{ExternCapabilities, ResetMode, ResetModeSupport};
+pub use security_cap::{LengthLimit, SecurityCap, DEFAULT_KEY_ITERATE_NUM};
+
+pub use crate::xml::XmlNamespace;
+
+use crate::xml::{self, Element, Leniency};
+use crate::ParseError;
+
+/// Reads an ISAPI XML answer, turning a `<ResponseStatus>` sent in its place into an error.
+pub(crate) fn read_xml(xml: &str, context: &'static str) -> Result<Element, ParseError> {
+    let root = xml::parse(xml, Leniency::Strict, context)?;
+    if root.is("ResponseStatus") {
+        return Err(ParseError::DeviceStatus {
+            context,
+            status_code: root.u32_of("statusCode").unwrap_or(0),
+            status_string: root.text_of("statusString").unwrap_or_default().into(),
+            sub_status_code: root.text_of("subStatusCode").map(str::to_owned),
+        });
+    }
+    Ok(root)
+}
