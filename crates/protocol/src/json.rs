@@ -42,12 +42,3 @@ pub(crate) fn string(value: &Value, key: &str) -> Option<String> {
         _ => None,
     }
 }
-
-/// An unsigned number member, accepting `"12"` as well as `12`.
-pub(crate) fn u32_of(value: &Value, key: &str) -> Option<u32> {
-    match get(value, key)? {
-        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}

@@ -2,7 +2,11 @@
 //! No I/O and no async here, so the same code runs in the browser and natively.
 
 mod error;
+pub mod field_crypto;
 pub mod isapi;
+mod json;
+pub mod login;
+pub mod profile;
 pub mod proxy_api;
 pub mod sadp;
 mod xml;

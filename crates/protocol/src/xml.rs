@@ -223,7 +223,8 @@ pub(crate) fn parse(
             }
             Event::Text(text) => {
                 if let (0, Some(top)) = (skipped, stack.last_mut()) {
-                    match text.xml_content() {
+                    // XML 1.0 end-of-line rules: devices speak XML 1.0, and 1.1 would fold U+2028 into a newline.
+                    match text.xml10_content() {
                         Ok(t) => top.text.push_str(&t),
                         Err(e) => return broken(stack, e.to_string()),
                     }

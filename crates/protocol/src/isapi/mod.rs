@@ -2,13 +2,19 @@
 //! Parsers match local element names only, ignore unknown elements and default what is missing.
 
 mod activation;
+mod email_certification;
 mod extern_caps;
 pub mod paths;
+mod qr_code;
 mod security_cap;
+mod status;
 
 pub use activation::ActivationStatus;
+pub use email_certification::EmailCertification;
 pub use extern_caps::{ExternCapabilities, ResetMode, ResetModeSupport};
+pub use qr_code::QrCode;
 pub use security_cap::{LengthLimit, SecurityCap, DEFAULT_KEY_ITERATE_NUM};
+pub use status::{LockState, ResponseStatus, StatusKind, SubStatus, STATUS_BODY_HTTP_CODES};
 
 pub use crate::xml::XmlNamespace;
 
