@@ -6,6 +6,7 @@ pub mod field_crypto;
 pub mod isapi;
 mod json;
 pub mod login;
+pub mod password;
 pub mod profile;
 pub mod proxy_api;
 pub mod sadp;
