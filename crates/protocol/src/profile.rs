@@ -1,7 +1,9 @@
-//! Every protocol detail public sources do not confirm ([assumed] in the notes), held as data.
-//! A capture from a real device corrects a [`DeviceProfile`] value, never the code that uses it.
+//! Every protocol detail public sources do not confirm ([assumed] in the notes), held as data,
+//! and the vendor's recovery mailboxes; a real capture corrects these values, never the code.
 
 use serde::{Deserialize, Serialize};
+
+use crate::ParseError;
 
 /// How the secret fields of a pre-login call (reset code, new password) travel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -45,4 +47,60 @@ impl Default for DeviceProfile {
             expired_code_sub_status: "verificationCodeExpired".into(),
         }
     }
+}
+
+impl DeviceProfile {
+    /// Reads a profile from JSON (e.g. one written after a capture); missing keys keep the defaults.
+    pub fn from_json(json: &str) -> Result<Self, ParseError> {
+        serde_json::from_str(json).map_err(|e| ParseError::Json {
+            context: "device profile",
+            detail: e.to_string(),
+        })
+    }
+}
+
+/// One vendor mailbox the exported QR picture is e-mailed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryMailbox {
+    /// What an embedding page may pass to choose this mailbox (never an address).
+    pub key: &'static str,
+    /// The address to send the QR picture to.
+    pub address: &'static str,
+    /// Which devices or region it serves, in a few words.
+    pub serves: &'static str,
+    /// Where the address was read, so anyone can check it.
+    pub source: &'static str,
+}
+
+/// The key of the mailbox used when none (or an unknown one) is asked for.
+pub const DEFAULT_MAILBOX_KEY: &str = "global";
+
+/// The recovery mailboxes we could source from public vendor manuals; kept small on purpose
+/// (no guessed regional addresses: a wrong address silently loses the user's QR code).
+pub const RECOVERY_MAILBOXES: &[RecoveryMailbox] = &[
+    RecoveryMailbox {
+        key: DEFAULT_MAILBOX_KEY,
+        address: "pw_recovery@hikvision.com",
+        serves: "Hikvision-branded devices, all regions",
+        source: "Hikvision camera and NVR user manuals, \"Reset Password by Reserved Email\"",
+    },
+    RecoveryMailbox {
+        key: "guarding-vision",
+        address: "pw_recovery@device-service.com",
+        serves: "OEM devices managed with the Guarding Vision app",
+        source: "NVST HNR series NVR user manual, \"Reset Password by Reserved Email\"",
+    },
+];
+
+/// The mailbox for `key` (case-insensitive), if the table has it.
+pub fn find_recovery_mailbox(key: &str) -> Option<&'static RecoveryMailbox> {
+    RECOVERY_MAILBOXES
+        .iter()
+        .find(|m| m.key.eq_ignore_ascii_case(key.trim()))
+}
+
+/// The mailbox for `key`, or the global one when the key is unknown.
+pub fn recovery_mailbox(key: &str) -> &'static RecoveryMailbox {
+    find_recovery_mailbox(key).unwrap_or(&RECOVERY_MAILBOXES[0])
 }

@@ -1,0 +1,73 @@
+//! The device profile's [assumed] defaults and the recovery mailbox table.
+#![allow(clippy::unwrap_used)]
+
+use protocol::profile::{
+    find_recovery_mailbox, recovery_mailbox, DeviceProfile, SecretFieldScheme, DEFAULT_MAILBOX_KEY,
+    RECOVERY_MAILBOXES,
+};
+
+#[test]
+fn default_profile_holds_the_notes_working_assumptions() {
+    let p = DeviceProfile::default();
+    assert_eq!(p.qr_code_json_path, ["QRCode", "content"]);
+    assert_eq!(
+        p.email_certification_wrapper.as_deref(),
+        Some("EmailCertification")
+    );
+    assert_eq!(p.email_certification_secrets, SecretFieldScheme::Plaintext);
+    assert_eq!(p.wrong_code_sub_status, "verificationCodeError");
+    assert_eq!(p.expired_code_sub_status, "verificationCodeExpired");
+}
+
+#[test]
+fn a_capture_corrects_the_profile_as_data() {
+    let p = DeviceProfile::from_json(
+        r#"{"name":"captured","emailCertificationWrapper":null,"wrongCodeSubStatus":"securityCodeError"}"#,
+    )
+    .unwrap();
+    assert_eq!(p.email_certification_wrapper, None);
+    assert_eq!(p.wrong_code_sub_status, "securityCodeError");
+    assert_eq!(
+        p.qr_code_json_path,
+        DeviceProfile::default().qr_code_json_path
+    );
+    let json = serde_json::to_string(&p).unwrap();
+    assert_eq!(DeviceProfile::from_json(&json).unwrap(), p);
+    assert!(DeviceProfile::from_json("{").is_err());
+}
+
+#[test]
+fn global_mailbox_is_the_default() {
+    assert_eq!(
+        recovery_mailbox(DEFAULT_MAILBOX_KEY).address,
+        "pw_recovery@hikvision.com"
+    );
+    assert_eq!(
+        recovery_mailbox("no-such-region").address,
+        "pw_recovery@hikvision.com"
+    );
+    assert_eq!(recovery_mailbox("").key, DEFAULT_MAILBOX_KEY);
+}
+
+#[test]
+fn an_address_is_never_accepted_as_a_key() {
+    assert!(find_recovery_mailbox("attacker@example.com").is_none());
+    assert_eq!(
+        recovery_mailbox("attacker@example.com").key,
+        DEFAULT_MAILBOX_KEY
+    );
+}
+
+#[test]
+fn mailbox_table_is_small_unique_and_sourced() {
+    assert!(RECOVERY_MAILBOXES.len() <= 8);
+    for (i, m) in RECOVERY_MAILBOXES.iter().enumerate() {
+        assert!(m.address.contains('@') && !m.source.is_empty(), "{m:?}");
+        assert!(
+            m.key.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{m:?}"
+        );
+        assert!(RECOVERY_MAILBOXES[..i].iter().all(|o| o.key != m.key));
+        assert_eq!(find_recovery_mailbox(&m.key.to_uppercase()), Some(m));
+    }
+}
