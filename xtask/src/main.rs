@@ -1,1 +1,69 @@
-fn main() {}
+//! `cargo xtask demo|test`: the project's only two set-up commands.
+//! They install the pinned tools they need into a per-user cache, build, and run.
+
+mod demo;
+mod phases;
+mod shell;
+mod size;
+mod test;
+mod tools;
+mod wizard;
+
+use anyhow::{bail, Context, Result};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  demo [--listen ADDR:PORT]   build the wizard and serve it with a simulated device
+                              (default listen address 127.0.0.1:8080)
+  test                        install what is missing, then run every check and test
+";
+
+fn main() {
+    if let Err(err) = run() {
+        eprintln!("xtask: error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        Some("demo") => {
+            let mut listen: SocketAddr = "127.0.0.1:8080".parse().context("default address")?;
+            while let Some(arg) = args.next() {
+                match arg.as_str() {
+                    "--listen" => {
+                        let value = args.next().context("--listen needs ADDR:PORT")?;
+                        listen = value.parse().with_context(|| {
+                            format!("--listen {value}: expected ADDR:PORT, e.g. 127.0.0.1:8080")
+                        })?;
+                    }
+                    other => bail!("unknown demo option {other}\n\n{USAGE}"),
+                }
+            }
+            demo::run(listen)
+        }
+        Some("test") => {
+            if let Some(extra) = args.next() {
+                bail!("test takes no options (got {extra})\n\n{USAGE}");
+            }
+            test::run()
+        }
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown command {other}\n\n{USAGE}"),
+        None => bail!("no command given\n\n{USAGE}"),
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}

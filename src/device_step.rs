@@ -1,0 +1,304 @@
+//! Step 1, the device: discovery list, a typed address, and what the device says about itself.
+
+use crate::client::{self, ClientError, DeviceFacts};
+use crate::device_address::{AddressError, DeviceAddress};
+use crate::i18n::{use_i18n, Msg};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::isapi::ResetMode;
+use protocol::sadp::ProbeMatch;
+use std::net::IpAddr;
+
+/// A value being fetched.
+#[derive(Debug, Clone, PartialEq)]
+enum Load<T> {
+    Loading,
+    Ready(T),
+    Failed(ClientError),
+}
+
+/// The device the person picked, what discovery said of it, and what it answered.
+#[derive(Debug, Clone, PartialEq)]
+struct Chosen {
+    address: DeviceAddress,
+    discovered: Option<ProbeMatch>,
+    facts: Load<DeviceFacts>,
+}
+
+/// Step 1: find the device and read its capabilities.
+#[component]
+pub fn DeviceStep() -> impl IntoView {
+    let i18n = use_i18n();
+    let found = RwSignal::new(Load::Loading);
+    let chosen = RwSignal::new(None::<Chosen>);
+    let search = move || {
+        found.set(Load::Loading);
+        spawn_local(async move {
+            found.set(match client::discover().await {
+                Ok(devices) => Load::Ready(devices),
+                Err(err) => Load::Failed(err),
+            });
+        });
+    };
+    search();
+    let choose = Callback::new(
+        move |(address, discovered): (DeviceAddress, Option<ProbeMatch>)| {
+            chosen.set(Some(Chosen {
+                address,
+                discovered,
+                facts: Load::Loading,
+            }));
+            spawn_local(async move {
+                let facts = match client::read_device(address).await {
+                    Ok(facts) => Load::Ready(facts),
+                    Err(err) => Load::Failed(err),
+                };
+                chosen.update(|c| {
+                    if let Some(c) = c.as_mut().filter(|c| c.address == address) {
+                        c.facts = facts;
+                    }
+                });
+            });
+        },
+    );
+
+    view! {
+        <section class="step" aria-labelledby="step-device-heading">
+            <h2 id="step-device-heading" tabindex="-1">{move || i18n.t(Msg::StepDevice)}</h2>
+            <p class="hint">{move || i18n.t(Msg::LanHint)}</p>
+            <DiscoveryList found choose on_search=Callback::new(move |()| search()) />
+            <AddressForm choose />
+            {move || chosen.get().map(|c| view! { <DevicePanel chosen=c /> })}
+        </section>
+    }
+}
+
+#[component]
+fn DiscoveryList(
+    found: RwSignal<Load<Vec<ProbeMatch>>>,
+    choose: Callback<(DeviceAddress, Option<ProbeMatch>)>,
+    on_search: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let body = move || match found.get() {
+        Load::Loading => view! { <p role="status">{i18n.t(Msg::Searching)}</p> }.into_any(),
+        Load::Failed(err) => {
+            view! { <p class="error" role="alert">{i18n.t(err.message(""))}</p> }.into_any()
+        }
+        Load::Ready(devices) if devices.is_empty() => {
+            view! { <p role="status">{i18n.t(Msg::NoDevicesFound)}</p> }.into_any()
+        }
+        Load::Ready(devices) => view! { <DeviceTable devices choose /> }.into_any(),
+    };
+    view! {
+        <div class="discovery">
+            <h3>{move || i18n.t(Msg::FoundDevices)}</h3>
+            {body}
+            <button type="button" class="secondary" on:click=move |_| on_search.run(())>
+                {move || i18n.t(Msg::SearchAgain)}
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn DeviceTable(
+    devices: Vec<ProbeMatch>,
+    choose: Callback<(DeviceAddress, Option<ProbeMatch>)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = devices
+        .into_iter()
+        .map(|device| view! { <DeviceRow device choose /> })
+        .collect_view();
+    view! {
+        <table class="devices">
+            <thead>
+                <tr>
+                    <th scope="col">{move || i18n.t(Msg::ColumnModel)}</th>
+                    <th scope="col">{move || i18n.t(Msg::ColumnSerial)}</th>
+                    <th scope="col">{move || i18n.t(Msg::ColumnAddress)}</th>
+                    <th scope="col">{move || i18n.t(Msg::ColumnFirmware)}</th>
+                    <th scope="col">{move || i18n.t(Msg::ColumnStatus)}</th>
+                    <td></td>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+#[component]
+fn DeviceRow(
+    device: ProbeMatch,
+    choose: Callback<(DeviceAddress, Option<ProbeMatch>)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let address = discovered_address(&device);
+    let model = device.model.clone().unwrap_or_default();
+    let serial = device.serial.clone().unwrap_or_default();
+    let label = Msg::ChooseDevice {
+        model: model.clone(),
+        serial: serial.clone(),
+    };
+    let status = match device.activated {
+        Some(false) => Msg::NotActivated,
+        _ => Msg::Activated,
+    };
+    let shown_address = address.map(|a| a.to_string()).unwrap_or_default();
+    let firmware = device.firmware.clone().unwrap_or_default();
+    let button = address.map(|address| {
+        let label = label.clone();
+        view! {
+            <button type="button" aria-label=move || i18n.t(label.clone())
+                on:click=move |_| choose.run((address, Some(device.clone())))>
+                {move || i18n.t(Msg::Choose)}
+            </button>
+        }
+    });
+    view! {
+        <tr>
+            <td>{model}</td>
+            <td class="serial">{serial}</td>
+            <td>{shown_address}</td>
+            <td>{firmware}</td>
+            <td>{move || i18n.t(status.clone())}</td>
+            <td>{button}</td>
+        </tr>
+    }
+}
+
+/// Where to reach a discovered device's web interface.
+fn discovered_address(device: &ProbeMatch) -> Option<DeviceAddress> {
+    let ip = device
+        .ipv4
+        .map(IpAddr::V4)
+        .or(device.ipv6.map(IpAddr::V6))?;
+    Some(DeviceAddress {
+        ip,
+        port: device
+            .http_port
+            .unwrap_or(crate::device_address::DEFAULT_HTTP_PORT),
+    })
+}
+
+#[component]
+fn AddressForm(choose: Callback<(DeviceAddress, Option<ProbeMatch>)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let typed = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Msg>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match DeviceAddress::parse(&typed.get_untracked()) {
+            Ok(address) => {
+                problem.set(None);
+                choose.run((address, None));
+            }
+            Err(err) => problem.set(Some(match err {
+                AddressError::Empty => Msg::AddressEmpty,
+                AddressError::NotAnAddress => Msg::AddressNotAnIp,
+                AddressError::BadPort => Msg::AddressBadPort,
+            })),
+        }
+    };
+    view! {
+        <form class="address-form" on:submit=submit novalidate>
+            <label for="device-address">{move || i18n.t(Msg::AddressLabel)}</label>
+            <p id="device-address-hint" class="hint">{move || i18n.t(Msg::AddressHint)}</p>
+            <input id="device-address" type="text" inputmode="url" autocomplete="off"
+                spellcheck="false" bind:value=typed
+                aria-describedby="device-address-hint device-address-error"
+                aria-invalid=move || if problem.get().is_some() { "true" } else { "false" } />
+            <p id="device-address-error" class="error" aria-live="polite">
+                {move || problem.get().map(|m| i18n.t(m))}
+            </p>
+            <button type="submit">{move || i18n.t(Msg::CheckDevice)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn DevicePanel(chosen: Chosen) -> impl IntoView {
+    let i18n = use_i18n();
+    let address = chosen.address.to_string();
+    let body = match chosen.facts {
+        Load::Loading => {
+            let msg = Msg::AskingDevice {
+                address: address.clone(),
+            };
+            view! { <p role="status">{move || i18n.t(msg.clone())}</p> }.into_any()
+        }
+        Load::Failed(err) => {
+            let msg = err.message(&address);
+            view! { <p class="error" role="alert">{move || i18n.t(msg.clone())}</p> }.into_any()
+        }
+        Load::Ready(facts) => {
+            view! { <DeviceFactsView facts discovered=chosen.discovered address /> }.into_any()
+        }
+    };
+    view! {
+        <section class="device-panel" aria-labelledby="device-panel-heading" aria-live="polite">
+            <h3 id="device-panel-heading">{move || i18n.t(Msg::YourDevice)}</h3>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn DeviceFactsView(
+    facts: DeviceFacts,
+    discovered: Option<ProbeMatch>,
+    address: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let discovered = discovered.unwrap_or_default();
+    let fact = move |label: Msg, value: Option<String>| {
+        view! {
+            <dt>{move || i18n.t(label.clone())}</dt>
+            <dd>{move || value.clone().unwrap_or_else(|| i18n.t(Msg::NotReported))}</dd>
+        }
+    };
+    let details = view! {
+        <dl class="facts">
+            {fact(Msg::Model, discovered.model.clone())}
+            {fact(Msg::Serial, discovered.serial.clone())}
+            {fact(Msg::Firmware, discovered.firmware.clone())}
+            {fact(Msg::Address, Some(address))}
+        </dl>
+    };
+    if !facts.activation.activated {
+        return view! {
+            {details}
+            <p class="notice" role="alert">{move || i18n.t(Msg::NotActivatedExplain)}</p>
+        }
+        .into_any();
+    }
+    let limits = facts.security.password_length.clone();
+    let modes = facts
+        .modes
+        .reset_modes()
+        .into_iter()
+        .map(|support| {
+            let name = mode_name(support.mode);
+            let state = if support.supported { Msg::ModeAvailable } else { Msg::ModeUnavailable };
+            let class = if support.supported { "mode available" } else { "mode unavailable" };
+            view! { <li class=class>{move || i18n.t(name.clone())}": "{move || i18n.t(state.clone())}</li> }
+        })
+        .collect_view();
+    view! {
+        {details}
+        <h4>{move || i18n.t(Msg::ResetModes)}</h4>
+        <ul class="modes">{modes}</ul>
+        <p class="hint">{move || i18n.t(Msg::PasswordLength { min: limits.min, max: limits.max })}</p>
+    }
+    .into_any()
+}
+
+fn mode_name(mode: ResetMode) -> Msg {
+    match mode {
+        ResetMode::Email => Msg::ModeEmail,
+        ResetMode::SecurityQuestions => Msg::ModeSecurityQuestions,
+        ResetMode::GuidFile => Msg::ModeGuidFile,
+        ResetMode::HikConnectApp => Msg::ModeHikConnect,
+    }
+}

@@ -1,0 +1,127 @@
+//! End-to-end tests: the built wizard in real headless Chromium, a real reset-proxy on
+//! loopback, and a simulated device speaking ISAPI over HTTP and SADP over UDP.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use anyhow::{Context, Result};
+use fantoccini::Locator;
+use support::{device, Browser, Proxy};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wizard_renders_its_first_screen() -> Result<()> {
+    let proxy = Proxy::start(&[], "127.0.0.1:9".parse()?).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&proxy.url()).await?;
+    let title = browser.text_of("//h1").await?;
+    assert_eq!(title, "Password reset wizard");
+    let step = browser.text_of("//h2").await?;
+    assert_eq!(step, "Find your device");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_discovered_device_shows_its_random_serial_and_reset_modes() -> Result<()> {
+    let device = device(devsim::Profile::Nvr).await?;
+    let sadp = device.sadp_addr.context("devsim SADP address")?;
+    let proxy = Proxy::start(&[device.http_addr], sadp).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&proxy.url()).await?;
+
+    let serial = &device.identity.serial;
+    let listed = browser
+        .text_of(&format!("//table//td[contains(., '{serial}')]"))
+        .await?;
+    assert_eq!(&listed, serial);
+
+    let choose = format!("Choose {}, serial number {serial}", device.identity.model);
+    browser
+        .client
+        .find(Locator::XPath(&format!("//button[@aria-label='{choose}']")))
+        .await?
+        .click()
+        .await?;
+    let shown = browser
+        .text_of(&format!(
+            "//section[contains(@class,'device-panel')]//dd[. = '{serial}']"
+        ))
+        .await?;
+    assert_eq!(&shown, serial);
+    let firmware = browser
+        .text_of("//section[contains(@class,'device-panel')]//dt[. = 'Firmware']/following-sibling::dd[1]")
+        .await?;
+    assert_eq!(firmware, device.identity.firmware);
+    let email = browser.text_of("//ul[@class='modes']/li[1]").await?;
+    assert_eq!(email, "E-mail verification: available");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_camera_offers_only_the_email_reset() -> Result<()> {
+    let device = device(devsim::Profile::Camera).await?;
+    let proxy = Proxy::start(&[device.http_addr], "127.0.0.1:9".parse()?).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&proxy.url()).await?;
+    type_address(&browser, &device.http_addr.to_string()).await?;
+    let modes = browser.text_of("//ul[@class='modes']").await?;
+    assert!(modes.contains("E-mail verification: available"), "{modes}");
+    assert!(
+        modes.contains("Security questions: not available on this device"),
+        "{modes}"
+    );
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_that_is_not_activated_is_told_to_activate_instead() -> Result<()> {
+    let mut identity = devsim::DeviceIdentity::random(devsim::Profile::Camera);
+    identity.activated = false;
+    let device = devsim::start(devsim::Config {
+        http: "127.0.0.1:0".parse()?,
+        sadp: None,
+        identity,
+    })
+    .await?;
+    let proxy = Proxy::start(&[device.http_addr], "127.0.0.1:9".parse()?).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&proxy.url()).await?;
+    type_address(&browser, &device.http_addr.to_string()).await?;
+    let notice = browser.text_of("//p[contains(@class,'notice')]").await?;
+    assert!(notice.contains("activate it instead"), "{notice}");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_device_gives_a_plain_message() -> Result<()> {
+    // A loopback port with nothing listening, which the proxy is allowed to try.
+    let closed: std::net::SocketAddr = format!("127.0.0.1:{}", support::free_port()?).parse()?;
+    let proxy = Proxy::start(&[closed], "127.0.0.1:9".parse()?).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&proxy.url()).await?;
+    type_address(&browser, &closed.to_string()).await?;
+    let message = browser
+        .text_of("//section[contains(@class,'device-panel')]//p[@role='alert']")
+        .await?;
+    assert!(
+        message.starts_with(&format!("The device at {closed} did not answer.")),
+        "{message}"
+    );
+    browser.close().await
+}
+
+async fn type_address(browser: &Browser, address: &str) -> Result<()> {
+    let field = browser
+        .client
+        .wait()
+        .at_most(support::UI_WAIT)
+        .for_element(Locator::Id("device-address"))
+        .await?;
+    field.send_keys(address).await?;
+    browser
+        .client
+        .find(Locator::XPath("//button[@type='submit']"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! What the browser tests stand on: a real headless Chromium through chromedriver, and a real
+//! reset-proxy with a simulated device, all on loopback.
+#![allow(dead_code)]
+
+use anyhow::{bail, Context, Result};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long the page may take to show something the test waits for.
+pub const UI_WAIT: Duration = Duration::from_secs(20);
+
+/// A headless Chromium session; the driver process is killed on drop.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts chromedriver on a free loopback port and opens a fresh headless Chromium.
+    pub async fn start() -> Result<Self> {
+        let chromedriver =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = free_port()?;
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| {
+                format!("starting {chromedriver} (run `cargo xtask test`, which installs it)")
+            })?;
+        let mut browser_guard = DriverGuard(Some(driver));
+        wait_for_port(port, Duration::from_secs(15)).await?;
+
+        let profile = tempfile::tempdir().context("creating a Chromium profile folder")?;
+        let args = vec![
+            "--headless".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            "--window-size=1024,900".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({ "binary": chromium, "args": args }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("opening a Chromium session through chromedriver")?;
+        Ok(Browser {
+            client,
+            driver: browser_guard.0.take().context("driver handle")?,
+            _profile: profile,
+        })
+    }
+
+    /// Waits until an element matching the XPath exists, then returns its text.
+    pub async fn text_of(&self, xpath: &str) -> Result<String> {
+        let element = self
+            .client
+            .wait()
+            .at_most(UI_WAIT)
+            .for_element(Locator::XPath(xpath))
+            .await
+            .with_context(|| format!("waiting for {xpath}"))?;
+        Ok(element.text().await?)
+    }
+
+    /// Closes the session (the driver is killed on drop either way).
+    pub async fn close(self) -> Result<()> {
+        self.client
+            .clone()
+            .close()
+            .await
+            .context("closing Chromium")?;
+        Ok(())
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Kills the driver if the session never opened.
+struct DriverGuard(Option<Child>);
+
+impl Drop for DriverGuard {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A free loopback port, found by binding port 0.
+pub fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+async fn wait_for_port(port: u16, limit: Duration) -> Result<()> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bail!("chromedriver did not listen on port {port} within {limit:?}")
+}
+
+/// The built wizard, from `cargo xtask test` (which sets WIZARD_DIST after `trunk build`).
+pub fn dist() -> Result<PathBuf> {
+    let dir = std::env::var_os("WIZARD_DIST")
+        .map(PathBuf::from)
+        .context("WIZARD_DIST is not set: run the browser tests through `cargo xtask test`, which builds the wizard first")?;
+    if !dir.join("index.html").exists() {
+        bail!(
+            "{} has no index.html: the wizard was not built",
+            dir.display()
+        );
+    }
+    Ok(dir)
+}
+
+/// A running reset-proxy serving the built wizard, with the devices it may reach.
+pub struct Proxy {
+    pub addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Proxy {
+    /// Starts the proxy on a free loopback port; `devices` are the loopback devices it may reach.
+    pub async fn start(devices: &[SocketAddr], sadp_target: SocketAddr) -> Result<Self> {
+        let mut config = reset_proxy::Config::new("127.0.0.1:0".parse()?, sadp_target);
+        config.dist = Some(dist()?);
+        config.extra_devices = devices.to_vec();
+        let bound = reset_proxy::Bound::bind(config).await?;
+        let addr = bound.local_addr()?;
+        let task = tokio::spawn(async move {
+            let _ = bound.serve(std::future::pending()).await;
+        });
+        Ok(Proxy { addr, task })
+    }
+
+    /// The wizard's URL on this proxy.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts a simulated device of `profile` with HTTP and SADP on loopback.
+pub async fn device(profile: devsim::Profile) -> Result<devsim::Running> {
+    Ok(devsim::start(devsim::Config {
+        http: "127.0.0.1:0".parse()?,
+        sadp: Some("127.0.0.1:0".parse()?),
+        identity: devsim::DeviceIdentity::random(profile),
+    })
+    .await?)
+}

@@ -1,0 +1,107 @@
+//! `cargo xtask test`: every check and test, in order, failing fast.
+//! Formatting and lints first (cheap), then native tests, the wizard build, wasm tests in
+//! Chromium, and the end-to-end browser tests against a real reset-proxy.
+
+use crate::phases::Phases;
+use crate::tools::{self, Toolbox};
+use crate::{shell, size, wizard, workspace_root};
+use anyhow::Result;
+use std::process::Command;
+
+const CLIPPY_DENY: [&str; 3] = ["--", "-D", "warnings"];
+
+/// Runs the whole suite; an error from any phase stops it.
+pub fn run() -> Result<()> {
+    let root = workspace_root();
+    let mut phases = Phases::default();
+    let result = run_phases(&root, &mut phases);
+    phases.print_summary();
+    result
+}
+
+fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
+    let (tools, browser) = phases.run("install tools (cached after the first run)", || {
+        Ok((Toolbox::for_build(root)?, tools::ensure_chromium()?))
+    })?;
+    let cargo = |args: &[&str]| -> Result<()> {
+        let mut cmd = tools.command("cargo")?;
+        cmd.current_dir(root).args(args);
+        shell::run(&mut cmd)
+    };
+
+    phases.run("cargo fmt --check", || {
+        cargo(&["fmt", "--all", "--", "--check"])
+    })?;
+    phases.run("clippy (native)", || {
+        cargo(
+            &[
+                &["clippy", "--workspace", "--all-targets"][..],
+                &CLIPPY_DENY,
+            ]
+            .concat(),
+        )
+    })?;
+    phases.run("clippy (wasm32)", || {
+        cargo(
+            &[
+                &[
+                    "clippy",
+                    "-p",
+                    "wizard",
+                    "-p",
+                    "protocol",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--all-targets",
+                ][..],
+                &CLIPPY_DENY,
+            ]
+            .concat(),
+        )
+    })?;
+    phases.run("native tests", || {
+        cargo(&["test", "--workspace", "--exclude", "wizard"])?;
+        cargo(&["test", "-p", "wizard", "--lib"])
+    })?;
+    let dist = phases.run("trunk build (release)", || wizard::build(root, &tools))?;
+    phases.run("wasm tests (wasm-bindgen-test in Chromium)", || {
+        let mut cmd = tools.command("cargo")?;
+        cmd.current_dir(root)
+            .args([
+                "test",
+                "-p",
+                "wizard",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "wasm",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env("CHROMEDRIVER", &browser.chromedriver);
+        shell::run(&mut cmd)
+    })?;
+    phases.run(
+        "browser tests (headless Chromium, real reset-proxy)",
+        || {
+            let mut cmd = Command::new("cargo");
+            cmd.current_dir(root)
+                .args([
+                    "test",
+                    "-p",
+                    "wizard",
+                    "--test",
+                    "browser",
+                    "--",
+                    "--test-threads=1",
+                ])
+                .env("WIZARD_DIST", &dist)
+                .env("CHROMEDRIVER", &browser.chromedriver)
+                .env("CHROMIUM", &browser.chromium);
+            shell::run(&mut cmd)
+        },
+    )?;
+    size::report(&dist)
+}

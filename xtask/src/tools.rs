@@ -1,0 +1,230 @@
+//! The pinned tools the build and the tests need, installed once into a per-user cache.
+//! CI starts from a fresh clone every time, so nothing here lives in the checkout or `target/`.
+
+use crate::shell;
+use anyhow::{bail, Context, Result};
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Trunk's version: 0.22 needs a newer Rust than this project's 1.95.
+const TRUNK_VERSION: &str = "0.21.14";
+/// binaryen's npm release that handles Rust 1.95's wasm output (Debian's 108 does not).
+const BINARYEN_VERSION: &str = "132";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Where each installed tool lives, and the PATH that puts them first.
+pub struct Toolbox {
+    bin_dirs: Vec<PathBuf>,
+    /// The wasm-bindgen version in Cargo.lock, which the CLI must match exactly.
+    pub wasm_bindgen_version: String,
+}
+
+impl Toolbox {
+    /// Installs whatever is missing of the wizard's build tools and returns where they are.
+    pub fn for_build(root: &Path) -> Result<Self> {
+        let cache = cache_dir()?;
+        println!("tool cache: {}", cache.display());
+        ensure_wasm_target()?;
+        let wasm_bindgen_version = locked_version(root, "wasm-bindgen")?;
+        let trunk = ensure_cargo_tool(&cache, "trunk", TRUNK_VERSION, "trunk", true)?;
+        // 0.2.130 only builds without --locked with this registry mirror's crates.
+        let bindgen = ensure_cargo_tool(
+            &cache,
+            "wasm-bindgen-cli",
+            &wasm_bindgen_version,
+            "wasm-bindgen",
+            false,
+        )?;
+        let wasm_opt = ensure_wasm_opt(&cache)?;
+        Ok(Toolbox {
+            bin_dirs: vec![trunk, bindgen, wasm_opt],
+            wasm_bindgen_version,
+        })
+    }
+
+    /// PATH with the cached tools in front of the inherited one.
+    pub fn path(&self) -> Result<OsString> {
+        let inherited = env::var_os("PATH").unwrap_or_default();
+        let dirs = self
+            .bin_dirs
+            .iter()
+            .cloned()
+            .chain(env::split_paths(&inherited));
+        env::join_paths(dirs).context("a tool directory contains a path separator")
+    }
+
+    /// A command for a cached tool (or any program), with PATH set to find the others.
+    pub fn command(&self, program: &str) -> Result<Command> {
+        let mut cmd = Command::new(program);
+        cmd.env("PATH", self.path()?);
+        Ok(cmd)
+    }
+}
+
+/// Paths of the browser and its WebDriver, installed from Debian when missing.
+pub struct Browser {
+    pub chromium: PathBuf,
+    pub chromedriver: PathBuf,
+}
+
+/// Makes sure Debian's chromium and chromium-driver are installed, or says how to install them.
+pub fn ensure_chromium() -> Result<Browser> {
+    let browser = Browser {
+        chromium: PathBuf::from(CHROMIUM),
+        chromedriver: PathBuf::from(CHROMEDRIVER),
+    };
+    if browser.chromium.exists() && browser.chromedriver.exists() {
+        return Ok(browser);
+    }
+    if !running_as_root() {
+        bail!(
+            "Chromium is missing: install it with `sudo apt-get install chromium chromium-driver`, then run this again"
+        );
+    }
+    println!("installing chromium and chromium-driver from Debian's packages (once)...");
+    shell::run(Command::new("apt-get").args(["update", "-q"]))?;
+    shell::run(
+        Command::new("apt-get")
+            .args([
+                "install",
+                "-y",
+                "-q",
+                "--no-install-recommends",
+                "chromium",
+                "chromium-driver",
+            ])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )?;
+    if !(browser.chromium.exists() && browser.chromedriver.exists()) {
+        bail!("apt-get installed chromium, but {CHROMIUM} or {CHROMEDRIVER} is still missing");
+    }
+    Ok(browser)
+}
+
+/// `${XDG_CACHE_HOME:-~/.cache}/reset-wizard/tools`, or `RESET_WIZARD_TOOLS` when set.
+fn cache_dir() -> Result<PathBuf> {
+    if let Some(dir) = env::var_os("RESET_WIZARD_TOOLS") {
+        return Ok(PathBuf::from(dir));
+    }
+    let base = match env::var_os("XDG_CACHE_HOME") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => {
+            let home =
+                env::var_os("HOME").context("HOME is not set, so there is no per-user cache")?;
+            PathBuf::from(home).join(".cache")
+        }
+    };
+    Ok(base.join("reset-wizard").join("tools"))
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let out = shell::capture(Command::new("rustup").args(["target", "list", "--installed"]))?;
+    let installed = String::from_utf8_lossy(&out.stdout);
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    println!("installing the {WASM_TARGET} target (once)...");
+    shell::run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// Installs `krate` at exactly `version` into its own folder of the cache; returns its bin dir.
+fn ensure_cargo_tool(
+    cache: &Path,
+    krate: &str,
+    version: &str,
+    binary: &str,
+    locked: bool,
+) -> Result<PathBuf> {
+    let root = cache.join(format!("{krate}-{version}"));
+    let bin = root.join("bin");
+    let wanted = format!(" {version}");
+    if let Some(found) = shell::version_of(bin.join(binary)) {
+        if found.ends_with(&wanted) || found.contains(&format!("{wanted} ")) {
+            return Ok(bin);
+        }
+        println!("{binary} in the cache says `{found}`, not {version}: reinstalling");
+    }
+    println!(
+        "installing {krate} {version} into {} (once; this compiles it, several minutes)...",
+        root.display()
+    );
+    let mut cmd = Command::new("cargo");
+    cmd.args([
+        "install",
+        krate,
+        "--version",
+        &format!("={version}"),
+        "--root",
+    ])
+    .arg(&root)
+    .arg("--force");
+    if locked {
+        cmd.arg("--locked");
+    }
+    shell::run(&mut cmd)?;
+    if shell::version_of(bin.join(binary)).is_none() {
+        bail!(
+            "{krate} {version} was installed into {} but `{binary} --version` does not run",
+            root.display()
+        );
+    }
+    Ok(bin)
+}
+
+fn ensure_wasm_opt(cache: &Path) -> Result<PathBuf> {
+    let root = cache.join(format!("binaryen-{BINARYEN_VERSION}"));
+    let bin = root.join("node_modules").join(".bin");
+    if shell::version_of(bin.join("wasm-opt")).is_some() {
+        return Ok(bin);
+    }
+    if shell::version_of("npm").is_none() {
+        bail!("npm is missing: install Node.js and npm (e.g. `sudo apt-get install npm`), then run this again");
+    }
+    println!(
+        "installing wasm-opt from npm's binaryen@{BINARYEN_VERSION} into {} (once)...",
+        root.display()
+    );
+    std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
+    shell::run(
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&root)
+            .arg(format!("binaryen@{BINARYEN_VERSION}")),
+    )?;
+    match shell::version_of(bin.join("wasm-opt")) {
+        Some(v) => println!("wasm-opt: {v}"),
+        None => bail!("binaryen@{BINARYEN_VERSION} installed but its wasm-opt does not run"),
+    }
+    Ok(bin)
+}
+
+/// The exact version of `package` recorded in Cargo.lock.
+pub fn locked_version(root: &Path, package: &str) -> Result<String> {
+    let lock_path = root.join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path)
+        .with_context(|| format!("reading {}", lock_path.display()))?;
+    let name_line = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == name_line {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
+                return Ok(version.to_string());
+            }
+        }
+    }
+    bail!("{package} is not in Cargo.lock")
+}
+
+fn running_as_root() -> bool {
+    shell::capture(Command::new("id").arg("-u"))
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+        .unwrap_or(false)
+}
