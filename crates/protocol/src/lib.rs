@@ -1,6 +1,8 @@
 //! The device's side of a password reset: ISAPI and SADP shapes, shared by every part.
 //! No I/O and no async here, so the same code runs in the browser and natively.
 
+#![warn(missing_docs)]
+
 mod error;
 pub mod field_crypto;
 pub mod isapi;
