@@ -76,12 +76,7 @@ async fn a_camera_offers_only_the_email_reset() -> Result<()> {
 async fn a_device_that_is_not_activated_is_told_to_activate_instead() -> Result<()> {
     let mut identity = devsim::DeviceIdentity::random(devsim::Profile::Camera);
     identity.activated = false;
-    let device = devsim::start(devsim::Config {
-        http: "127.0.0.1:0".parse()?,
-        sadp: None,
-        identity,
-    })
-    .await?;
+    let device = devsim::start(devsim::Config::loopback(identity)).await?;
     let proxy = Proxy::start(&[device.http_addr], "127.0.0.1:9".parse()?).await?;
     let browser = Browser::start().await?;
     browser.client.goto(&proxy.url()).await?;

@@ -178,10 +178,6 @@ impl Drop for Proxy {
 
 /// Starts a simulated device of `profile` with HTTP and SADP on loopback.
 pub async fn device(profile: devsim::Profile) -> Result<devsim::Running> {
-    Ok(devsim::start(devsim::Config {
-        http: "127.0.0.1:0".parse()?,
-        sadp: Some("127.0.0.1:0".parse()?),
-        identity: devsim::DeviceIdentity::random(profile),
-    })
-    .await?)
+    let identity = devsim::DeviceIdentity::random(profile);
+    Ok(devsim::start(devsim::Config::loopback(identity).with_sadp("127.0.0.1:0".parse()?)).await?)
 }

@@ -13,6 +13,7 @@ use tokio::net::{TcpListener, UdpSocket};
 use tokio::task::JoinHandle;
 
 /// What to start: where to listen and which device to be.
+/// Build it with [`Config::loopback`] and the `with_*` methods, so new settings keep defaults.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The HTTP (ISAPI) listen address; port 0 picks a free one.
@@ -21,6 +22,29 @@ pub struct Config {
     pub sadp: Option<SocketAddr>,
     /// The device to simulate.
     pub identity: DeviceIdentity,
+}
+
+impl Config {
+    /// `identity` on a free loopback HTTP port, without SADP.
+    pub fn loopback(identity: DeviceIdentity) -> Self {
+        Config {
+            http: SocketAddr::from(([127, 0, 0, 1], 0)),
+            sadp: None,
+            identity,
+        }
+    }
+
+    /// Listens for HTTP on `addr` instead.
+    pub fn with_http(mut self, addr: SocketAddr) -> Self {
+        self.http = addr;
+        self
+    }
+
+    /// Also answers SADP probes on `addr` (port 0 picks a free one).
+    pub fn with_sadp(mut self, addr: SocketAddr) -> Self {
+        self.sadp = Some(addr);
+        self
+    }
 }
 
 /// Failures while starting the simulated device.

@@ -35,13 +35,13 @@ async fn main() -> Result<()> {
     let args = Args::parse();
     let mut identity = DeviceIdentity::random(args.profile);
     identity.activated = !args.not_activated;
-    let running = devsim::start(Config {
-        http: args.http,
-        sadp: args.sadp,
-        identity,
-    })
-    .await
-    .context("starting the simulated device")?;
+    let mut config = Config::loopback(identity).with_http(args.http);
+    if let Some(sadp) = args.sadp {
+        config = config.with_sadp(sadp);
+    }
+    let running = devsim::start(config)
+        .await
+        .context("starting the simulated device")?;
     println!(
         "devsim: {} serial {}",
         running.identity.model, running.identity.serial

@@ -9,11 +9,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 async fn start(profile: Profile) -> devsim::Running {
-    devsim::start(Config {
-        http: "127.0.0.1:0".parse().unwrap(),
-        sadp: Some("127.0.0.1:0".parse().unwrap()),
-        identity: DeviceIdentity::random(profile),
-    })
+    devsim::start(
+        Config::loopback(DeviceIdentity::random(profile)).with_sadp("127.0.0.1:0".parse().unwrap()),
+    )
     .await
     .unwrap()
 }

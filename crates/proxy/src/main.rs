@@ -42,11 +42,10 @@ async fn main() -> Result<()> {
 
     // Kept alive for as long as the proxy runs.
     let _demo_device = if args.demo {
-        let device = devsim::start(devsim::Config {
-            http: "127.0.0.1:0".parse().context("devsim address")?,
-            sadp: Some("127.0.0.1:0".parse().context("devsim SADP address")?),
-            identity: devsim::DeviceIdentity::random(devsim::Profile::Nvr),
-        })
+        let identity = devsim::DeviceIdentity::random(devsim::Profile::Nvr);
+        let device = devsim::start(
+            devsim::Config::loopback(identity).with_sadp(SocketAddr::from(([127, 0, 0, 1], 0))),
+        )
         .await
         .context("starting the simulated device")?;
         config.demo = true;

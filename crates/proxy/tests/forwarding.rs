@@ -8,13 +8,10 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 async fn device() -> devsim::Running {
-    devsim::start(devsim::Config {
-        http: "127.0.0.1:0".parse().unwrap(),
-        sadp: Some("127.0.0.1:0".parse().unwrap()),
-        identity: devsim::DeviceIdentity::random(devsim::Profile::Nvr),
-    })
-    .await
-    .unwrap()
+    let identity = devsim::DeviceIdentity::random(devsim::Profile::Nvr);
+    devsim::start(devsim::Config::loopback(identity).with_sadp("127.0.0.1:0".parse().unwrap()))
+        .await
+        .unwrap()
 }
 
 async fn proxy(devices: &[SocketAddr], sadp: SocketAddr) -> SocketAddr {
