@@ -273,7 +273,7 @@ fn DeviceFactsView(
         }
         .into_any();
     }
-    let limits = facts.security.password_length.clone();
+    let limits = facts.security.password_length;
     let modes = facts
         .modes
         .reset_modes()
