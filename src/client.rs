@@ -4,7 +4,7 @@
 use crate::device_address::DeviceAddress;
 use crate::i18n::Msg;
 use gloo_net::http::{Request, Response};
-use protocol::isapi::{ActivationStatus, ExternCapabilities, SecurityCap};
+use protocol::isapi::{paths, ActivationStatus, ExternCapabilities, SecurityCap};
 use protocol::proxy_api::{Discovery, Envelope, Health, ProxyError, API_HEADER};
 use protocol::sadp::ProbeMatch;
 
@@ -77,12 +77,16 @@ pub async fn discover() -> Result<Vec<ProbeMatch>, ClientError> {
 /// Reads activation, security capabilities and reset modes, in that order.
 /// A device that is not activated is reported as such without asking further.
 pub async fn read_device(address: DeviceAddress) -> Result<DeviceFacts, ClientError> {
-    let activation_answer = call(address, "SDK/activateStatus").await?;
+    let activation_answer = call(address, paths::ACTIVATE_STATUS).await?;
     let activation = parse_ok(&activation_answer, ActivationStatus::from_xml)?;
-    let security_answer = call(address, "ISAPI/Security/capabilities?username=admin").await?;
+    let security_answer = call(
+        address,
+        &format!("{}?username=admin", paths::SECURITY_CAPABILITIES),
+    )
+    .await?;
     // Older firmware may not answer this: fall back to the documented default limits.
     let security = parse_ok(&security_answer, SecurityCap::from_xml).unwrap_or_default();
-    let modes_answer = call(address, "ISAPI/Security/extern/capabilities").await?;
+    let modes_answer = call(address, paths::EXTERN_CAPABILITIES).await?;
     // As on the device's own page: when this fails, no reset mode is offered.
     let modes = parse_ok(&modes_answer, ExternCapabilities::from_xml).unwrap_or_default();
     Ok(DeviceFacts {
@@ -92,14 +96,59 @@ pub async fn read_device(address: DeviceAddress) -> Result<DeviceFacts, ClientEr
     })
 }
 
-/// Forwards one ISAPI call to the device through the proxy and returns its envelope.
+/// Forwards one read-only ISAPI call to the device through the proxy and returns its envelope.
 async fn call(address: DeviceAddress, path_and_query: &str) -> Result<Envelope, ClientError> {
-    let url = format!(
-        "{API}/devices/{}/{}/{path_and_query}",
-        address.ip, address.port
-    );
-    let response = get(&url).await?;
+    send(address, Method::Get, path_and_query, None).await
+}
+
+/// The HTTP methods the wizard forwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// A read.
+    Get,
+    /// A replacement (the reset itself).
+    Put,
+    /// A login.
+    Post,
+}
+
+/// Forwards one ISAPI call, with an optional `(content type, body)`, and returns its envelope.
+pub async fn send(
+    address: DeviceAddress,
+    method: Method,
+    path_and_query: &str,
+    body: Option<(&str, String)>,
+) -> Result<Envelope, ClientError> {
+    let url = device_url(address, path_and_query);
+    let builder = match method {
+        Method::Get => Request::get(&url),
+        Method::Put => Request::put(&url),
+        Method::Post => Request::post(&url),
+    }
+    .header(API_HEADER, "1");
+    let sent = match body {
+        Some((content_type, body)) => {
+            builder
+                .header("content-type", content_type)
+                .body(body)
+                .map_err(|_| ClientError::ProxyUnreachable)?
+                .send()
+                .await
+        }
+        None => builder.send().await,
+    };
+    let response = sent.map_err(|_| ClientError::ProxyUnreachable)?;
     json(response).await
+}
+
+/// The proxy URL for `path_and_query` (no leading slash) on the device at `address`.
+fn device_url(address: DeviceAddress, path_and_query: &str) -> String {
+    format!(
+        "{API}/devices/{}/{}/{}",
+        address.ip,
+        address.port,
+        path_and_query.trim_start_matches('/')
+    )
 }
 
 fn parse_ok<T>(

@@ -1,11 +1,23 @@
 //! The password-reset wizard: a Leptos single-page app that talks to devices through reset-proxy.
-//! Modules: the app shell, one module per step, the proxy client, and the translation layer.
+//! Modules: the app shell, the step rules and state, one module per step, the proxy client,
+//! the reset calls, QR drawing, and the translation layer.
 
 mod app;
 pub mod client;
+mod clock;
+mod copy;
 pub mod device_address;
-mod device_step;
+pub mod email;
+pub mod flow;
 pub mod i18n;
+pub mod qr_draw;
+pub mod reset;
+mod route;
+mod state;
+mod stepper;
+mod steps;
+mod storage;
+mod support;
 
 /// Mounts the wizard into the page's body.
 pub fn start() {

@@ -1,8 +1,11 @@
 //! Step 1, the device: discovery list, a typed address, and what the device says about itself.
 
+use super::StepHeading;
 use crate::client::{self, ClientError, DeviceFacts};
 use crate::device_address::{AddressError, DeviceAddress};
+use crate::flow::{SavedDevice, Step};
 use crate::i18n::{use_i18n, Msg};
+use crate::state::use_wizard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::isapi::ResetMode;
@@ -63,8 +66,8 @@ pub fn DeviceStep() -> impl IntoView {
     );
 
     view! {
-        <section class="step" aria-labelledby="step-device-heading">
-            <h2 id="step-device-heading" tabindex="-1">{move || i18n.t(Msg::StepDevice)}</h2>
+        <section class="step" aria-labelledby="step-heading">
+            <StepHeading step=Step::Device title=Msg::StepDevice />
             <p class="hint">{move || i18n.t(Msg::LanHint)}</p>
             <DiscoveryList found choose on_search=Callback::new(move |()| search()) />
             <AddressForm choose />
@@ -263,7 +266,7 @@ fn DeviceFactsView(
             {fact(Msg::Model, discovered.model.clone())}
             {fact(Msg::Serial, discovered.serial.clone())}
             {fact(Msg::Firmware, discovered.firmware.clone())}
-            {fact(Msg::Address, Some(address))}
+            {fact(Msg::Address, Some(address.clone()))}
         </dl>
     };
     if !facts.activation.activated {
@@ -285,16 +288,34 @@ fn DeviceFactsView(
             view! { <li class=class>{move || i18n.t(name.clone())}": "{move || i18n.t(state.clone())}</li> }
         })
         .collect_view();
+    let wizard = use_wizard();
+    let saved = SavedDevice {
+        address: address.clone(),
+        serial: discovered.serial.clone(),
+        model: discovered.model.clone(),
+    };
+    let go_on = move |_| {
+        wizard.progress.update(|p| {
+            if p.device.as_ref() != Some(&saved) {
+                p.start_over();
+                p.device = Some(saved.clone());
+            }
+        });
+        wizard.facts.set(Some(facts.clone()));
+        wizard.go(Step::Mode);
+    };
     view! {
         {details}
         <h4>{move || i18n.t(Msg::ResetModes)}</h4>
         <ul class="modes">{modes}</ul>
         <p class="hint">{move || i18n.t(Msg::PasswordLength { min: limits.min, max: limits.max })}</p>
+        <button type="button" class="primary" on:click=go_on>{move || i18n.t(Msg::ResetThisDevice)}</button>
     }
     .into_any()
 }
 
-fn mode_name(mode: ResetMode) -> Msg {
+/// The name of a reset mode, as people call it.
+pub(crate) fn mode_name(mode: ResetMode) -> Msg {
     match mode {
         ResetMode::Email => Msg::ModeEmail,
         ResetMode::SecurityQuestions => Msg::ModeSecurityQuestions,

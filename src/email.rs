@@ -1,0 +1,60 @@
+//! The e-mail to the vendor's recovery mailbox: address from the protocol crate's table,
+//! subject and body from the translations, as a mailto link the person's mail program opens.
+
+use crate::i18n::{text, Lang, Msg};
+use protocol::profile::{recovery_mailbox, RecoveryMailbox};
+
+/// The mailbox for `region` (an embedder's key into the table; the global one otherwise).
+pub fn mailbox(region: &str) -> &'static RecoveryMailbox {
+    recovery_mailbox(region)
+}
+
+/// A `mailto:` link with the subject and body filled in for the device `serial`.
+pub fn mailto(lang: Lang, address: &str, serial: Option<&str>) -> String {
+    let serial = serial.unwrap_or("").to_string();
+    let subject = text(
+        lang,
+        &Msg::EmailSubject {
+            serial: serial.clone(),
+        },
+    );
+    let body = text(lang, &Msg::EmailBody { serial });
+    format!(
+        "mailto:{address}?subject={}&body={}",
+        percent_encode(&subject),
+        percent_encode(&body)
+    )
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986), as mailto needs.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mailto_link_carries_an_encoded_subject_with_the_serial() {
+        let link = mailto(Lang::En, "pw_recovery@hikvision.com", Some("DS-1 X&Y"));
+        assert!(link.starts_with("mailto:pw_recovery@hikvision.com?subject="));
+        assert!(link.contains("DS-1%20X%26Y"));
+        assert!(!link.contains(' '));
+        assert!(link.contains("&body="));
+    }
+
+    #[test]
+    fn unknown_regions_fall_back_to_the_global_mailbox() {
+        assert_eq!(mailbox("no-such-region").address, mailbox("global").address);
+    }
+}

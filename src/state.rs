@@ -1,0 +1,98 @@
+//! The wizard's shared state: saved progress, what is held in memory only, and navigation.
+//! Provided once by the app shell; every step reads and moves it through these methods.
+
+use crate::client::DeviceFacts;
+use crate::clock::now_ms;
+use crate::device_address::DeviceAddress;
+use crate::flow::{InMemory, Progress, Step};
+use crate::{route, storage};
+use leptos::prelude::*;
+use protocol::profile::DeviceProfile;
+
+/// Everything the steps share, cheap to copy (signals are handles).
+#[derive(Clone, Copy)]
+pub struct Wizard {
+    /// What survives a reload (saved on every change).
+    pub progress: RwSignal<Progress>,
+    /// The step on screen.
+    pub step: RwSignal<Step>,
+    /// What the device said about itself (fetched again after a reload).
+    pub facts: RwSignal<Option<DeviceFacts>>,
+    /// The reset code, typed on this page; never stored.
+    pub code: RwSignal<String>,
+    /// The new password, kept only until the proof login; never stored.
+    pub password: RwSignal<String>,
+    /// The last device verdict on a reset attempt, shown on the code or password step.
+    pub verdict: RwSignal<Option<crate::reset::ResetVerdict>>,
+    /// When a device lock ends (ms since the epoch), for the countdown.
+    pub locked_until: RwSignal<Option<u64>>,
+    /// The [assumed] protocol details for this device family.
+    pub profile: StoredValue<DeviceProfile>,
+}
+
+impl Wizard {
+    /// Loads saved progress and the step in the URL, and puts the wizard into context.
+    pub fn provide() -> Self {
+        let progress = storage::load(now_ms());
+        let wanted = route::current().unwrap_or_else(|| progress.furthest(InMemory::default()));
+        let step = progress.allowed(wanted, InMemory::default());
+        let wizard = Wizard {
+            progress: RwSignal::new(progress),
+            step: RwSignal::new(step),
+            facts: RwSignal::new(None),
+            code: RwSignal::new(String::new()),
+            password: RwSignal::new(String::new()),
+            verdict: RwSignal::new(None),
+            locked_until: RwSignal::new(None),
+            profile: StoredValue::new(DeviceProfile::default()),
+        };
+        route::replace(step);
+        Effect::new(move |_| storage::save(&wizard.progress.get(), now_ms()));
+        provide_context(wizard);
+        wizard
+    }
+
+    /// What is in memory now, for the step rules.
+    pub fn memory(&self) -> InMemory {
+        InMemory {
+            has_code: !self.code.with_untracked(String::is_empty),
+        }
+    }
+
+    /// Shows `wanted`, or the furthest step allowed before it, and records it in history.
+    pub fn go(&self, wanted: Step) {
+        let step = self
+            .progress
+            .with_untracked(|p| p.allowed(wanted, self.memory()));
+        if step != self.step.get_untracked() {
+            self.step.set(step);
+            route::push(step);
+        }
+    }
+
+    /// Follows the browser's back/forward buttons.
+    pub fn follow_history(&self) {
+        let wanted = route::current().unwrap_or(Step::Device);
+        let step = self
+            .progress
+            .with_untracked(|p| p.allowed(wanted, self.memory()));
+        self.step.set(step);
+        if step != wanted {
+            route::replace(step);
+        }
+    }
+
+    /// The chosen device's address, if one is chosen and still parses.
+    pub fn address(&self) -> Option<DeviceAddress> {
+        self.progress.with(|p| {
+            p.device
+                .as_ref()
+                .and_then(|d| DeviceAddress::parse(&d.address).ok())
+        })
+    }
+}
+
+/// The wizard from context; the app shell provides it before any step renders.
+pub fn use_wizard() -> Wizard {
+    expect_context::<Wizard>()
+}

@@ -1,0 +1,50 @@
+//! The list of steps at the top, with the current one marked for assistive technology.
+
+use crate::flow::Step;
+use crate::i18n::{use_i18n, Msg};
+use crate::state::use_wizard;
+use leptos::prelude::*;
+
+/// The step list; steps already reached are links back to them.
+#[component]
+pub fn Stepper() -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = use_wizard();
+    let items = Step::ALL
+        .into_iter()
+        .map(|step| {
+            let current = move || wizard.step.get() == step;
+            let reachable = move || {
+                wizard
+                    .progress
+                    .with(|p| p.allowed(step, wizard.memory()) == step)
+            };
+            view! {
+                <li class:current=current aria-current=move || current().then_some("step")>
+                    <button type="button" class="link" disabled=move || !reachable() || current()
+                        on:click=move |_| wizard.go(step)>
+                        {move || i18n.t(step_title(step))}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="stepper" aria-label=move || i18n.t(Msg::StepsLabel)>
+            <ol>{items}</ol>
+        </nav>
+    }
+}
+
+/// The title of each step, used by the step list and the step headings alike.
+pub fn step_title(step: Step) -> Msg {
+    match step {
+        Step::Device => Msg::StepDevice,
+        Step::Mode => Msg::StepMode,
+        Step::Privacy => Msg::StepPrivacy,
+        Step::Qr => Msg::StepQr,
+        Step::Code => Msg::StepCode,
+        Step::Password => Msg::StepPassword,
+        Step::Proof => Msg::StepProof,
+    }
+}

@@ -1,0 +1,110 @@
+//! Step 5, the reset code: typed by the person, kept in memory only, and the device's last
+//! verdict on it in plain words. Nothing here sends the code: the password step does, once.
+
+use super::StepHeading;
+use crate::clock::now_ms;
+use crate::flow::Step;
+use crate::i18n::{use_i18n, Msg};
+use crate::reset::{PasswordRefusal, ResetVerdict};
+use crate::state::use_wizard;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// Step 5: type the reset code from the e-mail.
+#[component]
+pub fn CodeStep() -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = use_wizard();
+    let typed = RwSignal::new(wizard.code.get_untracked());
+    let problem = RwSignal::new(None::<Msg>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let code = typed.get_untracked().trim().to_string();
+        if code.is_empty() {
+            problem.set(Some(Msg::CodeEmpty));
+            return;
+        }
+        problem.set(None);
+        wizard.code.set(code);
+        wizard.go(Step::Password);
+    };
+    let expired = move || {
+        wizard
+            .verdict
+            .with(|v| matches!(v, Some(ResetVerdict::ExpiredCode)))
+    };
+    view! {
+        <section class="step" aria-labelledby="step-heading">
+            <StepHeading step=Step::Code title=Msg::StepCode />
+            <Verdict />
+            <form on:submit=submit novalidate>
+                <label for="reset-code">{move || i18n.t(Msg::CodeLabel)}</label>
+                <p id="reset-code-hint" class="hint">{move || i18n.t(Msg::CodeHint)}</p>
+                <input id="reset-code" type="text" autocomplete="one-time-code" spellcheck="false"
+                    autocapitalize="off" bind:value=typed
+                    aria-describedby="reset-code-hint reset-code-error"
+                    aria-invalid=move || if problem.get().is_some() { "true" } else { "false" } />
+                <p id="reset-code-error" class="error" aria-live="polite">
+                    {move || problem.get().map(|m| i18n.t(m))}
+                </p>
+                <div class="actions">
+                    <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Qr)>
+                        {move || i18n.t(if expired() { Msg::QrExportAgain } else { Msg::Back })}
+                    </button>
+                    <button type="submit" class="primary">{move || i18n.t(Msg::Continue)}</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// The device's last verdict on a code, with a live countdown while it is locked.
+#[component]
+fn Verdict() -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = use_wizard();
+    let now = RwSignal::new(now_ms());
+    // A one-second tick only matters while a lock is shown; it stops with the component.
+    if let Ok(handle) = set_interval_with_handle(move || now.set(now_ms()), Duration::from_secs(1))
+    {
+        on_cleanup(move || handle.clear());
+    }
+    move || {
+        let verdict = wizard.verdict.get()?;
+        let msg = match (&verdict, wizard.locked_until.get()) {
+            (ResetVerdict::Locked { .. }, Some(until)) => Msg::LockedFor {
+                seconds: until.saturating_sub(now.get()) / 1000,
+            },
+            _ => verdict_message(&verdict),
+        };
+        Some(view! { <p class="verdict error" role="alert">{i18n.t(msg)}</p> })
+    }
+}
+
+/// The sentence for a device verdict.
+pub fn verdict_message(verdict: &ResetVerdict) -> Msg {
+    match verdict {
+        ResetVerdict::Accepted => Msg::ResetAccepted,
+        ResetVerdict::WrongCode {
+            retries_left: Some(left),
+        } => Msg::WrongCodeTriesLeft { left: *left },
+        ResetVerdict::WrongCode { retries_left: None } => Msg::WrongCode,
+        ResetVerdict::ExpiredCode => Msg::ExpiredCode,
+        ResetVerdict::Locked {
+            unlock_in_secs: Some(secs),
+        } => Msg::LockedFor {
+            seconds: u64::from(*secs),
+        },
+        ResetVerdict::Locked {
+            unlock_in_secs: None,
+        } => Msg::Locked,
+        ResetVerdict::PasswordRefused(PasswordRefusal::Illegal) => Msg::PasswordIllegal,
+        ResetVerdict::PasswordRefused(PasswordRefusal::Risky) => Msg::PasswordRisky,
+        ResetVerdict::PasswordRefused(PasswordRefusal::SameAsOld) => Msg::PasswordSameAsOld,
+        ResetVerdict::PasswordRefused(PasswordRefusal::TooLong) => Msg::PasswordTooLongDevice,
+        ResetVerdict::Booting => Msg::DeviceStarting,
+        ResetVerdict::Other { detail } => Msg::DeviceSaid {
+            detail: detail.clone(),
+        },
+    }
+}

@@ -1,0 +1,68 @@
+//! Step 2, the reset mode: e-mail verification first; modes the device lacks shown disabled,
+//! and a way forward when no e-mail reset is possible.
+
+use super::device::mode_name;
+use super::StepHeading;
+use crate::flow::Step;
+use crate::i18n::{use_i18n, Msg};
+use crate::state::use_wizard;
+use crate::support::SupportDetails;
+use leptos::prelude::*;
+use protocol::isapi::ResetMode;
+
+/// Step 2: choose how to reset.
+#[component]
+pub fn ModeStep() -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = use_wizard();
+    let body = move || {
+        let Some(facts) = wizard.facts.get() else {
+            return view! { <p role="status">{i18n.t(Msg::ReadingDevice)}</p> }.into_any();
+        };
+        let email = facts.modes.supports(ResetMode::Email);
+        let others = facts
+            .modes
+            .reset_modes()
+            .into_iter()
+            .filter(|m| m.mode != ResetMode::Email)
+            .map(|m| {
+                let name = mode_name(m.mode);
+                let why = if m.supported { Msg::ModeLater } else { Msg::ModeUnavailable };
+                view! {
+                    <li>
+                        <button type="button" disabled=true aria-describedby=format!("why-{:?}", m.mode)>
+                            {i18n.t(name)}
+                        </button>
+                        <span id=format!("why-{:?}", m.mode) class="hint">{i18n.t(why)}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <ul class="mode-choices">
+                <li>
+                    <button type="button" class="primary" disabled=!email
+                        aria-describedby="why-email"
+                        on:click=move |_| wizard.go(Step::Privacy)>
+                        {i18n.t(Msg::ModeEmail)}
+                    </button>
+                    <span id="why-email" class="hint">
+                        {i18n.t(if email { Msg::ModeEmailExplain } else { Msg::ModeEmailMissing })}
+                    </span>
+                </li>
+                {others}
+            </ul>
+            {(!email).then(|| view! { <SupportDetails /> })}
+        }
+        .into_any()
+    };
+    view! {
+        <section class="step" aria-labelledby="step-heading">
+            <StepHeading step=Step::Mode title=Msg::StepMode />
+            {body}
+            <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Device)>
+                {move || i18n.t(Msg::Back)}
+            </button>
+        </section>
+    }
+}

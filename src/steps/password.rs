@@ -1,0 +1,182 @@
+//! Step 6, the new password: the device's own rules and strength meter, live, from the shared
+//! protocol crate; submitted once together with the code, and the device's verdict explained.
+
+use super::StepHeading;
+use crate::clock::now_ms;
+use crate::flow::Step;
+use crate::i18n::{use_i18n, Msg};
+use crate::reset::{self, ResetVerdict, ADMIN};
+use crate::state::use_wizard;
+use crate::steps::code::verdict_message;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::isapi::LengthLimit;
+use protocol::password::{check, Reason, Rule, RuleOutcome};
+
+/// Step 6: choose the new password and reset.
+#[component]
+pub fn PasswordStep() -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = use_wizard();
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let shown = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Msg>);
+    let limits = Memo::new(move |_| {
+        wizard
+            .facts
+            .with(|f| f.as_ref().map(|f| f.security.password_length))
+            .unwrap_or_default()
+    });
+    let report = Memo::new(move |_| check(&password.get(), ADMIN, limits.get()));
+    let matches = move || !confirm.get().is_empty() && password.get() == confirm.get();
+    let ready = move || report.get().is_acceptable() && matches() && !busy.get();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !ready() {
+            return;
+        }
+        let (Some(address), code) = (wizard.address(), wizard.code.get_untracked()) else {
+            wizard.go(Step::Device);
+            return;
+        };
+        let new_password = password.get_untracked();
+        let profile = wizard.profile.get_value();
+        busy.set(true);
+        problem.set(None);
+        spawn_local(async move {
+            match reset::submit(address, &profile, &code, &new_password).await {
+                Ok(verdict) => settle(verdict, new_password, problem),
+                Err(err) => problem.set(Some(err.message(&address.to_string()))),
+            }
+            busy.set(false);
+        });
+    };
+    let kind = move || if shown.get() { "text" } else { "password" };
+    view! {
+        <section class="step" aria-labelledby="step-heading">
+            <StepHeading step=Step::Password title=Msg::StepPassword />
+            <form on:submit=submit novalidate>
+                <label for="new-password">{move || i18n.t(Msg::NewPasswordLabel)}</label>
+                <input id="new-password" type=kind autocomplete="new-password" bind:value=password
+                    aria-describedby="password-rules password-strength" />
+                <label for="confirm-password">{move || i18n.t(Msg::ConfirmPasswordLabel)}</label>
+                <input id="confirm-password" type=kind autocomplete="new-password" bind:value=confirm
+                    aria-describedby="confirm-state" />
+                <p id="confirm-state" class="hint" aria-live="polite">
+                    {move || (!confirm.get().is_empty()).then(|| i18n.t(if matches() { Msg::PasswordsMatch } else { Msg::PasswordsDiffer }))}
+                </p>
+                <p class="checkbox">
+                    <input id="show-password" type="checkbox" bind:checked=shown />
+                    <label for="show-password">{move || i18n.t(Msg::ShowPassword)}</label>
+                </p>
+                <Rules report limits />
+                <p class="error" role="alert">{move || problem.get().map(|m| i18n.t(m))}</p>
+                <div class="actions">
+                    <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Code)>
+                        {move || i18n.t(Msg::Back)}
+                    </button>
+                    <button type="submit" class="primary" disabled=move || !ready()>
+                        {move || i18n.t(if busy.get() { Msg::Resetting } else { Msg::ResetPassword })}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Moves the wizard on according to the device's verdict.
+fn settle(verdict: ResetVerdict, new_password: String, problem: RwSignal<Option<Msg>>) {
+    let wizard = use_wizard();
+    match verdict {
+        ResetVerdict::Accepted => {
+            wizard.verdict.set(None);
+            wizard.code.set(String::new());
+            wizard.password.set(new_password);
+            wizard.progress.update(|p| p.reset_done = true);
+            wizard.go(Step::Proof);
+        }
+        ResetVerdict::WrongCode { .. }
+        | ResetVerdict::ExpiredCode
+        | ResetVerdict::Locked { .. } => {
+            if let ResetVerdict::Locked {
+                unlock_in_secs: Some(secs),
+            } = verdict
+            {
+                wizard
+                    .locked_until
+                    .set(Some(now_ms() + u64::from(secs) * 1000));
+            }
+            wizard.verdict.set(Some(verdict));
+            // The code was the problem: it must be typed again, never resent by itself.
+            wizard.code.set(String::new());
+            wizard.go(Step::Code);
+        }
+        other => problem.set(Some(verdict_message(&other))),
+    }
+}
+
+/// Every rule, ticked when met, and the device's strength meter.
+#[component]
+fn Rules(
+    report: Memo<protocol::password::PolicyReport>,
+    limits: Memo<LengthLimit>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = move || {
+        report
+            .get()
+            .rules
+            .into_iter()
+            .map(|outcome| {
+                let mark = if outcome.holds { "✓" } else { "✗" };
+                let state = if outcome.holds {
+                    Msg::RuleMet
+                } else {
+                    Msg::RuleNotMet
+                };
+                let class = if outcome.holds {
+                    "rule met"
+                } else {
+                    "rule unmet"
+                };
+                view! {
+                    <li class=class>
+                        <span aria-hidden="true">{mark}" "</span>
+                        {i18n.t(rule_message(&outcome, limits.get()))}
+                        <span class="sr-only">" ("{i18n.t(state)}")"</span>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let strength = move || report.get().strength;
+    view! {
+        <ul id="password-rules" class="rules">{items}</ul>
+        <p id="password-strength" class=move || format!("strength {:?}", strength()).to_lowercase()>
+            {move || i18n.t(Msg::Strength { level: strength() })}
+        </p>
+    }
+}
+
+fn rule_message(outcome: &RuleOutcome, limits: LengthLimit) -> Msg {
+    match (&outcome.rule, &outcome.reason) {
+        (Rule::Length, _) => Msg::RuleLength {
+            min: limits.min,
+            max: limits.max,
+        },
+        (Rule::AllowedCharacters, Reason::ForbiddenCharacters { characters }) => {
+            Msg::RuleForbidden {
+                characters: characters.iter().collect(),
+            }
+        }
+        (Rule::AllowedCharacters, _) => Msg::RuleAllowedCharacters,
+        (Rule::TwoCharacterClasses, _) => Msg::RuleTwoClasses,
+        (Rule::NotTheUsername, _) => Msg::RuleNotUsername,
+        (Rule::NotTheReversedUsername, _) => Msg::RuleNotReversedUsername,
+        (Rule::DoesNotContainTheUsername, _) => Msg::RuleNoUsernameInside,
+        (Rule::NotRisky, _) => Msg::RuleNotRisky,
+    }
+}

@@ -1,0 +1,70 @@
+//! Step 7, the proof: one login with the new password, never retried (a failed proof must not
+//! spend the device's login tries), then the end of the reset.
+
+use super::StepHeading;
+use crate::flow::Step;
+use crate::i18n::{use_i18n, Msg};
+use crate::reset::{self, ResetError};
+use crate::state::use_wizard;
+use crate::steps::code::verdict_message;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Proof {
+    /// The password is no longer in memory (a reload): nothing to prove with.
+    NotPossible,
+    Checking,
+    Proven,
+    NotProven,
+    Failed(Msg),
+}
+
+/// Step 7: prove the new password and finish.
+#[component]
+pub fn ProofStep() -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = use_wizard();
+    let password = wizard.password.get_untracked();
+    let proof = RwSignal::new(if password.is_empty() {
+        Proof::NotPossible
+    } else {
+        Proof::Checking
+    });
+    if let (false, Some(address)) = (password.is_empty(), wizard.address()) {
+        // Taken out of memory before the one attempt, so nothing can send it twice.
+        wizard.password.set(String::new());
+        spawn_local(async move {
+            proof.set(match reset::prove_login(address, &password).await {
+                Ok(true) => Proof::Proven,
+                Ok(false) => Proof::NotProven,
+                Err(ResetError::Client(err)) => Proof::Failed(err.message(&address.to_string())),
+                Err(ResetError::Refused(verdict)) => Proof::Failed(verdict_message(&verdict)),
+            });
+        });
+    }
+    let start_over = move |_| {
+        wizard.progress.update(|p| p.start_over());
+        wizard.facts.set(None);
+        wizard.verdict.set(None);
+        wizard.go(Step::Device);
+    };
+    let status = move || {
+        let (msg, class) = match proof.get() {
+            Proof::NotPossible => (Msg::ResetAccepted, "done"),
+            Proof::Checking => (Msg::Proving, "pending"),
+            Proof::Proven => (Msg::Proven, "done"),
+            Proof::NotProven => (Msg::NotProven, "warning"),
+            Proof::Failed(msg) => (msg, "warning"),
+        };
+        view! { <p class=class role="status">{i18n.t(msg)}</p> }
+    };
+    view! {
+        <section class="step" aria-labelledby="step-heading">
+            <StepHeading step=Step::Proof title=Msg::StepProof />
+            <p>{move || i18n.t(Msg::ResetAccepted)}</p>
+            {status}
+            <button type="button" class="secondary" on:click=start_over>{move || i18n.t(Msg::ResetAnother)}</button>
+        </section>
+    }
+}

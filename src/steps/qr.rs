@@ -1,0 +1,157 @@
+//! Step 4, the QR code: exported from the device once, drawn crisply, downloaded as PNG and
+//! e-mailed to the vendor. A new export voids the code already in the inbox, so it never
+//! happens silently: not on return, not as a retry.
+
+use super::StepHeading;
+use crate::clock::now_ms;
+use crate::copy::CopyButton;
+use crate::email;
+use crate::flow::Step;
+use crate::i18n::{use_i18n, Msg};
+use crate::qr_draw::{png_file_name, QrMatrix};
+use crate::reset::{self, ResetError};
+use crate::state::use_wizard;
+use crate::steps::code::verdict_message;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Step 4: export and send the QR code.
+#[component]
+pub fn QrStep() -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = use_wizard();
+    let drawn = RwSignal::new(None::<QrMatrix>);
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Msg>);
+    let exported_before = move || wizard.progress.with(|p| p.qr_exported_at_ms);
+
+    let export = move || {
+        let Some(address) = wizard.address() else {
+            wizard.go(Step::Device);
+            return;
+        };
+        busy.set(true);
+        problem.set(None);
+        let profile = wizard.profile.get_value();
+        spawn_local(async move {
+            match reset::export_qr(address, &profile).await {
+                Ok(qr) => match QrMatrix::encode(&qr.content) {
+                    Some(matrix) => {
+                        wizard
+                            .progress
+                            .update(|p| p.qr_exported_at_ms = Some(now_ms()));
+                        drawn.set(Some(matrix));
+                    }
+                    None => problem.set(Some(Msg::QrTooLong)),
+                },
+                Err(ResetError::Client(err)) => {
+                    problem.set(Some(err.message(&address.to_string())))
+                }
+                Err(ResetError::Refused(verdict)) => problem.set(Some(verdict_message(&verdict))),
+            }
+            busy.set(false);
+        });
+    };
+
+    let body = move || {
+        match (drawn.get(), exported_before()) {
+        (Some(matrix), _) => view! { <QrReady matrix /> }.into_any(),
+        (None, Some(at)) => view! { <ExportedEarlier at on_export=Callback::new(move |()| export()) /> }.into_any(),
+        (None, None) => view! {
+            <p>{i18n.t(Msg::QrExplain)}</p>
+            <button type="button" class="primary" disabled=move || busy.get() on:click=move |_| export()>
+                {move || i18n.t(if busy.get() { Msg::QrExporting } else { Msg::QrExport })}
+            </button>
+        }
+        .into_any(),
+    }
+    };
+    view! {
+        <section class="step" aria-labelledby="step-heading">
+            <StepHeading step=Step::Qr title=Msg::StepQr />
+            {body}
+            <p class="error" role="alert">{move || problem.get().map(|m| i18n.t(m))}</p>
+            <div class="actions">
+                <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Privacy)>
+                    {move || i18n.t(Msg::Back)}
+                </button>
+            </div>
+        </section>
+    }
+}
+
+/// Coming back after an export: go on with the code, or knowingly export again.
+#[component]
+fn ExportedEarlier(at: u64, on_export: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = use_wizard();
+    let confirming = RwSignal::new(false);
+    let when = local_time(at, i18n.lang().tag());
+    view! {
+        <p>{move || i18n.t(Msg::QrExportedAt { when: when.clone() })}</p>
+        <button type="button" class="primary" on:click=move |_| wizard.go(Step::Code)>
+            {move || i18n.t(Msg::HaveCode)}
+        </button>
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! {
+                <button type="button" class="secondary" on:click=move |_| confirming.set(true)>
+                    {move || i18n.t(Msg::QrExportAgain)}
+                </button>
+            }
+        >
+            <div class="warning" role="alert">
+                <p>{move || i18n.t(Msg::QrExportAgainWarning)}</p>
+                <button type="button" class="danger" on:click=move |_| on_export.run(())>
+                    {move || i18n.t(Msg::QrExportAgainConfirm)}
+                </button>
+                <button type="button" class="secondary" on:click=move |_| confirming.set(false)>
+                    {move || i18n.t(Msg::Cancel)}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+/// The drawn code, its download, the mailbox and the prepared e-mail.
+#[component]
+fn QrReady(matrix: QrMatrix) -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = use_wizard();
+    let serial = wizard
+        .progress
+        .with_untracked(|p| p.device.as_ref().and_then(|d| d.serial.clone()));
+    let svg = matrix.to_svg(&i18n.t(Msg::QrImageLabel));
+    let png = matrix.to_png_data_url().unwrap_or_default();
+    let file = png_file_name(serial.as_deref(), &today());
+    let mailbox = email::mailbox(protocol::profile::DEFAULT_MAILBOX_KEY);
+    let mailto = email::mailto(i18n.lang(), mailbox.address, serial.as_deref());
+    view! {
+        <div class="qr" inner_html=svg></div>
+        <p><a class="button" href=png download=file.clone()>{move || i18n.t(Msg::QrDownload)}</a></p>
+        <ol class="instructions">
+            <li>{move || i18n.t(Msg::QrSendTo)}" " <strong class="address">{mailbox.address}</strong>" "
+                <CopyButton text=mailbox.address.to_string() what=Msg::CopyAddress />
+            </li>
+            <li><a href=mailto>{move || i18n.t(Msg::QrWriteEmail)}</a>" "{move || i18n.t(Msg::QrAttach { file: file.clone() })}</li>
+            <li>{move || i18n.t(Msg::QrWait)}</li>
+        </ol>
+        <p class="hint">{move || i18n.t(Msg::QrValidity)}</p>
+        <button type="button" class="primary" on:click=move |_| wizard.go(Step::Code)>
+            {move || i18n.t(Msg::HaveCode)}
+        </button>
+    }
+}
+
+/// Today's date as YYYY-MM-DD, for file names.
+fn today() -> String {
+    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+    iso.chars().take(10).collect()
+}
+
+/// A moment shown in the reader's own locale and time zone.
+fn local_time(ms: u64, lang: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    date.to_locale_string(lang, &wasm_bindgen::JsValue::UNDEFINED)
+        .into()
+}
