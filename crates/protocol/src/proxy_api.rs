@@ -32,7 +32,9 @@ pub struct ProxyError {
 /// A stable code (mapped to a translated sentence by the wizard) and an English detail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProxyErrorDetail {
-    /// e.g. `device_unreachable`, `device_timeout`, `target_not_allowed`.
+    /// e.g. `device_unreachable`, `device_timeout`, `target_not_allowed`; every code is
+    /// listed in README.md's "The proxy's API". `too_many_attempts` (429) comes with a
+    /// `Retry-After` header in seconds.
     pub code: String,
     /// A sentence for developers and logs; users see the translated text for `code`.
     pub message: String,
@@ -49,9 +51,24 @@ pub struct Health {
     pub demo: bool,
 }
 
-/// `GET /api/v1/devices`: the devices that answered discovery, one per MAC.
+/// `GET /api/v1/devices[?refresh=1]`: the devices that answered discovery, one per MAC.
+/// The first answer comes within about 1.5 s; while `scanning` is true, ask again for late ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Discovery {
     /// What each device said about itself.
     pub devices: Vec<ProbeMatch>,
+    /// True while the proxy is still probing (poll again to see devices that answer late).
+    #[serde(default)]
+    pub scanning: bool,
 }
+
+/// `GET /api/v1/demo/mailbox` (demo mode only): the code the simulated device "e-mailed".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoMailbox {
+    /// The reset code, or `None` before a QR code was exported.
+    pub code: Option<String>,
+}
+
+/// The cookie in which the proxy keeps the wizard's session id (HttpOnly, SameSite=Strict,
+/// Path=/api): the wizard never reads it; the browser sends it with same-origin API calls.
+pub const SESSION_COOKIE: &str = "reset_session";

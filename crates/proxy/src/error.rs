@@ -1,6 +1,6 @@
 //! The proxy's own failures, as JSON a wizard can turn into a plain message.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -11,6 +11,33 @@ pub enum ApiError {
     /// The request lacks the wizard's custom header (a plain link, form or image tag).
     #[error("requests to the API must carry the X-Reset-Wizard header")]
     MissingHeader,
+    /// The `Host` header names a host this proxy does not answer to (DNS rebinding).
+    #[error("this proxy does not answer to the host {0:?}")]
+    HostNotAllowed(String),
+    /// The request came from a page on another origin that is not allowed to embed the wizard.
+    #[error("requests from {0:?} are not allowed")]
+    OriginNotAllowed(String),
+    /// The browser said the request is cross-site (or typed in the address bar) without an allowed origin.
+    #[error("cross-site requests are not allowed ({0})")]
+    CrossSite(String),
+    /// The wizard's request body was larger than the proxy accepts.
+    #[error("the request body was too large")]
+    RequestTooLarge,
+    /// The body does not fit the call (a body where none belongs, or not XML/JSON).
+    #[error("the request body does not fit this call: {0}")]
+    BadRequestBody(String),
+    /// Too many codes, answers or passwords were submitted; the device would lock itself.
+    #[error("too many attempts: wait {retry_after} s before trying again")]
+    TooManyAttempts {
+        /// Seconds until one more attempt is allowed.
+        retry_after: u64,
+    },
+    /// The proxy is already handling as many device calls as it allows.
+    #[error("the proxy is busy; try again in a moment")]
+    Busy,
+    /// No such API route (or the demo mailbox outside the demo).
+    #[error("no such API call")]
+    NotFound,
     /// The device path or query is not one of the allow-listed reset calls.
     #[error("this call is not allowed: {0}")]
     CallNotAllowed(String),
@@ -26,6 +53,14 @@ pub enum ApiError {
     /// The device's answer was larger than the proxy accepts.
     #[error("the device's answer was too large")]
     TooLarge,
+    /// The device's HTTPS certificate is not the one it showed earlier in this session.
+    #[error(
+        "the device at {0} now shows a different HTTPS certificate than earlier in this reset"
+    )]
+    CertificateChanged(String),
+    /// The TLS handshake failed, e.g. old firmware offering only TLS 1.0 or weak ciphers.
+    #[error("could not open a secure (HTTPS) connection to the device: {0}")]
+    TlsFailed(String),
     /// The device answered something that is not HTTP.
     #[error("the device's answer could not be read: {0}")]
     BadAnswer(String),
@@ -50,6 +85,16 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::MissingHeader => "missing_header",
+            ApiError::HostNotAllowed(_) => "host_not_allowed",
+            ApiError::OriginNotAllowed(_) => "origin_not_allowed",
+            ApiError::CrossSite(_) => "cross_site_request",
+            ApiError::RequestTooLarge => "request_too_large",
+            ApiError::BadRequestBody(_) => "bad_request_body",
+            ApiError::TooManyAttempts { .. } => "too_many_attempts",
+            ApiError::Busy => "proxy_busy",
+            ApiError::NotFound => "not_found",
+            ApiError::CertificateChanged(_) => "device_certificate_changed",
+            ApiError::TlsFailed(_) => "device_tls_failed",
             ApiError::CallNotAllowed(_) => "call_not_allowed",
             ApiError::TargetNotAllowed(_) => "target_not_allowed",
             ApiError::Unreachable(_) => "device_unreachable",
@@ -63,11 +108,21 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             ApiError::MissingHeader
+            | ApiError::HostNotAllowed(_)
+            | ApiError::OriginNotAllowed(_)
+            | ApiError::CrossSite(_)
             | ApiError::CallNotAllowed(_)
             | ApiError::TargetNotAllowed(_) => StatusCode::FORBIDDEN,
-            ApiError::Unreachable(_) | ApiError::BadAnswer(_) | ApiError::TooLarge => {
-                StatusCode::BAD_GATEWAY
-            }
+            ApiError::RequestTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BadRequestBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Unreachable(_)
+            | ApiError::BadAnswer(_)
+            | ApiError::TooLarge
+            | ApiError::CertificateChanged(_)
+            | ApiError::TlsFailed(_) => StatusCode::BAD_GATEWAY,
             ApiError::Timeout => StatusCode::GATEWAY_TIMEOUT,
             ApiError::Discovery(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -76,12 +131,19 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        tracing::debug!(code = self.code(), "refused");
         let body = Body {
             error: Detail {
                 code: self.code(),
                 message: self.to_string(),
             },
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let ApiError::TooManyAttempts { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
     }
 }

@@ -1,40 +1,98 @@
 //! reset-proxy: serves the wizard, forwards allow-listed ISAPI calls, and discovers devices.
 //! `main.rs` only parses flags; everything here is usable in-process by tests and the demo.
 
+pub mod abuse;
+pub mod browser_guard;
+pub mod calls;
 pub mod config;
+pub mod csp;
+pub mod device_tls;
 pub mod discovery;
 pub mod error;
 pub mod forward;
+pub mod listen;
 pub mod routes;
+pub mod sessions;
+pub mod site;
 pub mod targets;
 
-pub use config::Config;
+pub use config::{Config, DemoMailbox, TlsFiles};
 
 use anyhow::Context;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
-/// A proxy bound to its socket, ready to serve.
+/// A proxy bound to its sockets, ready to serve.
 pub struct Bound {
-    listener: TcpListener,
+    listeners: Vec<TcpListener>,
+    local: SocketAddr,
     router: axum::Router,
+    tls: Option<listen::ServerTls>,
 }
 
 impl Bound {
-    /// Binds `config.listen` (port 0 picks a free one) and builds the router.
-    pub async fn bind(config: Config) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(config.listen)
+    /// Binds `config.listen` (port 0 picks a free one) and the other listen addresses (on the
+    /// same port when theirs is 0), sets up TLS when needed, and builds the router.
+    pub async fn bind(mut config: Config) -> anyhow::Result<Self> {
+        let first = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
+        let local = first.local_addr().context("reading the bound address")?;
+        let mut listeners = vec![first];
+        let mut also = Vec::new();
+        for addr in &config.also_listen {
+            let mut addr = *addr;
+            if addr.port() == 0 {
+                addr.set_port(local.port());
+            }
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("listening on {addr}"))?;
+            also.push(listener.local_addr().context("reading the bound address")?);
+            listeners.push(listener);
+        }
+        config.listen = local;
+        config.also_listen = also;
+        let tls = listen::server_tls(&config)?;
         let router = routes::router(config)?;
-        Ok(Bound { listener, router })
+        Ok(Bound {
+            listeners,
+            local,
+            router,
+            tls,
+        })
     }
 
-    /// The address actually bound.
+    /// The first address actually bound.
     pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
-        self.listener
-            .local_addr()
-            .context("reading the bound address")
+        Ok(self.local)
+    }
+
+    /// Every address bound.
+    pub fn local_addrs(&self) -> Vec<SocketAddr> {
+        self.listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect()
+    }
+
+    /// The scheme the proxy serves: `https` whenever it listens beyond loopback.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
+    /// The SHA-256 fingerprint of the certificate served, when serving TLS.
+    pub fn certificate_fingerprint(&self) -> Option<&str> {
+        self.tls.as_ref().map(|tls| tls.fingerprint.as_str())
+    }
+
+    /// Whether the certificate served was generated at start.
+    pub fn certificate_is_self_signed(&self) -> bool {
+        self.tls.as_ref().is_some_and(|tls| tls.self_signed)
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
@@ -42,9 +100,23 @@ impl Bound {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP")
+        let app = self
+            .router
+            .into_make_service_with_connect_info::<listen::ClientAddr>();
+        match self.tls {
+            Some(tls) => {
+                let incoming = listen::tls(self.listeners, self.local, tls.acceptor);
+                axum::serve(incoming, app)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            }
+            None => {
+                let incoming = listen::plain(self.listeners, self.local);
+                axum::serve(incoming, app)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            }
+        }
+        .context("serving HTTP")
     }
 }

@@ -1,73 +1,219 @@
-//! `reset-proxy`: parse flags, start the server (and the simulated device in demo mode).
+//! `reset-proxy`: parse flags, environment and the optional TOML file, then start the server
+//! (and the simulated device in demo mode).
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use reset_proxy::{Bound, Config};
+use reset_proxy::targets::IpRange;
+use reset_proxy::{Bound, Config, TlsFiles};
+use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The small bridge between the password-reset wizard in a browser and devices on this LAN.
-#[derive(Parser, Debug)]
+///
+/// Every setting can also come from an environment variable or from the TOML file given with
+/// --config (keys as the long flags, e.g. `allow-origin = ["https://help.example"]`);
+/// flags win over the environment, which wins over the file.
+#[derive(Parser, Debug, Default, Deserialize)]
 #[command(version, about)]
-struct Args {
-    /// Address to listen on. Loopback by default, so only this computer can use it.
-    #[arg(long, env = "RESET_PROXY_LISTEN", default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
-    /// Folder with the built wizard (Trunk's dist) to serve at /.
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Settings {
+    /// Addresses to listen on (repeat or separate with commas). Default 127.0.0.1:8080 and
+    /// [::1]:8080, so only this computer can use it; any other address serves HTTPS only.
+    #[arg(long, env = "RESET_PROXY_LISTEN", value_delimiter = ',')]
+    #[serde(default)]
+    listen: Vec<SocketAddr>,
+    /// A TOML file with more settings.
+    #[arg(long, env = "RESET_PROXY_CONFIG")]
+    #[serde(skip)]
+    config: Option<PathBuf>,
+    /// Start a simulated device in-process, let the proxy reach it, and print the URL to open.
+    #[arg(long, env = "RESET_PROXY_DEMO")]
+    #[serde(default)]
+    demo: bool,
+    /// Serve the built wizard from this folder (Trunk's dist) instead of the one built in.
     #[arg(long, env = "RESET_PROXY_DIST")]
     dist: Option<PathBuf>,
-    /// Where SADP discovery probes go (the devices' multicast group by default).
-    #[arg(
-        long,
-        env = "RESET_PROXY_SADP_TARGET",
-        default_value = "239.255.255.250:37020"
-    )]
-    sadp_target: SocketAddr,
-    /// Start a simulated device in-process and let the proxy reach it (for trying the wizard).
-    #[arg(long, env = "RESET_PROXY_DEMO")]
-    demo: bool,
+    /// Where SADP discovery probes go (repeatable). Default the devices' multicast group
+    /// 239.255.255.250:37020, sent with TTL 1 so probes stay on this LAN segment.
+    #[arg(long, env = "RESET_PROXY_SADP_TARGET", value_delimiter = ',')]
+    #[serde(default)]
+    sadp_target: Vec<SocketAddr>,
+    /// More device addresses or ranges to allow besides the private LAN ranges, e.g.
+    /// 192.0.0.64 (a factory-default camera) or 203.0.113.0/24. Loopback, link-local,
+    /// multicast and IPv4-in-IPv6 forms stay refused.
+    #[arg(long, env = "RESET_PROXY_ALLOW_DEVICES", value_delimiter = ',')]
+    #[serde(default)]
+    allow_devices: Vec<IpRange>,
+    /// Allow devices on loopback (only for development with a simulated device).
+    #[arg(long, env = "RESET_PROXY_ALLOW_LOOPBACK_DEVICES")]
+    #[serde(default)]
+    allow_loopback_devices: bool,
+    /// Host names this proxy answers to besides localhost and its listen addresses
+    /// (anything else is refused, which stops DNS-rebinding pages).
+    #[arg(long, env = "RESET_PROXY_HOST_NAME", value_delimiter = ',')]
+    #[serde(default)]
+    host_name: Vec<String>,
+    /// Origins of pages allowed to call the API, e.g. a help center embedding the wizard
+    /// (https://help.example). The wizard's own origin is always allowed.
+    #[arg(long, env = "RESET_PROXY_ALLOW_ORIGIN", value_delimiter = ',')]
+    #[serde(default)]
+    allow_origin: Vec<String>,
+    /// Who may show the wizard in a frame (the CSP frame-ancestors value). Default 'self'.
+    #[arg(long, env = "RESET_PROXY_FRAME_ANCESTORS")]
+    frame_ancestors: Option<String>,
+    /// The certificate chain (PEM) to serve HTTPS with; without it a LAN listener gets a
+    /// self-signed certificate whose fingerprint is printed at start.
+    #[arg(long, env = "RESET_PROXY_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) for --tls-cert.
+    #[arg(long, env = "RESET_PROXY_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Seconds a device may take to accept a connection (default 3).
+    #[arg(long, env = "RESET_PROXY_CONNECT_TIMEOUT")]
+    connect_timeout: Option<u64>,
+    /// Seconds a whole exchange with a device may take (default 10).
+    #[arg(long, env = "RESET_PROXY_REQUEST_TIMEOUT")]
+    request_timeout: Option<u64>,
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "RESET_PROXY_LOG_JSON")]
+    #[serde(default)]
+    log_json: bool,
+}
+
+impl Settings {
+    /// Flags and environment first, the file for whatever they left unset.
+    fn merge(mut self, file: Settings) -> Settings {
+        fn pick<T>(flag: &mut Vec<T>, file: Vec<T>) {
+            if flag.is_empty() {
+                *flag = file;
+            }
+        }
+        pick(&mut self.listen, file.listen);
+        pick(&mut self.sadp_target, file.sadp_target);
+        pick(&mut self.allow_devices, file.allow_devices);
+        pick(&mut self.host_name, file.host_name);
+        pick(&mut self.allow_origin, file.allow_origin);
+        self.demo |= file.demo;
+        self.allow_loopback_devices |= file.allow_loopback_devices;
+        self.log_json |= file.log_json;
+        self.dist = self.dist.or(file.dist);
+        self.frame_ancestors = self.frame_ancestors.or(file.frame_ancestors);
+        self.tls_cert = self.tls_cert.or(file.tls_cert);
+        self.tls_key = self.tls_key.or(file.tls_key);
+        self.connect_timeout = self.connect_timeout.or(file.connect_timeout);
+        self.request_timeout = self.request_timeout.or(file.request_timeout);
+        self
+    }
+
+    fn into_config(self) -> Result<Config> {
+        let mut listen = self.listen.into_iter();
+        let first = listen
+            .next()
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let mut also: Vec<SocketAddr> = listen.collect();
+        if first == SocketAddr::from(([127, 0, 0, 1], 8080)) && also.is_empty() && ipv6_works() {
+            also.push(SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 8080)));
+        }
+        let mut sadp = self.sadp_target.into_iter();
+        let sadp_target = sadp.next().unwrap_or_else(|| {
+            SocketAddr::from((protocol::sadp::SADP_MULTICAST_V4, protocol::sadp::SADP_PORT))
+        });
+        let mut config = Config::new(first, sadp_target);
+        config.also_listen = also;
+        config.extra_sadp_targets = sadp.collect();
+        config.dist = self.dist;
+        config.allowed_device_ranges = self.allow_devices;
+        config.allow_loopback_devices = self.allow_loopback_devices;
+        config.host_names = self.host_name;
+        config.allowed_origins = self.allow_origin;
+        if let Some(frame_ancestors) = self.frame_ancestors {
+            config.frame_ancestors = frame_ancestors;
+        }
+        if let (Some(cert), Some(key)) = (self.tls_cert, self.tls_key) {
+            config.tls = Some(TlsFiles { cert, key });
+        }
+        if let Some(secs) = self.connect_timeout {
+            config.connect_timeout = Duration::from_secs(secs);
+        }
+        if let Some(secs) = self.request_timeout {
+            config.request_timeout = Duration::from_secs(secs);
+        }
+        Ok(config)
+    }
+}
+
+fn ipv6_works() -> bool {
+    std::net::TcpListener::bind((std::net::Ipv6Addr::LOCALHOST, 0)).is_ok()
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-    let args = Args::parse();
-    let mut config = Config::new(args.listen, args.sadp_target);
-    config.dist = args.dist;
+    let mut settings = Settings::parse();
+    if let Some(path) = settings.config.clone() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let file: Settings =
+            toml::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
+        settings = settings.merge(file);
+    }
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    if settings.log_json {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+    let demo = settings.demo;
+    let mut config = settings.into_config()?;
 
     // Kept alive for as long as the proxy runs.
-    let _demo_device = if args.demo {
-        let identity = devsim::DeviceIdentity::random(devsim::Profile::Nvr);
-        let device = devsim::start(
-            devsim::Config::loopback(identity).with_sadp(SocketAddr::from(([127, 0, 0, 1], 0))),
-        )
-        .await
-        .context("starting the simulated device")?;
-        config.demo = true;
-        config.extra_devices.push(device.http_addr);
-        if let Some(sadp) = device.sadp_addr {
-            config.sadp_target = sadp;
-        }
-        println!(
-            "demo: simulated {} at {} (serial {})",
-            device.identity.model, device.http_addr, device.identity.serial
-        );
-        Some(device)
+    let _demo_device = if demo {
+        Some(start_demo_device(&mut config).await?)
     } else {
         None
     };
 
     let bound = Bound::bind(config).await?;
-    let addr = bound.local_addr()?;
-    println!("reset-proxy is serving the wizard at http://{addr}/");
+    if let Some(fingerprint) = bound.certificate_fingerprint() {
+        if bound.certificate_is_self_signed() {
+            println!("serving HTTPS with a self-signed certificate; check that your browser shows this SHA-256 fingerprint:\n  {fingerprint}");
+        } else {
+            println!("serving HTTPS; certificate SHA-256 fingerprint {fingerprint}");
+        }
+    }
+    let scheme = bound.scheme();
+    for addr in bound.local_addrs() {
+        println!("reset-proxy is serving the wizard at {scheme}://{addr}/");
+    }
     bound
         .serve(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
+}
+
+/// Starts devsim on loopback, allows exactly its address and points discovery at it.
+async fn start_demo_device(config: &mut Config) -> Result<devsim::Running> {
+    let identity = devsim::DeviceIdentity::random(devsim::Profile::Nvr);
+    let device = devsim::start(
+        devsim::Config::loopback(identity).with_sadp(SocketAddr::from(([127, 0, 0, 1], 0))),
+    )
+    .await
+    .context("starting the simulated device")?;
+    config.demo = true;
+    config.extra_devices.push(device.http_addr);
+    if let Some(sadp) = device.sadp_addr {
+        config.sadp_target = sadp;
+        config.extra_sadp_targets.clear();
+    }
+    println!(
+        "demo: simulated {} at {} (serial {})",
+        device.identity.model, device.http_addr, device.identity.serial
+    );
+    Ok(device)
 }

@@ -1,103 +1,408 @@
-//! The proxy's router, read top to bottom: the API under `/api/v1`, the wizard's files elsewhere.
+//! The proxy's router, read top to bottom: the API under `/api/v1` behind the browser checks and
+//! sessions, the wizard's files elsewhere, and the headers every answer carries.
 
+use crate::abuse::AttemptLimiter;
+use crate::browser_guard::{self, BrowserGuard};
+use crate::calls::{self, AllowedCall, BodyKind};
 use crate::config::Config;
-use crate::discovery;
+use crate::csp;
+use crate::discovery::{Discoverer, DiscoverySettings};
 use crate::error::ApiError;
-use crate::forward::DeviceClient;
-use crate::targets;
-use axum::extract::{Path, Request, State};
-use axum::http::{HeaderValue, Method};
+use crate::forward::{DeviceAnswer, DeviceClient, DeviceRequest, Transport};
+use crate::listen::{self, ClientAddr};
+use crate::sessions::{SessionId, Sessions};
+use crate::site::{self, Site, WizardFiles};
+use crate::targets::TargetPolicy;
+use axum::extract::connect_info::ConnectInfo;
+use axum::extract::{Query, Request, State};
+use axum::http::{header, HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{any, get};
-use axum::{Json, Router};
-use protocol::proxy_api::{Discovery, Envelope, Health, API_HEADER, API_VERSION};
+use axum::{Extension, Json, Router};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Bytes;
+use protocol::proxy_api::{self, Discovery, Envelope, Health, API_VERSION};
+use serde::Deserialize;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use tower_http::services::{ServeDir, ServeFile};
+use std::time::Instant;
+use tokio::sync::Semaphore;
+use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-struct AppState {
-    config: Config,
+/// What the API handlers share.
+struct App {
+    targets: TargetPolicy,
     devices: DeviceClient,
+    sessions: Sessions,
+    attempts: AttemptLimiter,
+    discovery: Arc<Discoverer>,
+    device_calls: Semaphore,
+    max_body: usize,
+    secure_cookie: bool,
+    demo: bool,
+    demo_mailbox: Option<crate::config::DemoMailbox>,
 }
 
-type Shared = Arc<AppState>;
+type Shared = Arc<App>;
 
 /// Builds the whole router for `config`.
 pub fn router(config: Config) -> anyhow::Result<Router> {
-    let devices = DeviceClient::new(config.connect_timeout, config.request_timeout);
-    let dist = config.dist.clone();
-    let state = Arc::new(AppState { config, devices });
+    let tls = listen::needs_tls(&config);
+    let guard = Arc::new(BrowserGuard::new(
+        &config.listen_addrs(),
+        &config.host_names,
+        &config.allowed_origins,
+        tls,
+    ));
+    let site = Arc::new(Site {
+        files: WizardFiles::choose(config.dist.clone()),
+        frame_ancestors: config.frame_ancestors.clone(),
+    });
+    let app = Arc::new(App::new(config, tls)?);
 
     let api = Router::new()
         .route("/health", get(health))
         .route("/devices", get(discover))
         .route("/devices/{ip}/{port}/{*path}", any(forward))
-        .layer(middleware::from_fn(require_api_header))
-        .with_state(state);
+        .route("/demo/mailbox", get(demo_mailbox))
+        .fallback(no_such_call)
+        .layer(middleware::from_fn_with_state(app.clone(), session))
+        .layer(middleware::from_fn_with_state(
+            guard.clone(),
+            browser_guard::check_api,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .with_state(app);
 
-    let site = match dist {
-        Some(dir) => {
-            let index = dir.join("index.html");
-            // Unknown paths are the wizard's step URLs: answer them with the app.
-            Router::new().fallback_service(ServeDir::new(&dir).fallback(ServeFile::new(index)))
-        }
-        None => Router::new().fallback(not_built),
-    };
+    // Only the wizard's files are compressed: API answers mix secrets with caller-chosen
+    // text, the recipe for compression side channels.
+    let files = Router::new()
+        .fallback(site::serve)
+        .with_state(site)
+        .layer(CompressionLayer::new());
 
     Ok(Router::new()
         .nest("/api/v1", api)
-        .merge(site)
+        .merge(files)
+        .layer(middleware::from_fn_with_state(
+            guard,
+            browser_guard::check_host,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp::NON_PAGE_POLICY),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
-            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
         .layer(SetResponseHeaderLayer::overriding(
-            axum::http::header::REFERRER_POLICY,
+            header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
-        )))
+        ))
+        .layer(middleware::from_fn(log_request)))
 }
 
-/// A custom header cannot be sent cross-site without a CORS preflight, which this proxy
-/// never grants: so links, forms and image tags on other pages cannot drive the API.
-async fn require_api_header(request: Request, next: Next) -> Response {
-    if request.headers().get(API_HEADER).is_none() {
-        return ApiError::MissingHeader.into_response();
+impl App {
+    fn new(config: Config, tls: bool) -> anyhow::Result<Self> {
+        let mut sadp_targets = vec![config.sadp_target];
+        sadp_targets.extend(config.extra_sadp_targets.iter().copied());
+        Ok(App {
+            targets: TargetPolicy {
+                extra_ranges: config.allowed_device_ranges.clone(),
+                exact: config.extra_devices.clone(),
+                allow_loopback: config.allow_loopback_devices,
+                own: config.listen_addrs(),
+            },
+            devices: DeviceClient::new(
+                config.connect_timeout,
+                config.request_timeout,
+                config.max_body,
+            )?,
+            sessions: Sessions::new(config.session_idle),
+            attempts: AttemptLimiter::new(
+                config.attempt_window,
+                config.attempts_per_client,
+                config.attempts_per_device,
+            ),
+            discovery: Discoverer::new(DiscoverySettings {
+                targets: sadp_targets,
+                first_answers: config.discovery_window,
+                scan: config.discovery_duration,
+                refresh: config.discovery_refresh,
+                forget: config.discovery_forget,
+            }),
+            device_calls: Semaphore::new(config.max_device_calls),
+            max_body: config.max_body,
+            secure_cookie: tls,
+            demo: config.demo,
+            demo_mailbox: config.demo_mailbox,
+        })
     }
-    next.run(request).await
 }
 
-async fn health(State(state): State<Shared>) -> Json<Health> {
+/// Logs each request's method, path and outcome; never queries, bodies or cookies.
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        millis = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    response
+}
+
+/// Resumes the browser's session or issues a new one in an HttpOnly, SameSite=Strict cookie.
+async fn session(State(app): State<Shared>, mut request: Request, next: Next) -> Response {
+    let presented = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(SessionId::from_cookie_header);
+    let (id, new) = app.sessions.resume_or_start(presented);
+    let cookie = new.then(|| id.set_cookie(app.secure_cookie));
+    request.extensions_mut().insert(id);
+    let mut response = next.run(request).await;
+    if let Some(cookie) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+async fn health(State(app): State<Shared>) -> Json<Health> {
     Json(Health {
         version: env!("CARGO_PKG_VERSION").to_string(),
         api: API_VERSION,
-        demo: state.config.demo,
+        demo: app.demo,
     })
 }
 
-async fn discover(State(state): State<Shared>) -> Result<Json<Discovery>, ApiError> {
-    let devices =
-        discovery::discover(state.config.sadp_target, state.config.discovery_window).await?;
-    Ok(Json(Discovery { devices }))
+#[derive(Deserialize)]
+struct DiscoverQuery {
+    #[serde(default)]
+    refresh: Option<String>,
 }
 
+async fn discover(
+    State(app): State<Shared>,
+    Query(query): Query<DiscoverQuery>,
+) -> Result<Json<Discovery>, ApiError> {
+    let refresh = query.refresh.is_some_and(|r| r != "0");
+    let snapshot = app.discovery.list(refresh).await?;
+    Ok(Json(Discovery {
+        devices: snapshot.devices,
+        scanning: snapshot.scanning,
+    }))
+}
+
+async fn demo_mailbox(State(app): State<Shared>) -> Result<Json<proxy_api::DemoMailbox>, ApiError> {
+    let mailbox = app.demo_mailbox.as_ref().filter(|_| app.demo);
+    let mailbox = mailbox.ok_or(ApiError::NotFound)?;
+    Ok(Json(proxy_api::DemoMailbox {
+        code: (mailbox.0)(),
+    }))
+}
+
+async fn no_such_call() -> ApiError {
+    ApiError::NotFound
+}
+
+/// `METHOD /api/v1/devices/{ip}/{port}/{device path}?{query}`: one allow-listed call.
 async fn forward(
-    State(state): State<Shared>,
-    Path((ip, port, path)): Path<(String, String, String)>,
-    method: Method,
+    State(app): State<Shared>,
+    Extension(session): Extension<SessionId>,
     request: Request,
 ) -> Result<Json<Envelope>, ApiError> {
-    let device = targets::check_target(&ip, &port, &state.config.extra_devices)?;
-    let path = format!("/{path}");
-    let query = targets::check_call(&method, &path, request.uri().query())?;
-    let envelope = state.devices.call(device, method, &path, &query).await?;
-    Ok(Json(envelope))
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<ClientAddr>>()
+        .map(|ConnectInfo(ClientAddr(peer))| peer.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let (device, call, query) = parse_target(&app.targets, request.method(), request.uri())?;
+    let (parts, body) = request.into_parts();
+    let body = Limited::new(body, app.max_body)
+        .collect()
+        .await
+        .map_err(|_| ApiError::RequestTooLarge)?
+        .to_bytes();
+    let content_type = body_type(call, &parts.headers, &body)?;
+    let authorization = call
+        .passes_authorization
+        .then(|| parts.headers.get(header::AUTHORIZATION).cloned())
+        .flatten();
+
+    let attempt = if call.submission {
+        Some(app.attempts.reserve(client, device.ip())?)
+    } else {
+        None
+    };
+    let _slot = app.device_calls.try_acquire().map_err(|_| ApiError::Busy)?;
+    let path_and_query = match query.as_str() {
+        "" => call.path.to_string(),
+        query => format!("{}?{query}", call.path),
+    };
+    let request = || {
+        let state = app.sessions.device(&session, device);
+        DeviceRequest {
+            method: call.method.clone(),
+            path_and_query: path_and_query.clone(),
+            content_type: content_type.clone(),
+            body: body.clone(),
+            cookie: state.cookie_header(),
+            authorization: authorization.clone(),
+        }
+    };
+    let answer = exchange(&app, &session, device, request).await?;
+    tracing::info!(%device, call = call.path, status = answer.status, "forwarded");
+    if let Some(attempt) = attempt {
+        if (200..300).contains(&answer.status) {
+            app.attempts.refund(attempt);
+        }
+    }
+    app.sessions.update(&session, device, |state| {
+        for cookie in &answer.set_cookies {
+            state.store_cookie(cookie);
+        }
+    });
+    Ok(Json(Envelope {
+        status: answer.status,
+        content_type: answer.content_type,
+        body: String::from_utf8_lossy(&answer.body).into_owned(),
+    }))
 }
 
-async fn not_built() -> impl IntoResponse {
-    Html(
-        "<!doctype html><title>Wizard not built</title>\
-         <p>reset-proxy is running, but no built wizard was given. \
-         Run <code>cargo xtask demo</code>, or pass <code>--dist DIR</code>.</p>",
-    )
+/// Talks to the device over HTTP, or HTTPS once it asked for it; pins its certificate.
+async fn exchange(
+    app: &App,
+    session: &SessionId,
+    device: SocketAddr,
+    request: impl Fn() -> DeviceRequest,
+) -> Result<DeviceAnswer, ApiError> {
+    let state = app.sessions.device(session, device);
+    let https_port = state.https_port.or((device.port() == 443).then_some(443));
+    if let Some(port) = https_port {
+        return exchange_https(app, session, device, port, request()).await;
+    }
+    let answer = app
+        .devices
+        .exchange(device, Transport::Http, request())
+        .await?;
+    // A device that redirects to HTTPS on its own address is asking for HTTPS; any other
+    // redirect is handed to the wizard as it is, never followed.
+    match https_redirect(device, &answer) {
+        Some(port) => {
+            app.targets.check_addr(SocketAddr::new(device.ip(), port))?;
+            app.sessions
+                .update(session, device, |s| s.https_port = Some(port));
+            exchange_https(app, session, device, port, request()).await
+        }
+        None => Ok(answer),
+    }
+}
+
+async fn exchange_https(
+    app: &App,
+    session: &SessionId,
+    device: SocketAddr,
+    port: u16,
+    request: DeviceRequest,
+) -> Result<DeviceAnswer, ApiError> {
+    let pinned = app.sessions.device(session, device).pinned_certificate;
+    let answer = app
+        .devices
+        .exchange(
+            SocketAddr::new(device.ip(), port),
+            Transport::Https { pinned },
+            request,
+        )
+        .await?;
+    if pinned.is_none() {
+        app.sessions.update(session, device, |s| {
+            s.pinned_certificate = answer.certificate;
+        });
+    }
+    Ok(answer)
+}
+
+/// The HTTPS port a redirect points to, when it points to the same device.
+fn https_redirect(device: SocketAddr, answer: &DeviceAnswer) -> Option<u16> {
+    if !(300..400).contains(&answer.status) {
+        return None;
+    }
+    let location: Uri = answer.location.as_deref()?.parse().ok()?;
+    if location.scheme_str() != Some("https") {
+        return None;
+    }
+    let host = location.host()?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let ip: IpAddr = host.parse().ok()?;
+    (ip == device.ip()).then(|| location.port_u16().unwrap_or(443))
+}
+
+/// Reads `/devices/{ip}/{port}/{device path}` from the raw, still-encoded URI, so that what is
+/// checked is exactly what is sent.
+fn parse_target(
+    targets: &TargetPolicy,
+    method: &Method,
+    uri: &Uri,
+) -> Result<(SocketAddr, &'static AllowedCall, String), ApiError> {
+    let rest = uri
+        .path()
+        .strip_prefix("/devices/")
+        .ok_or_else(|| ApiError::CallNotAllowed(uri.path().to_string()))?;
+    let mut parts = rest.splitn(3, '/');
+    let (ip, port, path) = match (parts.next(), parts.next(), parts.next()) {
+        (Some(ip), Some(port), Some(path)) => (ip, port, path),
+        _ => return Err(ApiError::CallNotAllowed(uri.path().to_string())),
+    };
+    let device = targets.check(ip, port)?;
+    let query = uri.query();
+    let call = calls::check_call(method, &format!("/{path}"), query)?;
+    Ok((device, call, query.unwrap_or("").to_string()))
+}
+
+/// The Content-Type to forward: XML or JSON for calls with a body, nothing otherwise.
+fn body_type(
+    call: &AllowedCall,
+    headers: &axum::http::HeaderMap,
+    body: &Bytes,
+) -> Result<Option<HeaderValue>, ApiError> {
+    if body.is_empty() {
+        return Ok(None);
+    }
+    if call.body == BodyKind::None {
+        return Err(ApiError::BadRequestBody("this call takes no body".into()));
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    // Forwarded as a fixed value: nothing the browser wrote reaches the device's headers.
+    let forwarded = match essence.as_str() {
+        "application/json" => "application/json",
+        "application/xml" | "text/xml" => "application/xml",
+        _ => {
+            return Err(ApiError::BadRequestBody(format!(
+                "the body must be XML or JSON, not {content_type:?}"
+            )))
+        }
+    };
+    Ok(Some(HeaderValue::from_static(forwarded)))
 }
