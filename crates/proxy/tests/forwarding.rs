@@ -1,11 +1,16 @@
-//! reset-proxy over real sockets on loopback, forwarding to a real devsim.
+//! reset-proxy over real sockets on loopback, forwarding to devsim and to a recording stand-in.
 #![allow(clippy::unwrap_used)]
 
-use protocol::isapi::{ActivationStatus, ExternCapabilities, SecurityCap};
-use protocol::proxy_api::{Discovery, Envelope, ProxyError, API_HEADER};
-use reset_proxy::{Bound, Config};
-use std::net::SocketAddr;
-use std::time::Duration;
+mod support;
+
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use protocol::isapi::{paths, ActivationStatus, ExternCapabilities, SecurityCap};
+use protocol::proxy_api::Discovery;
+use reset_proxy::calls::{BodyKind, ALLOWED_CALLS};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::{config, get, start, Raw, RecordingDevice, Tripwire};
 
 async fn device() -> devsim::Running {
     let identity = devsim::DeviceIdentity::random(devsim::Profile::Nvr);
@@ -14,42 +19,17 @@ async fn device() -> devsim::Running {
         .unwrap()
 }
 
-async fn proxy(devices: &[SocketAddr], sadp: SocketAddr) -> SocketAddr {
-    let mut config = Config::new("127.0.0.1:0".parse().unwrap(), sadp);
-    config.extra_devices = devices.to_vec();
-    config.connect_timeout = Duration::from_secs(2);
-    let bound = Bound::bind(config).await.unwrap();
-    let addr = bound.local_addr().unwrap();
-    tokio::spawn(bound.serve(std::future::pending()));
-    addr
-}
-
-async fn api(proxy: SocketAddr, path: &str) -> reqwest::Response {
-    reqwest::Client::new()
-        .get(format!("http://{proxy}/api/v1/{path}"))
-        .header(API_HEADER, "1")
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn refusal(response: reqwest::Response) -> (u16, String) {
-    let status = response.status().as_u16();
-    let body: ProxyError = response.json().await.unwrap();
-    (status, body.error.code)
-}
-
 #[tokio::test]
 async fn forwards_the_three_first_calls_in_an_envelope() {
     let device = device().await;
-    let proxy = proxy(&[device.http_addr], device.sadp_addr.unwrap()).await;
+    let mut config = config(&[device.http_addr]);
+    config.sadp_target = device.sadp_addr.unwrap();
+    let proxy = start(config).await;
     let (ip, port) = (device.http_addr.ip(), device.http_addr.port());
 
-    let envelope: Envelope = api(proxy, &format!("devices/{ip}/{port}/SDK/activateStatus"))
+    let envelope = get(proxy, &format!("devices/{ip}/{port}/SDK/activateStatus"))
         .await
-        .json()
-        .await
-        .unwrap();
+        .envelope();
     assert_eq!(envelope.status, 200);
     assert!(
         ActivationStatus::from_xml(&envelope.body)
@@ -57,14 +37,12 @@ async fn forwards_the_three_first_calls_in_an_envelope() {
             .activated
     );
 
-    let envelope: Envelope = api(
+    let envelope = get(
         proxy,
         &format!("devices/{ip}/{port}/ISAPI/Security/capabilities?username=admin"),
     )
     .await
-    .json()
-    .await
-    .unwrap();
+    .envelope();
     assert_eq!(
         SecurityCap::from_xml(&envelope.body)
             .unwrap()
@@ -73,71 +51,312 @@ async fn forwards_the_three_first_calls_in_an_envelope() {
         16
     );
 
-    let response = api(
+    let answer = get(
         proxy,
         &format!("devices/{ip}/{port}/ISAPI/Security/extern/capabilities"),
     )
     .await;
-    assert_eq!(
-        response.headers()["content-type"].to_str().unwrap(),
-        "application/json"
-    );
-    let envelope: Envelope = response.json().await.unwrap();
+    assert_eq!(answer.header("content-type"), Some("application/json"));
     assert!(
-        ExternCapabilities::from_xml(&envelope.body)
+        ExternCapabilities::from_xml(&answer.envelope().body)
             .unwrap()
             .security_email
     );
 }
 
-#[tokio::test]
-async fn an_api_call_without_the_wizard_header_is_refused() {
-    let device = device().await;
-    let proxy = proxy(&[device.http_addr], device.sadp_addr.unwrap()).await;
-    let url = format!(
-        "http://{proxy}/api/v1/devices/{}/{}/SDK/activateStatus",
-        device.http_addr.ip(),
-        device.http_addr.port()
-    );
-    let response = reqwest::get(url).await.unwrap();
-    assert_eq!(refusal(response).await, (403, "missing_header".to_string()));
+/// An example query for each allowed key.
+fn example_query(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|key| match *key {
+            "username" => "username=admin".to_string(),
+            "format" => "format=json".to_string(),
+            "timeStamp" => "timeStamp=1712345678901".to_string(),
+            "security" => "security=1".to_string(),
+            "iv" => "iv=0123456789abcdef0123456789abcdef".to_string(),
+            other => format!("{other}=1"),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 #[tokio::test]
-async fn loopback_devices_not_allowed_explicitly_are_refused_without_connecting() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let victim = listener.local_addr().unwrap();
-    let proxy = proxy(&[], "127.0.0.1:9".parse().unwrap()).await;
-    let response = api(
-        proxy,
-        &format!("devices/127.0.0.1/{}/SDK/activateStatus", victim.port()),
+async fn every_allow_listed_call_reaches_the_device_exactly_as_the_wizard_sent_it() {
+    let device = RecordingDevice::start(Arc::new(|seen| {
+        (
+            StatusCode::OK,
+            [("content-type", "application/json")],
+            format!("{{\"echo\":\"{} {}\"}}", seen.method, seen.path_and_query),
+        )
+            .into_response()
+    }))
+    .await;
+    let proxy = start(config(&[device.addr])).await;
+    for call in ALLOWED_CALLS {
+        let query = example_query(call.query_keys);
+        let path_and_query = if query.is_empty() {
+            call.path.to_string()
+        } else {
+            format!("{}?{query}", call.path)
+        };
+        let mut request = Raw::new(
+            call.method.as_str(),
+            &format!("{}{path_and_query}", device.prefix()),
+        );
+        if call.body == BodyKind::Document {
+            request = request.body("application/json", r#"{"EmailCertification":{}}"#);
+        }
+        let answer = request.send(proxy).await;
+        assert_eq!(answer.status, 200, "{path_and_query}: {}", answer.body);
+        let envelope = answer.envelope();
+        assert_eq!(
+            envelope.body,
+            format!("{{\"echo\":\"{} {path_and_query}\"}}", call.method)
+        );
+        let seen = device.requests().pop().unwrap();
+        assert_eq!(seen.method, call.method);
+        assert_eq!(seen.path_and_query, path_and_query);
+        if call.body == BodyKind::Document {
+            assert_eq!(&seen.body[..], br#"{"EmailCertification":{}}"#);
+            assert_eq!(seen.headers["content-type"], "application/json");
+        }
+    }
+    assert_eq!(device.requests().len(), ALLOWED_CALLS.len());
+}
+
+#[tokio::test]
+async fn device_cookies_stay_in_the_proxy_and_browser_headers_never_reach_the_device() {
+    let device = RecordingDevice::start(Arc::new(|_| {
+        (
+            StatusCode::OK,
+            [
+                ("content-type", "application/xml"),
+                (
+                    "set-cookie",
+                    "WebSession_abc=device-secret; Path=/; HttpOnly",
+                ),
+            ],
+            "<ok/>",
+        )
+            .into_response()
+    }))
+    .await;
+    let proxy = start(config(&[device.addr])).await;
+    let target = format!("{}{}", device.prefix(), paths::ACTIVATE_STATUS);
+
+    let first = Raw::new("GET", &target)
+        .header("cookie", "browser_cookie=1")
+        .header("authorization", "Basic YWRtaW46c2VjcmV0")
+        .header("x-forwarded-for", "10.0.0.1")
+        .header("user-agent", "tracker")
+        .send(proxy)
+        .await;
+    assert_eq!(first.status, 200);
+    let cookies = first.headers_named("set-cookie");
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    assert!(cookies[0].starts_with("reset_session="), "{cookies:?}");
+    assert!(cookies[0].contains("HttpOnly; SameSite=Strict"));
+    assert!(!first.body.contains("device-secret"));
+    let session = cookies[0].split(';').next().unwrap().to_string();
+
+    let seen = device.requests().pop().unwrap();
+    for header in [
+        "cookie",
+        "authorization",
+        "x-forwarded-for",
+        "user-agent",
+        "x-reset-wizard",
+    ] {
+        assert!(!seen.headers.contains_key(header), "{header} was passed on");
+    }
+
+    // The same session gets the device's cookie sent back; another session does not.
+    Raw::new("GET", &target)
+        .header("cookie", &session)
+        .send(proxy)
+        .await;
+    let seen = device.requests().pop().unwrap();
+    assert_eq!(seen.headers["cookie"], "WebSession_abc=device-secret");
+    Raw::new("GET", &target).send(proxy).await;
+    assert!(!device
+        .requests()
+        .pop()
+        .unwrap()
+        .headers
+        .contains_key("cookie"));
+}
+
+#[tokio::test]
+async fn redirects_are_handed_back_not_followed() {
+    let elsewhere = Tripwire::on("127.0.0.1").await;
+    let location = format!("http://{}/ISAPI/System/reboot", elsewhere.addr);
+    let device = RecordingDevice::start(Arc::new(move |_| {
+        (StatusCode::FOUND, [("location", location.clone())], "").into_response()
+    }))
+    .await;
+    let proxy = start(config(&[device.addr, elsewhere.addr])).await;
+    let answer = Raw::new(
+        "GET",
+        &format!("{}{}", device.prefix(), paths::ACTIVATE_STATUS),
     )
+    .send(proxy)
+    .await;
+    assert_eq!(answer.envelope().status, 302);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(elsewhere.hits(), 0);
+}
+
+#[tokio::test]
+async fn bodies_are_capped_both_ways() {
+    let device = RecordingDevice::start(Arc::new(|_| "x".repeat(200 * 1024).into_response())).await;
+    let proxy = start(config(&[device.addr])).await;
+    let answer = Raw::new(
+        "GET",
+        &format!("{}{}", device.prefix(), paths::ACTIVATE_STATUS),
+    )
+    .send(proxy)
     .await;
     assert_eq!(
-        refusal(response).await,
-        (403, "target_not_allowed".to_string())
+        (answer.status, answer.code().as_str()),
+        (502, "device_answer_too_large")
     );
-    let accepted = tokio::time::timeout(Duration::from_millis(300), listener.accept()).await;
-    assert!(accepted.is_err(), "the proxy connected to a refused target");
+
+    let big = format!("{{\"a\":\"{}\"}}", "y".repeat(100 * 1024));
+    let answer = Raw::new(
+        "PUT",
+        &format!(
+            "{}{}?format=json",
+            device.prefix(),
+            paths::EMAIL_CERTIFICATION
+        ),
+    )
+    .body("application/json", big)
+    .send(proxy)
+    .await;
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (413, "request_too_large")
+    );
+    assert_eq!(
+        device.requests().len(),
+        1,
+        "the oversized body was forwarded"
+    );
 }
 
 #[tokio::test]
-async fn calls_outside_the_allow_list_are_refused() {
-    let device = device().await;
-    let proxy = proxy(&[device.http_addr], device.sadp_addr.unwrap()).await;
-    let (ip, port) = (device.http_addr.ip(), device.http_addr.port());
-    for path in [
-        "ISAPI/System/deviceInfo",
-        "ISAPI/Security/users",
-        "SDK/activateStatus?format=xml",
-        "ISAPI/Security/capabilities?username=admin&debug=1",
-    ] {
-        let response = api(proxy, &format!("devices/{ip}/{port}/{path}")).await;
-        assert_eq!(
-            refusal(response).await,
-            (403, "call_not_allowed".to_string()),
-            "{path}"
+async fn a_body_must_be_xml_or_json_and_only_where_the_call_takes_one() {
+    let device = RecordingDevice::ok().await;
+    let proxy = start(config(&[device.addr])).await;
+    let put = format!(
+        "{}{}?format=json",
+        device.prefix(),
+        paths::EMAIL_CERTIFICATION
+    );
+    let answer = Raw::new("PUT", &put)
+        .body("text/html", "<script>alert(1)</script>")
+        .send(proxy)
+        .await;
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (400, "bad_request_body")
+    );
+    let get = format!("{}{}", device.prefix(), paths::ACTIVATE_STATUS);
+    let answer = Raw::new("GET", &get)
+        .body("application/json", "{}")
+        .send(proxy)
+        .await;
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (400, "bad_request_body")
+    );
+    assert!(device.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_device_that_never_answers_times_out() {
+    // Accepts connections and never says a word.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            open.push(stream);
+        }
+    });
+    let mut config = config(&[silent]);
+    config.request_timeout = Duration::from_millis(500);
+    let proxy = start(config).await;
+    let started = Instant::now();
+    let answer = Raw::new(
+        "GET",
+        &format!(
+            "/api/v1/devices/127.0.0.1/{}{}",
+            silent.port(),
+            paths::ACTIVATE_STATUS
+        ),
+    )
+    .send(proxy)
+    .await;
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (504, "device_timeout")
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn ten_wrong_codes_sent_at_once_reach_the_device_at_most_three_times() {
+    let device = RecordingDevice::start(Arc::new(|_| {
+        (
+            StatusCode::BAD_REQUEST,
+            [("content-type", "application/json")],
+            r#"{"statusCode":6,"subStatusCode":"verificationCodeError"}"#,
+        )
+            .into_response()
+    }))
+    .await;
+    let proxy = start(config(&[device.addr])).await;
+    let put = format!(
+        "{}{}?format=json",
+        device.prefix(),
+        paths::EMAIL_CERTIFICATION
+    );
+    let attempts = (0..10).map(|i| {
+        let request = Raw::new("PUT", &put).body(
+            "application/json",
+            format!(
+                r#"{{"EmailCertification":{{"securityCode":"00000{i}","resetPassword":"Passw0rd!x"}}}}"#
+            ),
         );
+        tokio::spawn(async move { request.send(proxy).await })
+    });
+    let mut limited = 0;
+    for attempt in attempts {
+        let answer = attempt.await.unwrap();
+        if answer.status == 429 {
+            limited += 1;
+            assert_eq!(answer.code(), "too_many_attempts");
+            let wait: u64 = answer.header("retry-after").unwrap().parse().unwrap();
+            assert!(wait > 0);
+        }
+    }
+    assert_eq!(device.requests().len(), 3);
+    assert_eq!(limited, 7);
+}
+
+#[tokio::test]
+async fn reads_are_not_limited_and_accepted_submissions_are_not_counted() {
+    let device = RecordingDevice::ok().await;
+    let proxy = start(config(&[device.addr])).await;
+    for _ in 0..10 {
+        let answer = Raw::new(
+            "POST",
+            &format!("{}{}?timeStamp=1", device.prefix(), paths::SESSION_LOGIN),
+        )
+        .body("application/xml", "<SessionLogin/>")
+        .send(proxy)
+        .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
     }
 }
 
@@ -147,27 +366,57 @@ async fn a_device_that_does_not_listen_is_reported_unreachable() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap()
     };
-    let proxy = proxy(&[closed], "127.0.0.1:9".parse().unwrap()).await;
-    let response = api(
+    let proxy = start(config(&[closed])).await;
+    let answer = get(
         proxy,
         &format!("devices/127.0.0.1/{}/SDK/activateStatus", closed.port()),
     )
     .await;
     assert_eq!(
-        refusal(response).await,
-        (502, "device_unreachable".to_string())
+        (answer.status, answer.code().as_str()),
+        (502, "device_unreachable")
     );
 }
 
 #[tokio::test]
 async fn discovery_lists_the_simulated_device() {
     let device = device().await;
-    let proxy = proxy(&[device.http_addr], device.sadp_addr.unwrap()).await;
-    let found: Discovery = api(proxy, "devices").await.json().await.unwrap();
+    let mut config = config(&[device.http_addr]);
+    config.sadp_target = device.sadp_addr.unwrap();
+    let proxy = start(config).await;
+    let started = Instant::now();
+    let found: Discovery = serde_json::from_str(&get(proxy, "devices").await.body).unwrap();
+    assert!(started.elapsed() < Duration::from_millis(1500));
     assert_eq!(found.devices.len(), 1);
     assert_eq!(
         found.devices[0].serial.as_deref(),
         Some(device.identity.serial.as_str())
     );
     assert_eq!(found.devices[0].http_port, Some(device.http_addr.port()));
+}
+
+#[tokio::test]
+async fn health_reports_the_versions() {
+    let proxy = start(config(&[])).await;
+    let answer = get(proxy, "health").await;
+    let health: protocol::proxy_api::Health = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(health.api, protocol::proxy_api::API_VERSION);
+    assert_eq!(health.version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(answer.header("cache-control"), Some("no-store"));
+}
+
+#[tokio::test]
+async fn the_demo_mailbox_exists_only_in_the_demo() {
+    let mut demo = config(&[]);
+    demo.demo = true;
+    demo.demo_mailbox = Some(reset_proxy::DemoMailbox(Arc::new(|| {
+        Some("ABC123".to_string())
+    })));
+    let mut not_demo = demo.clone();
+    not_demo.demo = false;
+    let demo = start(demo).await;
+    let not_demo = start(not_demo).await;
+    assert_eq!(get(demo, "demo/mailbox").await.body, r#"{"code":"ABC123"}"#);
+    let answer = get(not_demo, "demo/mailbox").await;
+    assert_eq!((answer.status, answer.code().as_str()), (404, "not_found"));
 }
