@@ -224,3 +224,26 @@ pub fn tls(
         acceptors,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lan_listener_gets_a_self_signed_certificate_and_loopback_stays_plain() {
+        let sadp = SocketAddr::from(([127, 0, 0, 1], 9));
+        let loopback = Config::new(SocketAddr::from(([127, 0, 0, 1], 8080)), sadp);
+        assert!(!needs_tls(&loopback));
+        assert!(server_tls(&loopback)
+            .unwrap_or_else(|_| unreachable!())
+            .is_none());
+
+        let mut lan = loopback.clone();
+        lan.also_listen = vec![SocketAddr::from(([192, 168, 1, 10], 8443))];
+        let tls = server_tls(&lan)
+            .unwrap_or_else(|err| panic!("{err}"))
+            .unwrap_or_else(|| panic!("a LAN listener must serve TLS"));
+        assert!(tls.self_signed);
+        assert_eq!(tls.fingerprint.len(), 32 * 3 - 1, "{}", tls.fingerprint);
+    }
+}
