@@ -158,6 +158,7 @@ pub enum Msg {
     Proven,
     NotProven,
     ResetAnother,
+    NoReservedEmail,
 }
 
 /// The current language, shared through Leptos context.

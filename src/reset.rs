@@ -26,6 +26,8 @@ pub enum ResetVerdict {
     PasswordRefused(PasswordRefusal),
     /// The device is still starting up: wait and try again.
     Booting,
+    /// No recovery e-mail was ever reserved on the device: the e-mail reset cannot work.
+    NoReservedEmail,
     /// Anything else, with the device's own words to show verbatim.
     Other { detail: String },
 }
@@ -149,6 +151,7 @@ pub fn verdict_of(status: &ResponseStatus, profile: &DeviceProfile) -> ResetVerd
             retries_left: status.lock.and_then(|l| l.retries_left()),
         },
         Some(SubStatus::ExpiredResetCode) => ResetVerdict::ExpiredCode,
+        Some(SubStatus::NoReservedEmail) => ResetVerdict::NoReservedEmail,
         Some(SubStatus::MaxPasswordAttempts) => ResetVerdict::Locked {
             unlock_in_secs: status.lock.and_then(|l| l.unlock_in_seconds()),
         },

@@ -17,6 +17,30 @@ async fn the_wizard_renders_its_first_screen() -> Result<()> {
     assert_eq!(title, "Password reset wizard");
     let step = browser.text_of("//h2").await?;
     assert_eq!(step, "Find your device");
+    let violations = browser.axe_violations().await?;
+    assert!(violations.is_empty(), "{violations:#?}");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_accessibility_check_does_catch_a_problem() -> Result<()> {
+    // Proves the axe-core harness can fail: an unlabelled field is added to the page.
+    let proxy = Proxy::start(&[], "127.0.0.1:9".parse()?).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&proxy.url()).await?;
+    browser.text_of("//h1").await?;
+    browser
+        .client
+        .execute(
+            "document.body.appendChild(document.createElement('input'));",
+            vec![],
+        )
+        .await?;
+    let violations = browser.axe_violations().await?;
+    assert!(
+        violations.iter().any(|v| v.starts_with("label:")),
+        "{violations:#?}"
+    );
     browser.close().await
 }
 

@@ -146,6 +146,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         Proven => "Done: the new password works. Log in to the device as admin with it.",
         NotProven => "The device accepted the new password, but our test login did not succeed. Open the device's own page and log in as admin with the new password to confirm.",
         ResetAnother => "Reset another device",
+        NoReservedEmail => "This device has no recovery e-mail address: nobody set one before the password was lost, so the e-mail reset cannot work. Use another way to reset it, or contact the vendor's support with the details below.",
     };
     Cow::Borrowed(s)
 }

@@ -103,6 +103,7 @@ pub fn verdict_message(verdict: &ResetVerdict) -> Msg {
         ResetVerdict::PasswordRefused(PasswordRefusal::SameAsOld) => Msg::PasswordSameAsOld,
         ResetVerdict::PasswordRefused(PasswordRefusal::TooLong) => Msg::PasswordTooLongDevice,
         ResetVerdict::Booting => Msg::DeviceStarting,
+        ResetVerdict::NoReservedEmail => Msg::NoReservedEmail,
         ResetVerdict::Other { detail } => Msg::DeviceSaid {
             detail: detail.clone(),
         },

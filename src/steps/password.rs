@@ -6,7 +6,7 @@ use crate::clock::now_ms;
 use crate::flow::Step;
 use crate::i18n::{use_i18n, Msg};
 use crate::reset::{self, ResetVerdict, ADMIN};
-use crate::state::use_wizard;
+use crate::state::{use_wizard, Wizard};
 use crate::steps::code::verdict_message;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -48,7 +48,7 @@ pub fn PasswordStep() -> impl IntoView {
         problem.set(None);
         spawn_local(async move {
             match reset::submit(address, &profile, &code, &new_password).await {
-                Ok(verdict) => settle(verdict, new_password, problem),
+                Ok(verdict) => settle(wizard, verdict, new_password, problem),
                 Err(err) => problem.set(Some(err.message(&address.to_string()))),
             }
             busy.set(false);
@@ -88,8 +88,13 @@ pub fn PasswordStep() -> impl IntoView {
 }
 
 /// Moves the wizard on according to the device's verdict.
-fn settle(verdict: ResetVerdict, new_password: String, problem: RwSignal<Option<Msg>>) {
-    let wizard = use_wizard();
+/// Runs after the request, outside any component: the wizard is passed in, not looked up.
+fn settle(
+    wizard: Wizard,
+    verdict: ResetVerdict,
+    new_password: String,
+    problem: RwSignal<Option<Msg>>,
+) {
     match verdict {
         ResetVerdict::Accepted => {
             wizard.verdict.set(None);

@@ -9,9 +9,10 @@ use crate::email;
 use crate::flow::Step;
 use crate::i18n::{use_i18n, Msg};
 use crate::qr_draw::{png_file_name, QrMatrix};
-use crate::reset::{self, ResetError};
+use crate::reset::{self, ResetError, ResetVerdict};
 use crate::state::use_wizard;
 use crate::steps::code::verdict_message;
+use crate::support::SupportDetails;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -23,6 +24,7 @@ pub fn QrStep() -> impl IntoView {
     let drawn = RwSignal::new(None::<QrMatrix>);
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Msg>);
+    let no_email = RwSignal::new(false);
     let exported_before = move || wizard.progress.with(|p| p.qr_exported_at_ms);
 
     let export = move || {
@@ -47,7 +49,10 @@ pub fn QrStep() -> impl IntoView {
                 Err(ResetError::Client(err)) => {
                     problem.set(Some(err.message(&address.to_string())))
                 }
-                Err(ResetError::Refused(verdict)) => problem.set(Some(verdict_message(&verdict))),
+                Err(ResetError::Refused(verdict)) => {
+                    no_email.set(verdict == ResetVerdict::NoReservedEmail);
+                    problem.set(Some(verdict_message(&verdict)));
+                }
             }
             busy.set(false);
         });
@@ -71,6 +76,9 @@ pub fn QrStep() -> impl IntoView {
             <StepHeading step=Step::Qr title=Msg::StepQr />
             {body}
             <p class="error" role="alert">{move || problem.get().map(|m| i18n.t(m))}</p>
+            <Show when=move || no_email.get()>
+                <SupportDetails />
+            </Show>
             <div class="actions">
                 <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Privacy)>
                     {move || i18n.t(Msg::Back)}

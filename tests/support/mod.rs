@@ -80,6 +80,115 @@ impl Browser {
         Ok(element.text().await?)
     }
 
+    /// The field whose `<label>` reads `label`, as a person finds it.
+    pub async fn field(&self, label: &str) -> Result<fantoccini::elements::Element> {
+        let xpath = format!(
+            "//input[@id=//label[normalize-space(.)={}]/@for]",
+            xpath_literal(label)
+        );
+        self.wait_for(&xpath).await
+    }
+
+    /// The button whose visible name is `name`.
+    pub async fn button(&self, name: &str) -> Result<fantoccini::elements::Element> {
+        let xpath = format!(
+            "//button[normalize-space(.)={0} or @aria-label={0}] | //a[normalize-space(.)={0}]",
+            xpath_literal(name)
+        );
+        self.wait_for(&xpath).await
+    }
+
+    /// Clicks the button named `name` once it exists and is enabled.
+    pub async fn click(&self, name: &str) -> Result<()> {
+        let button = self.button(name).await?;
+        let start = Instant::now();
+        while !button.is_enabled().await? {
+            if start.elapsed() > UI_WAIT {
+                bail!("the button {name:?} stayed disabled");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        button
+            .click()
+            .await
+            .with_context(|| format!("clicking {name:?}"))
+    }
+
+    /// Types `text` into the field labelled `label`.
+    pub async fn type_into(&self, label: &str, text: &str) -> Result<()> {
+        let field = self.field(label).await?;
+        field.clear().await?;
+        field
+            .send_keys(text)
+            .await
+            .with_context(|| format!("typing into {label:?}"))
+    }
+
+    /// Waits for the step whose heading reads `title`.
+    pub async fn wait_for_step(&self, title: &str) -> Result<()> {
+        self.wait_for(&format!(
+            "//h2[normalize-space(.)={}]",
+            xpath_literal(title)
+        ))
+        .await
+        .map(|_| ())
+    }
+
+    /// Waits for an element matching `xpath`; on a time-out, saves a screenshot when
+    /// `BROWSER_TEST_SHOTS` names a folder, and says what the page showed.
+    pub async fn wait_for(&self, xpath: &str) -> Result<fantoccini::elements::Element> {
+        let found = self
+            .client
+            .wait()
+            .at_most(UI_WAIT)
+            .for_element(Locator::XPath(xpath))
+            .await;
+        match found {
+            Ok(element) => Ok(element),
+            Err(err) => {
+                let shown = self.page_text().await;
+                if let Some(dir) = std::env::var_os("BROWSER_TEST_SHOTS") {
+                    if let Ok(png) = self.client.screenshot().await {
+                        let name = format!("{}.png", xpath.len() ^ png.len());
+                        let _ = std::fs::write(PathBuf::from(dir).join(name), png);
+                    }
+                }
+                Err(err).with_context(|| format!("waiting for {xpath}; the page showed:\n{shown}"))
+            }
+        }
+    }
+
+    /// The visible text of the page, for failure messages.
+    pub async fn page_text(&self) -> String {
+        match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Runs axe-core on the page and returns its violations, one line each.
+    pub async fn axe_violations(&self) -> Result<Vec<String>> {
+        let path = std::env::var("AXE_CORE_JS")
+            .context("AXE_CORE_JS is not set: run the browser tests through `cargo xtask test`")?;
+        let axe = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
+        self.client
+            .execute(&axe, vec![])
+            .await
+            .context("injecting axe-core")?;
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document).then(r => done(r.violations.map(v =>
+                     v.id + ': ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '))),
+                   e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .context("running axe-core")?;
+        Ok(serde_json::from_value(result)?)
+    }
+
     /// Closes the session (the driver is killed on drop either way).
     pub async fn close(self) -> Result<()> {
         self.client
@@ -108,6 +217,15 @@ impl Drop for DriverGuard {
             let _ = child.wait();
         }
     }
+}
+
+/// `text` as an XPath string literal, whatever quotes it holds.
+pub fn xpath_literal(text: &str) -> String {
+    if !text.contains('\'') {
+        return format!("'{text}'");
+    }
+    let parts: Vec<String> = text.split('\'').map(|p| format!("'{p}'")).collect();
+    format!("concat({})", parts.join(", \"'\", "))
 }
 
 /// A free loopback port, found by binding port 0.

@@ -33,9 +33,9 @@ impl Phases {
         println!("\nphase timings:");
         let mut total = Duration::ZERO;
         for (name, took) in &self.done {
-            println!("  {:<34} {:>8.1} s", name, took.as_secs_f64());
+            println!("  {:<52} {:>8.1} s", name, took.as_secs_f64());
             total += *took;
         }
-        println!("  {:<34} {:>8.1} s", "total", total.as_secs_f64());
+        println!("  {:<52} {:>8.1} s", "total", total.as_secs_f64());
     }
 }

@@ -20,8 +20,12 @@ pub fn run() -> Result<()> {
 }
 
 fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
-    let (tools, browser) = phases.run("install tools (cached after the first run)", || {
-        Ok((Toolbox::for_build(root)?, tools::ensure_chromium()?))
+    let (tools, browser, axe) = phases.run("install tools (cached after the first run)", || {
+        Ok((
+            Toolbox::for_build(root)?,
+            tools::ensure_chromium()?,
+            tools::ensure_axe_core()?,
+        ))
     })?;
     let cargo = |args: &[&str]| -> Result<()> {
         let mut cmd = tools.command("cargo")?;
@@ -102,7 +106,8 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
                 ])
                 .env("WIZARD_DIST", &dist)
                 .env("CHROMEDRIVER", &browser.chromedriver)
-                .env("CHROMIUM", &browser.chromium);
+                .env("CHROMIUM", &browser.chromium)
+                .env("AXE_CORE_JS", &axe);
             shell::run(&mut cmd)
         },
     )?;

@@ -12,6 +12,8 @@ use std::process::Command;
 const TRUNK_VERSION: &str = "0.21.14";
 /// binaryen's npm release that handles Rust 1.95's wasm output (Debian's 108 does not).
 const BINARYEN_VERSION: &str = "132";
+/// axe-core, injected by the browser tests to check every step for accessibility problems.
+const AXE_CORE_VERSION: &str = "4.14.1";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -176,16 +178,41 @@ fn ensure_cargo_tool(
 }
 
 fn ensure_wasm_opt(cache: &Path) -> Result<PathBuf> {
-    let root = cache.join(format!("binaryen-{BINARYEN_VERSION}"));
+    let root = npm_install(
+        cache,
+        "binaryen",
+        BINARYEN_VERSION,
+        &Path::new("node_modules").join(".bin").join("wasm-opt"),
+    )?;
     let bin = root.join("node_modules").join(".bin");
-    if shell::version_of(bin.join("wasm-opt")).is_some() {
-        return Ok(bin);
+    match shell::version_of(bin.join("wasm-opt")) {
+        Some(_) => Ok(bin),
+        None => bail!("binaryen@{BINARYEN_VERSION} is installed but its wasm-opt does not run"),
+    }
+}
+
+/// Installs axe-core from npm (once) and returns the path of `axe.min.js`.
+pub fn ensure_axe_core() -> Result<PathBuf> {
+    let cache = cache_dir()?;
+    let script = Path::new("node_modules")
+        .join("axe-core")
+        .join("axe.min.js");
+    let root = npm_install(&cache, "axe-core", AXE_CORE_VERSION, &script)?;
+    Ok(root.join(script))
+}
+
+/// Installs `package@version` from npm into its own cache folder, unless `marker` (relative
+/// to that folder) already exists; returns the folder.
+fn npm_install(cache: &Path, package: &str, version: &str, marker: &Path) -> Result<PathBuf> {
+    let root = cache.join(format!("{package}-{version}"));
+    if root.join(marker).exists() {
+        return Ok(root);
     }
     if shell::version_of("npm").is_none() {
         bail!("npm is missing: install Node.js and npm (e.g. `sudo apt-get install npm`), then run this again");
     }
     println!(
-        "installing wasm-opt from npm's binaryen@{BINARYEN_VERSION} into {} (once)...",
+        "installing {package}@{version} from npm into {} (once)...",
         root.display()
     );
     std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
@@ -193,13 +220,15 @@ fn ensure_wasm_opt(cache: &Path) -> Result<PathBuf> {
         Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&root)
-            .arg(format!("binaryen@{BINARYEN_VERSION}")),
+            .arg(format!("{package}@{version}")),
     )?;
-    match shell::version_of(bin.join("wasm-opt")) {
-        Some(v) => println!("wasm-opt: {v}"),
-        None => bail!("binaryen@{BINARYEN_VERSION} installed but its wasm-opt does not run"),
+    if !root.join(marker).exists() {
+        bail!(
+            "{package}@{version} was installed but {} is missing",
+            marker.display()
+        );
     }
-    Ok(bin)
+    Ok(root)
 }
 
 /// The exact version of `package` recorded in Cargo.lock.

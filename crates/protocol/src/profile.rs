@@ -34,6 +34,9 @@ pub struct DeviceProfile {
     pub wrong_code_sub_status: String,
     /// The `subStatusCode` for an expired reset code ([assumed]: `verificationCodeExpired`).
     pub expired_code_sub_status: String,
+    /// The `subStatusCode` for a QR export on a device with no reserved recovery e-mail
+    /// ([assumed]: `noReservedEmail`).
+    pub no_reserved_email_sub_status: String,
 }
 
 impl Default for DeviceProfile {
@@ -45,6 +48,7 @@ impl Default for DeviceProfile {
             email_certification_secrets: SecretFieldScheme::Plaintext,
             wrong_code_sub_status: "verificationCodeError".into(),
             expired_code_sub_status: "verificationCodeExpired".into(),
+            no_reserved_email_sub_status: "noReservedEmail".into(),
         }
     }
 }

@@ -111,6 +111,10 @@ fn wrong_and_expired_code_sub_statuses_come_from_the_profile() {
         SubStatus::parse("verificationCodeExpired", &profile),
         SubStatus::ExpiredResetCode
     );
+    assert_eq!(
+        SubStatus::parse("noReservedEmail", &profile),
+        SubStatus::NoReservedEmail
+    );
     profile.wrong_code_sub_status = "securityCodeError".into();
     assert_eq!(
         SubStatus::parse("securityCodeError", &profile),

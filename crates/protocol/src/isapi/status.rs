@@ -116,6 +116,8 @@ pub enum SubStatus {
     WrongResetCode,
     /// The profile's expired-reset-code sub-status ([assumed]).
     ExpiredResetCode,
+    /// The profile's no-reserved-e-mail sub-status ([assumed]).
+    NoReservedEmail,
     /// Anything else, verbatim, to be shown next to a plain-language message.
     Other(String),
 }
@@ -168,6 +170,9 @@ impl SubStatus {
         if code.eq_ignore_ascii_case(&profile.expired_code_sub_status) {
             return SubStatus::ExpiredResetCode;
         }
+        if code.eq_ignore_ascii_case(&profile.no_reserved_email_sub_status) {
+            return SubStatus::NoReservedEmail;
+        }
         KNOWN_SUB_STATUSES
             .iter()
             .find(|(_, name, _)| name.eq_ignore_ascii_case(code))
@@ -180,6 +185,7 @@ impl SubStatus {
         match self {
             SubStatus::WrongResetCode => profile.wrong_code_sub_status.clone(),
             SubStatus::ExpiredResetCode => profile.expired_code_sub_status.clone(),
+            SubStatus::NoReservedEmail => profile.no_reserved_email_sub_status.clone(),
             SubStatus::Other(code) => code.clone(),
             known => KNOWN_SUB_STATUSES
                 .iter()
