@@ -4,8 +4,10 @@
 use crate::device_address::DeviceAddress;
 use crate::i18n::Msg;
 use gloo_net::http::{Request, Response};
-use protocol::isapi::{paths, ActivationStatus, ExternCapabilities, SecurityCap};
-use protocol::proxy_api::{Discovery, Envelope, Health, ProxyError, API_HEADER};
+use protocol::isapi::{
+    paths, ActivationStatus, ExternCapabilities, ResponseStatus, SecurityCap, StatusKind,
+};
+use protocol::proxy_api::{Discovery, Envelope, ErrorCode, Health, ProxyError, API_HEADER};
 use protocol::sadp::ProbeMatch;
 
 /// Why an exchange with the proxy or the device did not give a usable answer.
@@ -13,10 +15,16 @@ use protocol::sadp::ProbeMatch;
 pub enum ClientError {
     /// The proxy itself did not answer (not running, or the network is down).
     ProxyUnreachable,
-    /// The proxy answered with one of its own errors.
-    Proxy { code: String, message: String },
+    /// The proxy answered with one of its own errors (`retry_after` in seconds, for 429).
+    Proxy {
+        code: ErrorCode,
+        message: String,
+        retry_after: Option<u64>,
+    },
     /// The device answered with an HTTP error and no body we understand.
     DeviceStatus { status: u16 },
+    /// The device is still starting up (it kept answering 403 "Invalid Operation").
+    Booting,
     /// The device's answer could not be parsed.
     Garbage { detail: String },
 }
@@ -27,20 +35,39 @@ impl ClientError {
         let address = address.to_string();
         match self {
             ClientError::ProxyUnreachable => Msg::ProxyUnreachable,
-            ClientError::Proxy { code, message } => match code.as_str() {
-                "device_unreachable" => Msg::DeviceUnreachable { address },
-                "device_timeout" => Msg::DeviceTimeout { address },
-                "device_answer_too_large" => Msg::DeviceAnswerTooLarge,
-                "device_bad_answer" => Msg::DeviceGarbage {
+            ClientError::Proxy {
+                code,
+                message,
+                retry_after,
+            } => match code {
+                ErrorCode::DeviceUnreachable => Msg::DeviceUnreachable { address },
+                ErrorCode::DeviceTimeout => Msg::DeviceTimeout { address },
+                ErrorCode::DeviceAnswerTooLarge => Msg::DeviceAnswerTooLarge,
+                ErrorCode::DeviceBadAnswer => Msg::DeviceGarbage {
                     detail: message.clone(),
                 },
-                "target_not_allowed" => Msg::TargetNotAllowed,
-                "discovery_failed" => Msg::DiscoveryFailed,
-                _ => Msg::ProxyRefused {
+                ErrorCode::TargetNotAllowed => Msg::TargetNotAllowed,
+                ErrorCode::DiscoveryFailed => Msg::DiscoveryFailed,
+                ErrorCode::TooManyAttempts => Msg::TooManyAttempts {
+                    minutes: retry_after.unwrap_or(60).div_ceil(60),
+                },
+                ErrorCode::Busy => Msg::ProxyBusy,
+                ErrorCode::DeviceCertificateChanged => Msg::CertificateChanged,
+                ErrorCode::DeviceTlsFailed => Msg::TlsFailed,
+                ErrorCode::HostNotAllowed | ErrorCode::OriginNotAllowed | ErrorCode::CrossSite => {
+                    Msg::OpenFromProxy
+                }
+                ErrorCode::MissingHeader
+                | ErrorCode::CallNotAllowed
+                | ErrorCode::RequestTooLarge
+                | ErrorCode::BadRequestBody
+                | ErrorCode::NotFound
+                | ErrorCode::Unknown => Msg::ProxyRefused {
                     detail: message.clone(),
                 },
             },
             ClientError::DeviceStatus { status } => Msg::DeviceStatus { status: *status },
+            ClientError::Booting => Msg::DeviceStarting,
             ClientError::Garbage { detail } => Msg::DeviceGarbage {
                 detail: detail.clone(),
             },
@@ -96,9 +123,40 @@ pub async fn read_device(address: DeviceAddress) -> Result<DeviceFacts, ClientEr
     })
 }
 
+/// How long to wait before asking a booting device again; reads only, never writes.
+const BOOT_RETRY_DELAYS_MS: [i32; 4] = [1_000, 2_000, 4_000, 8_000];
+
 /// Forwards one read-only ISAPI call to the device through the proxy and returns its envelope.
+/// A device that is still starting answers 403 "Invalid Operation": ask again with backoff.
 async fn call(address: DeviceAddress, path_and_query: &str) -> Result<Envelope, ClientError> {
-    send(address, Method::Get, path_and_query, None).await
+    let mut delays = BOOT_RETRY_DELAYS_MS.iter();
+    loop {
+        let envelope = send(address, Method::Get, path_and_query, None).await?;
+        if !is_booting(&envelope) {
+            return Ok(envelope);
+        }
+        match delays.next() {
+            Some(ms) => sleep_ms(*ms).await,
+            None => return Err(ClientError::Booting),
+        }
+    }
+}
+
+/// Whether the answer is the device's "still starting" refusal.
+fn is_booting(envelope: &Envelope) -> bool {
+    envelope.status == 403
+        && ResponseStatus::parse(&envelope.body)
+            .is_ok_and(|status| status.kind() == StatusKind::InvalidOperation)
+}
+
+/// Waits `ms` milliseconds without blocking the page.
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The HTTP methods the wizard forwards.
@@ -175,6 +233,10 @@ async fn get(url: &str) -> Result<Response, ClientError> {
 
 async fn json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, ClientError> {
     let ok = response.ok();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok());
     let text = response
         .text()
         .await
@@ -188,6 +250,7 @@ async fn json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, C
         Ok(refusal) => Err(ClientError::Proxy {
             code: refusal.error.code,
             message: refusal.error.message,
+            retry_after,
         }),
         // Something other than our proxy answered (an old version, another server).
         Err(_) => Err(ClientError::ProxyUnreachable),

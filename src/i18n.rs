@@ -159,6 +159,11 @@ pub enum Msg {
     NotProven,
     ResetAnother,
     NoReservedEmail,
+    TooManyAttempts { minutes: u64 },
+    ProxyBusy,
+    CertificateChanged,
+    TlsFailed,
+    OpenFromProxy,
 }
 
 /// The current language, shared through Leptos context.

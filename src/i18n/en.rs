@@ -146,6 +146,11 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         Proven => "Done: the new password works. Log in to the device as admin with it.",
         NotProven => "The device accepted the new password, but our test login did not succeed. Open the device's own page and log in as admin with the new password to confirm.",
         ResetAnother => "Reset another device",
+        TooManyAttempts { minutes } => return format!("To protect the device, the helper program allows only a few tries in a row. Wait {minutes} min, check the code carefully, then try again.").into(),
+        ProxyBusy => "The helper program is busy with other requests. Wait a few seconds and try again.",
+        CertificateChanged => "The device's security certificate changed during the reset. This can mean another device took its address. Check the address, then start again from the first step.",
+        TlsFailed => "The device only offers an old, insecure kind of encrypted connection, which this helper refuses. Use the device's own page, or update its firmware.",
+        OpenFromProxy => "This page must be opened from the helper program's own address (the one it printed when it started).",
         NoReservedEmail => "This device has no recovery e-mail address: nobody set one before the password was lost, so the e-mail reset cannot work. Use another way to reset it, or contact the vendor's support with the details below.",
     };
     Cow::Borrowed(s)

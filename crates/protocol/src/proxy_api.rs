@@ -32,12 +32,84 @@ pub struct ProxyError {
 /// A stable code (mapped to a translated sentence by the wizard) and an English detail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProxyErrorDetail {
-    /// e.g. `device_unreachable`, `device_timeout`, `target_not_allowed`; every code is
-    /// listed in README.md's "The proxy's API". `too_many_attempts` (429) comes with a
-    /// `Retry-After` header in seconds.
-    pub code: String,
+    /// What went wrong, as the wizard tells it to people.
+    pub code: ErrorCode,
     /// A sentence for developers and logs; users see the translated text for `code`.
     pub message: String,
+}
+
+/// Every reason the proxy gives for not returning a device answer; the JSON name is snake_case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 403: the request lacks [`API_HEADER`].
+    MissingHeader,
+    /// 403: the `Host` is not one the proxy answers to (DNS rebinding).
+    HostNotAllowed,
+    /// 403: the `Origin` is not the wizard's own or a configured embedding origin.
+    OriginNotAllowed,
+    /// 403: `Sec-Fetch-Site` says another site sent it.
+    #[serde(rename = "cross_site_request")]
+    CrossSite,
+    /// 403: the device call is not on the allow-list.
+    CallNotAllowed,
+    /// 403: the device address may not be contacted.
+    TargetNotAllowed,
+    /// 413: the request body is too large.
+    RequestTooLarge,
+    /// 400: the request body is not of an accepted type.
+    BadRequestBody,
+    /// 429: too many code or password submissions; see the `Retry-After` header.
+    TooManyAttempts,
+    /// 503: the proxy is at its concurrency cap.
+    #[serde(rename = "proxy_busy")]
+    Busy,
+    /// 404: no such API route.
+    NotFound,
+    /// 502: the device's certificate changed during the session.
+    DeviceCertificateChanged,
+    /// 502: the TLS handshake with the device failed.
+    DeviceTlsFailed,
+    /// 502: nothing accepted a connection at the device's address.
+    DeviceUnreachable,
+    /// 504: the device did not answer in time.
+    DeviceTimeout,
+    /// 502: the device's answer was too large.
+    DeviceAnswerTooLarge,
+    /// 502: the device's answer was not HTTP.
+    DeviceBadAnswer,
+    /// 500: discovery could not run.
+    DiscoveryFailed,
+    /// A code from a newer proxy than this wizard knows.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The code as it appears in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MissingHeader => "missing_header",
+            ErrorCode::HostNotAllowed => "host_not_allowed",
+            ErrorCode::OriginNotAllowed => "origin_not_allowed",
+            ErrorCode::CrossSite => "cross_site_request",
+            ErrorCode::CallNotAllowed => "call_not_allowed",
+            ErrorCode::TargetNotAllowed => "target_not_allowed",
+            ErrorCode::RequestTooLarge => "request_too_large",
+            ErrorCode::BadRequestBody => "bad_request_body",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::Busy => "proxy_busy",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::DeviceCertificateChanged => "device_certificate_changed",
+            ErrorCode::DeviceTlsFailed => "device_tls_failed",
+            ErrorCode::DeviceUnreachable => "device_unreachable",
+            ErrorCode::DeviceTimeout => "device_timeout",
+            ErrorCode::DeviceAnswerTooLarge => "device_answer_too_large",
+            ErrorCode::DeviceBadAnswer => "device_bad_answer",
+            ErrorCode::DiscoveryFailed => "discovery_failed",
+            ErrorCode::Unknown => "unknown",
+        }
+    }
 }
 
 /// `GET /api/v1/health`.

@@ -3,6 +3,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use protocol::proxy_api::ErrorCode;
 use serde::Serialize;
 
 /// Why the proxy could not give the wizard a device's answer.
@@ -70,38 +71,38 @@ pub enum ApiError {
 }
 
 #[derive(Serialize)]
-struct Body<'a> {
-    error: Detail<'a>,
+struct Body {
+    error: Detail,
 }
 
 #[derive(Serialize)]
-struct Detail<'a> {
-    code: &'a str,
+struct Detail {
+    code: ErrorCode,
     message: String,
 }
 
 impl ApiError {
     /// A stable machine-readable code the wizard maps to a translated sentence.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::MissingHeader => "missing_header",
-            ApiError::HostNotAllowed(_) => "host_not_allowed",
-            ApiError::OriginNotAllowed(_) => "origin_not_allowed",
-            ApiError::CrossSite(_) => "cross_site_request",
-            ApiError::RequestTooLarge => "request_too_large",
-            ApiError::BadRequestBody(_) => "bad_request_body",
-            ApiError::TooManyAttempts { .. } => "too_many_attempts",
-            ApiError::Busy => "proxy_busy",
-            ApiError::NotFound => "not_found",
-            ApiError::CertificateChanged(_) => "device_certificate_changed",
-            ApiError::TlsFailed(_) => "device_tls_failed",
-            ApiError::CallNotAllowed(_) => "call_not_allowed",
-            ApiError::TargetNotAllowed(_) => "target_not_allowed",
-            ApiError::Unreachable(_) => "device_unreachable",
-            ApiError::Timeout => "device_timeout",
-            ApiError::TooLarge => "device_answer_too_large",
-            ApiError::BadAnswer(_) => "device_bad_answer",
-            ApiError::Discovery(_) => "discovery_failed",
+            ApiError::MissingHeader => ErrorCode::MissingHeader,
+            ApiError::HostNotAllowed(_) => ErrorCode::HostNotAllowed,
+            ApiError::OriginNotAllowed(_) => ErrorCode::OriginNotAllowed,
+            ApiError::CrossSite(_) => ErrorCode::CrossSite,
+            ApiError::RequestTooLarge => ErrorCode::RequestTooLarge,
+            ApiError::BadRequestBody(_) => ErrorCode::BadRequestBody,
+            ApiError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
+            ApiError::Busy => ErrorCode::Busy,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::CertificateChanged(_) => ErrorCode::DeviceCertificateChanged,
+            ApiError::TlsFailed(_) => ErrorCode::DeviceTlsFailed,
+            ApiError::CallNotAllowed(_) => ErrorCode::CallNotAllowed,
+            ApiError::TargetNotAllowed(_) => ErrorCode::TargetNotAllowed,
+            ApiError::Unreachable(_) => ErrorCode::DeviceUnreachable,
+            ApiError::Timeout => ErrorCode::DeviceTimeout,
+            ApiError::TooLarge => ErrorCode::DeviceAnswerTooLarge,
+            ApiError::BadAnswer(_) => ErrorCode::DeviceBadAnswer,
+            ApiError::Discovery(_) => ErrorCode::DiscoveryFailed,
         }
     }
 
@@ -131,7 +132,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        tracing::debug!(code = self.code(), "refused");
+        tracing::debug!(code = self.code().as_str(), "refused");
         let body = Body {
             error: Detail {
                 code: self.code(),
