@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     let wizard = Wizard::provide();
-    let demo = RwSignal::new(false);
+    let demo = wizard.demo;
     spawn_local(async move {
         if let Ok(health) = client::health().await {
             demo.set(health.demo);

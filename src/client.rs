@@ -7,7 +7,9 @@ use gloo_net::http::{Request, Response};
 use protocol::isapi::{
     paths, ActivationStatus, ExternCapabilities, ResponseStatus, SecurityCap, StatusKind,
 };
-use protocol::proxy_api::{Discovery, Envelope, ErrorCode, Health, ProxyError, API_HEADER};
+use protocol::proxy_api::{
+    DemoMailbox, Discovery, Envelope, ErrorCode, Health, ProxyError, API_HEADER,
+};
 use protocol::sadp::ProbeMatch;
 
 /// Why an exchange with the proxy or the device did not give a usable answer.
@@ -92,6 +94,13 @@ const API: &str = "/api/v1";
 pub async fn health() -> Result<Health, ClientError> {
     let response = get(&format!("{API}/health")).await?;
     json(response).await
+}
+
+/// The demo mailbox: the code the simulated device's vendor would have e-mailed (demo only).
+pub async fn demo_mailbox() -> Result<Option<String>, ClientError> {
+    let response = get(&format!("{API}/demo/mailbox")).await?;
+    let mailbox: DemoMailbox = json(response).await?;
+    Ok(mailbox.code)
 }
 
 /// Runs discovery on the proxy's LAN.

@@ -164,6 +164,9 @@ pub enum Msg {
     CertificateChanged,
     TlsFailed,
     OpenFromProxy,
+    DemoMailboxOpen,
+    DemoMailboxCode { code: String },
+    DemoMailboxEmpty,
 }
 
 /// The current language, shared through Leptos context.

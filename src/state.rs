@@ -26,6 +26,8 @@ pub struct Wizard {
     pub verdict: RwSignal<Option<crate::reset::ResetVerdict>>,
     /// When a device lock ends (ms since the epoch), for the countdown.
     pub locked_until: RwSignal<Option<u64>>,
+    /// Whether the proxy runs the demo's simulated device (then its mailbox can be shown).
+    pub demo: RwSignal<bool>,
     /// The [assumed] protocol details for this device family.
     pub profile: StoredValue<DeviceProfile>,
 }
@@ -44,6 +46,7 @@ impl Wizard {
             password: RwSignal::new(String::new()),
             verdict: RwSignal::new(None),
             locked_until: RwSignal::new(None),
+            demo: RwSignal::new(false),
             profile: StoredValue::new(DeviceProfile::default()),
         };
         route::replace(step);

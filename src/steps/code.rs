@@ -37,6 +37,9 @@ pub fn CodeStep() -> impl IntoView {
         <section class="step" aria-labelledby="step-heading">
             <StepHeading step=Step::Code title=Msg::StepCode />
             <Verdict />
+            <Show when=move || wizard.demo.get()>
+                <DemoMailbox />
+            </Show>
             <form on:submit=submit novalidate>
                 <label for="reset-code">{move || i18n.t(Msg::CodeLabel)}</label>
                 <p id="reset-code-hint" class="hint">{move || i18n.t(Msg::CodeHint)}</p>
@@ -55,6 +58,28 @@ pub fn CodeStep() -> impl IntoView {
                 </div>
             </form>
         </section>
+    }
+}
+
+/// In the demo only: what the simulated vendor "e-mailed", clearly labelled as such.
+#[component]
+fn DemoMailbox() -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = RwSignal::new(None::<Msg>);
+    let open = move |_| {
+        leptos::task::spawn_local(async move {
+            shown.set(Some(match crate::client::demo_mailbox().await {
+                Ok(Some(code)) => Msg::DemoMailboxCode { code },
+                Ok(None) => Msg::DemoMailboxEmpty,
+                Err(err) => err.message(""),
+            }));
+        });
+    };
+    view! {
+        <div class="demo-mailbox">
+            <button type="button" class="secondary" on:click=open>{move || i18n.t(Msg::DemoMailboxOpen)}</button>
+            <p role="status">{move || shown.get().map(|m| i18n.t(m))}</p>
+        </div>
     }
 }
 
