@@ -144,3 +144,38 @@ async fn type_address(browser: &Browser, address: &str) -> Result<()> {
         .await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_runs_under_a_csp_that_blocks_inline_scripts_and_reports_it() -> Result<()> {
+    // Proves the CSP check every test's `close` makes can fail: an inline script is refused.
+    let proxy = Proxy::start(&[], "127.0.0.1:9".parse()?).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&proxy.url()).await?;
+    browser.text_of("//h1").await?;
+    assert!(browser.csp_violations().await?.is_empty());
+    browser
+        .client
+        .execute(
+            "const s = document.createElement('script'); s.textContent = 'window.ran = 1';
+             document.body.appendChild(s);",
+            vec![],
+        )
+        .await?;
+    let ran = browser
+        .client
+        .execute("return window.ran === 1;", vec![])
+        .await?;
+    assert_eq!(
+        ran,
+        serde_json::Value::Bool(false),
+        "the inline script was blocked"
+    );
+    let violations = browser.csp_violations().await?;
+    assert!(
+        violations.iter().any(|v| v.starts_with("script-src")),
+        "{violations:#?}"
+    );
+    let closed = browser.close().await;
+    assert!(closed.is_err(), "close reports the violation: {closed:?}");
+    Ok(())
+}

@@ -61,11 +61,30 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .context("opening a Chromium session through chromedriver")?;
+        // Every page records Content-Security-Policy violations from its very first script,
+        // so `close` can fail a test that triggered one.
+        client
+            .issue_cmd(DevTools {
+                method: "Page.addScriptToEvaluateOnNewDocument",
+                params: serde_json::json!({ "source": RECORD_CSP_VIOLATIONS }),
+            })
+            .await
+            .context("asking Chromium to record CSP violations")?;
         Ok(Browser {
             client,
             driver: browser_guard.0.take().context("driver handle")?,
             _profile: profile,
         })
+    }
+
+    /// The CSP violations the current page reported, one line each.
+    pub async fn csp_violations(&self) -> Result<Vec<String>> {
+        let found = self
+            .client
+            .execute("return window.__cspViolations || [];", vec![])
+            .await
+            .context("reading recorded CSP violations")?;
+        Ok(serde_json::from_value(found)?)
     }
 
     /// Waits until an element matching the XPath exists, then returns its text.
@@ -158,6 +177,51 @@ impl Browser {
         }
     }
 
+    /// Presses Tab until the focused control's name (label, aria-label or text) is `name`;
+    /// fails after 60 presses, so an unreachable control is reported, not looped on.
+    pub async fn tab_to(&self, name: &str) -> Result<()> {
+        let mut seen = Vec::new();
+        for _ in 0..60 {
+            self.press(fantoccini::key::Key::Tab).await?;
+            let focused = self.focused_name().await?;
+            if focused == name {
+                return Ok(());
+            }
+            seen.push(focused);
+        }
+        bail!("Tab never reached {name:?}; focus went through {seen:?}")
+    }
+
+    /// Sends one key to whatever has the focus.
+    pub async fn press(&self, key: fantoccini::key::Key) -> Result<()> {
+        self.type_here(&char::from(key).to_string()).await
+    }
+
+    /// Types `text` into whatever has the focus.
+    pub async fn type_here(&self, text: &str) -> Result<()> {
+        self.client
+            .active_element()
+            .await?
+            .send_keys(text)
+            .await
+            .context("typing into the focused element")
+    }
+
+    /// The accessible name of the focused element, roughly as a screen reader would say it.
+    async fn focused_name(&self) -> Result<String> {
+        let name = self
+            .client
+            .execute(
+                "const e = document.activeElement;
+                 if (!e) return '';
+                 if (e.labels && e.labels.length) return e.labels[0].innerText.trim();
+                 return (e.getAttribute('aria-label') || e.innerText || '').trim();",
+                vec![],
+            )
+            .await?;
+        Ok(name.as_str().unwrap_or_default().to_string())
+    }
+
     /// The visible text of the page, for failure messages.
     pub async fn page_text(&self) -> String {
         match self.client.find(Locator::Css("body")).await {
@@ -189,13 +253,18 @@ impl Browser {
         Ok(serde_json::from_value(result)?)
     }
 
-    /// Closes the session (the driver is killed on drop either way).
+    /// Fails on any CSP violation the page reported, then closes the session (the driver
+    /// is killed on drop either way).
     pub async fn close(self) -> Result<()> {
+        let violations = self.csp_violations().await?;
         self.client
             .clone()
             .close()
             .await
             .context("closing Chromium")?;
+        if !violations.is_empty() {
+            bail!("the page reported Content-Security-Policy violations: {violations:#?}");
+        }
         Ok(())
     }
 }
@@ -204,6 +273,37 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// Collects `securitypolicyviolation` events before any of the page's own scripts run.
+const RECORD_CSP_VIOLATIONS: &str = "window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', e =>
+  window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') +
+    ' at ' + e.sourceFile + ':' + e.lineNumber));";
+
+/// chromedriver's bridge to a DevTools protocol method (`goog/cdp/execute`).
+#[derive(Debug)]
+struct DevTools {
+    method: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.method, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }
 
