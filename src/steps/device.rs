@@ -161,11 +161,11 @@ fn DeviceRow(
     });
     view! {
         <tr>
-            <td>{model}</td>
-            <td class="serial">{serial}</td>
-            <td>{shown_address}</td>
-            <td>{firmware}</td>
-            <td>{move || i18n.t(status.clone())}</td>
+            <td data-label=move || i18n.t(Msg::ColumnModel)>{model}</td>
+            <td class="serial" data-label=move || i18n.t(Msg::ColumnSerial)>{serial}</td>
+            <td data-label=move || i18n.t(Msg::ColumnAddress)>{shown_address}</td>
+            <td data-label=move || i18n.t(Msg::ColumnFirmware)>{firmware}</td>
+            <td data-label=move || i18n.t(Msg::ColumnStatus)>{move || i18n.t(status.clone())}</td>
             <td>{button}</td>
         </tr>
     }
