@@ -3,23 +3,53 @@
 
 use rand::Rng;
 
-/// The kind of device simulated, which decides its capabilities.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The kind of device simulated, which decides its capabilities and answer shapes
+/// (see [`crate::AnswerStyle::for_profile`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Profile {
-    /// A network video recorder: e-mail, security questions and GUID-file resets.
+    /// A network video recorder: e-mail, security questions, GUID file and Hik-Connect
+    /// resets; pushes new passwords to its cameras (`SyncIPCPassword`).
     Nvr,
     /// An IP camera: e-mail reset only.
     Camera,
+    /// A camera on old firmware: no e-mail reset (security questions and GUID file only).
+    OldFirmware,
+    /// A camera that could reset by e-mail, but nobody ever reserved an address.
+    EmailNotReserved,
+    /// A camera reporting password lengths 1..16, as one real camera does.
+    ShortPasswords,
 }
 
 impl Profile {
-    /// Parses a profile name as given on the command line.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "nvr" => Some(Profile::Nvr),
-            "camera" => Some(Profile::Camera),
-            _ => None,
+    /// Every profile, in the order `--help` lists them.
+    pub const ALL: [Profile; 5] = [
+        Profile::Nvr,
+        Profile::Camera,
+        Profile::OldFirmware,
+        Profile::EmailNotReserved,
+        Profile::ShortPasswords,
+    ];
+
+    /// The name used on the command line, e.g. `old-firmware`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Nvr => "nvr",
+            Profile::Camera => "camera",
+            Profile::OldFirmware => "old-firmware",
+            Profile::EmailNotReserved => "email-not-reserved",
+            Profile::ShortPasswords => "short-passwords",
         }
+    }
+
+    /// Parses a profile name as given on the command line (`_` and `-` both accepted).
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim().to_ascii_lowercase().replace('_', "-");
+        Profile::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// Whether this is a recorder rather than a camera.
+    pub fn is_recorder(self) -> bool {
+        self == Profile::Nvr
     }
 }
 
@@ -42,6 +72,8 @@ pub struct DeviceIdentity {
 
 const NVR_MODELS: [&str; 3] = ["DS-7608NI-K2", "DS-7616NXI-I2/S", "DS-7732NI-I4"];
 const CAMERA_MODELS: [&str; 3] = ["DS-2CD2143G2-I", "DS-2CD2387G2-LU", "DS-2CD1043G0-I"];
+const OLD_CAMERA_MODELS: [&str; 3] = ["DS-2CD2032-I", "DS-2CD2142FWD-I", "DS-2CD2432F-IW"];
+const BUDGET_CAMERA_MODELS: [&str; 2] = ["DS-2CD1023G0E-I", "DS-2CD1123G0E-I"];
 
 impl DeviceIdentity {
     /// A random device of `profile`: model from a realistic list, random serial and MAC.
@@ -49,7 +81,9 @@ impl DeviceIdentity {
         let mut rng = rand::rng();
         let models: &[&str] = match profile {
             Profile::Nvr => &NVR_MODELS,
-            Profile::Camera => &CAMERA_MODELS,
+            Profile::Camera | Profile::EmailNotReserved => &CAMERA_MODELS,
+            Profile::OldFirmware => &OLD_CAMERA_MODELS,
+            Profile::ShortPasswords => &BUDGET_CAMERA_MODELS,
         };
         let model = models[rng.random_range(0..models.len())].to_string();
         let letters: String = (0..4)
@@ -65,18 +99,15 @@ impl DeviceIdentity {
         let mac_tail: Vec<String> = (0..3)
             .map(|_| format!("{:02x}", rng.random::<u8>()))
             .collect();
+        let build = rng.random_range(10000..99999);
         let firmware = match profile {
             Profile::Nvr => format!(
-                "V4.{}.{}build 2{:05}",
+                "V4.{}.{}build 2{build:05}",
                 rng.random_range(30..80),
                 rng.random_range(0..9),
-                rng.random_range(10000..99999)
             ),
-            Profile::Camera => format!(
-                "V5.7.{}build 2{:05}",
-                rng.random_range(0..20),
-                rng.random_range(10000..99999)
-            ),
+            Profile::OldFirmware => format!("V5.4.{}build 1{build:05}", rng.random_range(0..5)),
+            _ => format!("V5.7.{}build 2{build:05}", rng.random_range(0..20)),
         };
         DeviceIdentity {
             profile,
@@ -101,5 +132,17 @@ mod tests {
         assert_ne!(a.serial, b.serial);
         assert!(a.serial.starts_with(&a.model));
         assert_eq!(a.mac.len(), 17);
+    }
+
+    #[test]
+    fn every_profile_name_parses_back() {
+        for profile in Profile::ALL {
+            assert_eq!(Profile::from_name(profile.name()), Some(profile));
+        }
+        assert_eq!(
+            Profile::from_name("OLD_FIRMWARE"),
+            Some(Profile::OldFirmware)
+        );
+        assert_eq!(Profile::from_name("router"), None);
     }
 }

@@ -1,30 +1,54 @@
-//! `devsim`: run a simulated device from the command line.
+//! `devsim`: run one or many simulated devices from the command line.
+//! Only parses the settings, starts the devices and prints where they listen.
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use devsim::{Config, DeviceIdentity, Profile};
+use devsim::{Config, DeviceIdentity, Profile, Running};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 /// A simulated Hikvision device for tests and demos. Listens only where it is told.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
-    /// ISAPI (HTTP) listen address, e.g. 127.0.0.1:8081.
+    /// ISAPI (HTTP) listen address, e.g. 127.0.0.1:8081. With --count, devices listen on
+    /// 127.0.0.10, .11, … instead, on this port plus their index (or free ports for 0).
     #[arg(long, env = "DEVSIM_HTTP", default_value = "127.0.0.1:0")]
     http: SocketAddr,
     /// SADP (UDP) listen address, e.g. 127.0.0.1:37020; no discovery when absent.
     #[arg(long, env = "DEVSIM_SADP")]
     sadp: Option<SocketAddr>,
-    /// Which device to simulate: nvr or camera.
+    /// Which device to simulate: nvr, camera, old-firmware, email-not-reserved, short-passwords.
     #[arg(long, env = "DEVSIM_PROFILE", default_value = "nvr", value_parser = parse_profile)]
     profile: Profile,
+    /// How many devices to simulate, each with its own address, MAC, serial and port.
+    #[arg(long, default_value_t = 1)]
+    count: usize,
+    /// Also serve HTTPS with a self-signed certificate, on a free port of the same address.
+    #[arg(long)]
+    https: bool,
     /// Pretend the device has never been activated (no admin password yet).
     #[arg(long)]
     not_activated: bool,
+    /// Answer writes with 403 "Invalid Operation" for this many seconds after start.
+    #[arg(long, default_value_t = 0)]
+    booting_seconds: u64,
+    /// Demo only: serve GET /devsim/mailbox with the code for the last exported QR code.
+    #[arg(long)]
+    mailbox: bool,
+    /// Wrong tries before the lock.
+    #[arg(long, default_value_t = devsim::LockPolicy::DEFAULT.max_attempts)]
+    lock_tries: u32,
+    /// How long the lock lasts, in seconds.
+    #[arg(long, default_value_t = devsim::LockPolicy::DEFAULT.lock_seconds)]
+    lock_seconds: u32,
 }
 
 fn parse_profile(name: &str) -> Result<Profile, String> {
-    Profile::from_name(name).ok_or_else(|| format!("unknown profile {name:?}; use nvr or camera"))
+    Profile::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Profile::ALL.iter().map(|p| p.name()).collect();
+        format!("unknown profile {name:?}; use one of {}", names.join(", "))
+    })
 }
 
 #[tokio::main]
@@ -35,19 +59,48 @@ async fn main() -> Result<()> {
     let args = Args::parse();
     let mut identity = DeviceIdentity::random(args.profile);
     identity.activated = !args.not_activated;
-    let mut config = Config::loopback(identity).with_http(args.http);
+    let mut config = Config::loopback(identity)
+        .with_http(args.http)
+        .with_booting(Duration::from_secs(args.booting_seconds))
+        .with_mailbox(args.mailbox)
+        .with_lock_policy(args.lock_tries, args.lock_seconds);
     if let Some(sadp) = args.sadp {
         config = config.with_sadp(sadp);
     }
-    let running = devsim::start(config)
-        .await
-        .context("starting the simulated device")?;
-    println!(
-        "devsim: {} serial {}",
-        running.identity.model, running.identity.serial
-    );
-    println!("devsim: ISAPI on http://{}", running.http_addr);
-    if let Some(sadp) = running.sadp_addr {
+    if args.https {
+        config = config.with_https();
+    }
+    // Kept alive until Ctrl+C: dropping them stops the servers.
+    let (_single, _fleet, sadp_addr);
+    let devices: Vec<&Running> = if args.count == 1 {
+        let running = devsim::start(config)
+            .await
+            .context("starting the simulated device")?;
+        sadp_addr = running.sadp_addr;
+        _single = Some(running);
+        _fleet = None;
+        _single.iter().collect()
+    } else {
+        let fleet = devsim::start_many(config, args.count)
+            .await
+            .context("starting the simulated devices")?;
+        sadp_addr = fleet.sadp_addr;
+        _single = None;
+        _fleet = Some(fleet);
+        _fleet.iter().flat_map(|f| f.devices.iter()).collect()
+    };
+    // The first two lines of each device stay in this order: tests read them.
+    for device in devices {
+        println!(
+            "devsim: {} serial {}",
+            device.identity.model, device.identity.serial
+        );
+        println!("devsim: ISAPI on {}", device.url());
+        if let Some(https) = device.https_addr {
+            println!("devsim: HTTPS on https://{https}");
+        }
+    }
+    if let Some(sadp) = sadp_addr {
         println!("devsim: SADP on udp://{sadp}");
     }
     tokio::signal::ctrl_c()

@@ -1,16 +1,30 @@
-//! The device's SADP responder: answers a probe with a ProbeMatch, to the sender only.
+//! The SADP responder: answers an inquiry probe with one ProbeMatch per simulated device,
+//! to the sender only (never multicast), so one socket can stand for a whole LAN of devices.
 
 use crate::identity::DeviceIdentity;
 use protocol::sadp::{Probe, ProbeMatch};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use tokio::net::UdpSocket;
 
 /// Probes are one short line; anything much larger is not a probe.
 const MAX_DATAGRAM: usize = 8192;
 
+/// What one device's ProbeMatch needs.
+#[derive(Debug, Clone)]
+pub(crate) struct Announced {
+    pub identity: Arc<DeviceIdentity>,
+    pub http: SocketAddr,
+    pub https_port: Option<u16>,
+    pub sync_ipc_password: bool,
+    pub email_reset: bool,
+    pub questions: bool,
+    pub guid: bool,
+    pub boot_time: String,
+}
+
 /// Answers probes on `socket` until the task is aborted.
-pub async fn respond(socket: UdpSocket, device: Arc<DeviceIdentity>, http: SocketAddr) {
+pub(crate) async fn respond(socket: UdpSocket, devices: Vec<Announced>) {
     let mut buf = vec![0u8; MAX_DATAGRAM];
     loop {
         let (len, from) = match socket.recv_from(&mut buf).await {
@@ -23,9 +37,11 @@ pub async fn respond(socket: UdpSocket, device: Arc<DeviceIdentity>, http: Socke
         let Some(uuid) = probe_uuid(&buf[..len]) else {
             continue;
         };
-        let reply = probe_match(&device, http, uuid).to_xml();
-        if let Err(err) = socket.send_to(reply.as_bytes(), from).await {
-            tracing::warn!(%err, %from, "devsim SADP reply failed");
+        for device in &devices {
+            let reply = probe_match(device, uuid.clone()).to_xml();
+            if let Err(err) = socket.send_to(reply.as_bytes(), from).await {
+                tracing::warn!(%err, %from, "devsim SADP reply failed");
+            }
         }
     }
 }
@@ -37,25 +53,42 @@ fn probe_uuid(datagram: &[u8]) -> Option<String> {
     Some(probe.uuid.unwrap_or_default())
 }
 
-fn probe_match(device: &DeviceIdentity, http: SocketAddr, uuid: String) -> ProbeMatch {
-    let (ipv4, ipv6) = match http.ip() {
+fn probe_match(device: &Announced, uuid: String) -> ProbeMatch {
+    let identity = &device.identity;
+    let (ipv4, ipv6) = match device.http.ip() {
         IpAddr::V4(v4) => (Some(v4), None),
         IpAddr::V6(v6) => (None, Some(v6)),
     };
+    let nvr = identity.profile.is_recorder();
     ProbeMatch {
         uuid: Some(uuid),
-        device_type: Some("44322".to_string()),
-        model: Some(device.model.clone()),
-        serial: Some(device.serial.clone()),
-        mac: Some(device.mac.clone()),
+        // Numeric model codes as seen in captures: one for recorders, one for cameras.
+        device_type: Some(if nvr { "44322" } else { "136" }.to_string()),
+        model: Some(identity.model.clone()),
+        serial: Some(identity.serial.clone()),
+        mac: Some(identity.mac.clone()),
         ipv4,
+        ipv4_subnet_mask: ipv4.map(|_| Ipv4Addr::new(255, 0, 0, 0)),
+        ipv4_gateway: ipv4.map(|_| Ipv4Addr::new(127, 0, 0, 1)),
         ipv6,
-        http_port: Some(http.port()),
+        http_port: Some(device.http.port()),
+        https_port: device.https_port,
         command_port: Some(8000),
-        firmware: Some(device.firmware.clone()),
-        boot_time: Some("2026-11-01 08:00:00".to_string()),
-        activated: Some(device.activated),
+        dhcp: Some(false),
+        firmware: Some(identity.firmware.clone()),
+        boot_time: Some(device.boot_time.clone()),
+        analog_channels: Some(0),
+        digital_channels: Some(if nvr { 8 } else { 1 }),
+        activated: Some(identity.activated),
         password_reset_ability: Some(true),
+        password_reset_mode_second: Some(true),
+        sync_ipc_password: Some(device.sync_ipc_password),
+        supports_device_lock: Some(true),
+        support_guid: Some(device.guid),
+        support_security_question: Some(device.questions),
+        support_mailbox: Some(device.email_reset),
+        support_hc_platform: Some(nvr),
+        hc_platform_enable: Some(false),
         ..ProbeMatch::default()
     }
 }

@@ -6,6 +6,7 @@ mod email_certification;
 mod extern_caps;
 pub mod paths;
 mod qr_code;
+mod reset_rules;
 mod security_cap;
 mod status;
 
@@ -13,6 +14,7 @@ pub use activation::ActivationStatus;
 pub use email_certification::EmailCertification;
 pub use extern_caps::{ExternCapabilities, ResetMode, ResetModeSupport};
 pub use qr_code::QrCode;
+pub use reset_rules::{LockPolicy, RESET_CODE_VALID_FOR_SECS};
 pub use security_cap::{LengthLimit, SecurityCap, DEFAULT_KEY_ITERATE_NUM};
 pub use status::{LockState, ResponseStatus, StatusKind, SubStatus, STATUS_BODY_HTTP_CODES};
 

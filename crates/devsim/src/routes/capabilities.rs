@@ -1,0 +1,99 @@
+//! What the device says about itself before anyone logs in: activation, security limits,
+//! reset modes, recovery-email limits, security questions, and the (admin-only) lock policy.
+
+use super::reply::{self, element, open_xml, Format};
+use super::{require_admin, App};
+use crate::state::Refusal;
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use protocol::isapi::paths;
+use protocol::isapi::ActivationStatus;
+
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route(paths::ACTIVATE_STATUS, get(activate_status))
+        .route(paths::SECURITY_CAPABILITIES, get(security_capabilities))
+        .route(paths::EXTERN_CAPABILITIES, get(extern_capabilities))
+        .route(
+            paths::EMAIL_PARAMETER_CAPABILITIES,
+            get(email_parameter_capabilities),
+        )
+        .route(paths::QUESTION_CONFIGURATION, get(question_configuration))
+        .route(paths::ILLEGAL_LOGIN_LOCK, get(illegal_login_lock))
+}
+
+async fn activate_status(State(app): State<App>) -> Response {
+    reply::xml(
+        ActivationStatus {
+            activated: app.device.identity.activated,
+        }
+        .to_xml(),
+    )
+}
+
+async fn security_capabilities(State(app): State<App>) -> Response {
+    let device = &app.device;
+    let mut cap = device.caps.security.clone();
+    cap.salt = device.salt().map(str::to_owned);
+    reply::xml(cap.to_xml_with(device.style.namespace))
+}
+
+async fn extern_capabilities(State(app): State<App>) -> Response {
+    let device = &app.device;
+    reply::xml(device.caps.reset_modes.to_xml_with(device.style.namespace))
+}
+
+/// No public source quotes this answer; devsim's shape follows the vendor's JSON capability
+/// habit (`@min`/`@max`, `@opt`), and the wizard needs nothing from it.
+async fn email_parameter_capabilities(State(app): State<App>, uri: Uri) -> Response {
+    let device = &app.device;
+    if !device.caps.email_reset() {
+        return reply::refusal(device, Format::of(&uri), &uri, &Refusal::NotSupported);
+    }
+    reply::json(
+        serde_json::json!({
+            "EmailParameterCap": {
+                "enabled": {"@opt": [true, false]},
+                "emailAddress": {"@min": 0, "@max": 64},
+                "isSupportQRCode": true,
+                "validityHours": {"@def": 48}
+            }
+        })
+        .to_string(),
+    )
+}
+
+/// Which questions are set (never the answers); only devices that support them answer.
+async fn question_configuration(State(app): State<App>, uri: Uri) -> Response {
+    let device = &app.device;
+    if !device.caps.questions() {
+        return reply::refusal(device, Format::of(&uri), &uri, &Refusal::NotSupported);
+    }
+    let mut body = open_xml("SecurityQuestion", device.style.namespace);
+    body.push_str("<QuestionList>");
+    for id in 1..=3 {
+        body.push_str("<Question>");
+        body.push_str(&element("id", id));
+        body.push_str(&element("mark", false));
+        body.push_str("</Question>");
+    }
+    body.push_str("</QuestionList></SecurityQuestion>");
+    reply::xml(body)
+}
+
+async fn illegal_login_lock(State(app): State<App>, uri: Uri, headers: HeaderMap) -> Response {
+    let device = &app.device;
+    if let Err(refusal) = require_admin(device, &headers) {
+        return reply::refusal(device, Format::of(&uri), &uri, &refusal);
+    }
+    let policy = device.lock_policy;
+    let mut body = open_xml("IllegalLoginLock", device.style.namespace);
+    body.push_str(&element("enabled", true));
+    body.push_str(&element("maxIllegalLoginTimes", policy.max_attempts));
+    body.push_str(&element("lockTime", policy.lock_seconds));
+    body.push_str("</IllegalLoginLock>");
+    reply::xml(body)
+}

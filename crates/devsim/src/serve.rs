@@ -1,0 +1,132 @@
+//! Serves the device's router over plain TCP or TLS, one hyper connection per client, with the
+//! fault table consulted first: faults act below HTTP, so a "reset" really resets the socket.
+
+use crate::faults::{self, Fault};
+use crate::state::Device;
+use crate::tls::CertStore;
+use axum::body::Body;
+use axum::http::{Request, Response};
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::os::fd::{AsFd, OwnedFd};
+use std::sync::Arc;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
+use tower::ServiceExt as _;
+
+/// Returned to hyper to drop a connection without an answer.
+#[derive(Debug, thiserror::Error)]
+#[error("connection reset by fault injection")]
+struct ConnectionReset;
+
+/// Accepts connections until the task is aborted; aborting also ends every open connection.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    device: Arc<Device>,
+    tls: Option<Arc<CertStore>>,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(err) => {
+                // Out of file descriptors and the like: wait rather than spin.
+                tracing::warn!(%err, "devsim accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        while connections.try_join_next().is_some() {}
+        connections.spawn(connection(
+            stream,
+            router.clone(),
+            device.clone(),
+            tls.clone(),
+        ));
+    }
+}
+
+async fn connection(
+    stream: TcpStream,
+    router: Router,
+    device: Arc<Device>,
+    tls: Option<Arc<CertStore>>,
+) {
+    // A second handle on the socket, so a fault can set SO_LINGER 0 after hyper owns the stream.
+    let resetter = Arc::new(stream.as_fd().try_clone_to_owned().ok());
+    let service = hyper::service::service_fn(move |request| {
+        answer(request, router.clone(), device.clone(), resetter.clone())
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new());
+    let served = match tls {
+        None => {
+            builder
+                .serve_connection(TokioIo::new(stream), service)
+                .await
+        }
+        Some(store) => {
+            let acceptor = tokio_rustls::TlsAcceptor::from(store.server_config());
+            match acceptor.accept(stream).await {
+                Ok(stream) => {
+                    builder
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await
+                }
+                Err(err) => {
+                    tracing::debug!(%err, "devsim TLS handshake failed");
+                    return;
+                }
+            }
+        }
+    };
+    if let Err(err) = served {
+        tracing::debug!(%err, "devsim connection ended");
+    }
+}
+
+async fn answer(
+    request: Request<Incoming>,
+    router: Router,
+    device: Arc<Device>,
+    resetter: Arc<Option<OwnedFd>>,
+) -> Result<Response<Body>, ConnectionReset> {
+    let path = request.uri().path();
+    // The control endpoints never fail, or a test could not lift the faults it set.
+    let fault = if path.starts_with("/devsim/") {
+        None
+    } else {
+        device.faults.get(path)
+    };
+    let Some(fault) = fault else {
+        return Ok(into_response(router.oneshot(request).await));
+    };
+    if fault == Fault::Reset {
+        if let Some(fd) = resetter.as_ref() {
+            // Linger 0 turns the close into an RST, which is what a crashing device sends.
+            let _ = socket2::SockRef::from(fd).set_linger(Some(std::time::Duration::ZERO));
+        }
+        return Err(ConnectionReset);
+    }
+    if let Some(delay) = fault.delay() {
+        tokio::time::sleep(delay).await;
+    }
+    if let Some(replacement) = fault.replacement(device.style.namespace) {
+        return Ok(replacement);
+    }
+    let response = into_response(router.oneshot(request).await);
+    Ok(if fault == Fault::Truncated {
+        faults::truncate(response).await
+    } else {
+        response
+    })
+}
+
+fn into_response(result: Result<Response<Body>, std::convert::Infallible>) -> Response<Body> {
+    match result {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
