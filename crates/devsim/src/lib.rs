@@ -285,6 +285,13 @@ impl Running {
         self.device.mailbox_code()
     }
 
+    /// A reader of [`Running::mailbox_code`] that outlives borrows of `self`, for a proxy's
+    /// demo route to hold (it stays valid after the device stops, answering the last code).
+    pub fn mailbox_reader(&self) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+        let device = self.device.clone();
+        move || device.mailbox_code()
+    }
+
     /// The last exported QR content, if any.
     pub fn last_qr_content(&self) -> Option<String> {
         self.device.last_qr_content()

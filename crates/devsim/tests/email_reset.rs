@@ -281,6 +281,8 @@ async fn the_mailbox_is_off_unless_asked_for() {
     assert_eq!(mailbox_status(&demo).await, 404);
     export_qr(&demo).await;
     assert_eq!(demo.mailbox_code(), Some(mailbox(&demo).await));
+    let reader = demo.mailbox_reader();
+    assert_eq!(reader(), demo.mailbox_code());
 }
 
 #[tokio::test]
