@@ -1,29 +1,61 @@
-//! The app shell: title, demo badge, the step list, and the step on screen.
+//! The app shell: title, demo badge, the step list, and the step on screen, connected to the
+//! device through reset-proxy when one answers, or as guidance when none does.
 
 use crate::client;
 use crate::flow::Step;
+use crate::guided::GuidedStep;
 use crate::i18n::{provide_i18n, Msg};
-use crate::state::Wizard;
+use crate::route;
+use crate::state::{Mode, Wizard};
 use crate::stepper::Stepper;
 use crate::steps::{CodeStep, DeviceStep, ModeStep, PasswordStep, PrivacyStep, ProofStep, QrStep};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::time::Duration;
+
+/// How often guided mode looks for a reset-proxy that was started later, and for how long.
+const PROXY_POLL: Duration = Duration::from_secs(15);
+const PROXY_POLLS: u32 = 40;
 
 /// The whole wizard.
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     let wizard = Wizard::provide();
-    let demo = wizard.demo;
-    spawn_local(async move {
-        if let Ok(health) = client::health().await {
-            demo.set(health.demo);
-        }
-    });
+    let proxy_appeared = RwSignal::new(false);
+    detect_mode(wizard, proxy_appeared);
     let _ = window_event_listener(leptos::ev::popstate, move |_| wizard.follow_history());
-    refresh_facts_after_reload(wizard);
 
-    let current = move || match wizard.step.get() {
+    let current = move || match (wizard.mode.get(), wizard.step.get()) {
+        (Mode::Checking, _) => {
+            view! { <p role="status">{i18n.t(Msg::LookingForHelper)}</p> }.into_any()
+        }
+        (Mode::Guided, step) => view! { <GuidedStep step /> }.into_any(),
+        (Mode::Connected, step) => connected_step(step),
+    };
+    view! {
+        <header class="app-header">
+            <h1>{move || i18n.t(Msg::AppTitle)}</h1>
+            <p class="tagline">{move || i18n.t(Msg::AppTagline)}</p>
+            <Show when=move || wizard.demo.get()>
+                <p class="demo-badge">{move || i18n.t(Msg::DemoBadge)}</p>
+            </Show>
+            <Show when=move || proxy_appeared.get() && wizard.mode.get() == Mode::Guided>
+                <p class="notice" role="status">
+                    {move || i18n.t(Msg::HelperAppeared)}" "
+                    <button type="button" on:click=move |_| switch_to_connected(wizard)>
+                        {move || i18n.t(Msg::SwitchToConnected)}
+                    </button>
+                </p>
+            </Show>
+        </header>
+        <Stepper />
+        <main id="main">{current}</main>
+    }
+}
+
+fn connected_step(step: Step) -> AnyView {
+    match step {
         Step::Device => view! { <DeviceStep /> }.into_any(),
         Step::Mode => view! { <ModeStep /> }.into_any(),
         Step::Privacy => view! { <PrivacyStep /> }.into_any(),
@@ -31,18 +63,45 @@ pub fn App() -> impl IntoView {
         Step::Code => view! { <CodeStep /> }.into_any(),
         Step::Password => view! { <PasswordStep /> }.into_any(),
         Step::Proof => view! { <ProofStep /> }.into_any(),
-    };
-    view! {
-        <header class="app-header">
-            <h1>{move || i18n.t(Msg::AppTitle)}</h1>
-            <p class="tagline">{move || i18n.t(Msg::AppTagline)}</p>
-            <Show when=move || demo.get()>
-                <p class="demo-badge">{move || i18n.t(Msg::DemoBadge)}</p>
-            </Show>
-        </header>
-        <Stepper />
-        <main id="main">{current}</main>
     }
+}
+
+/// Connected when a reset-proxy answers (unless the page asks for guidance), else guided;
+/// guided mode keeps looking, a bounded number of times, for a proxy started later.
+fn detect_mode(wizard: Wizard, proxy_appeared: RwSignal<bool>) {
+    let forced_guided = route::param("mode").as_deref() == Some("guided");
+    spawn_local(async move {
+        match client::health().await {
+            Ok(health) if !forced_guided => {
+                wizard.demo.set(health.demo);
+                wizard.mode.set(Mode::Connected);
+                refresh_facts_after_reload(wizard);
+                return;
+            }
+            _ => wizard.mode.set(Mode::Guided),
+        }
+        if forced_guided {
+            return;
+        }
+        for _ in 0..PROXY_POLLS {
+            client::sleep_ms(PROXY_POLL.as_millis() as i32).await;
+            if wizard.mode.get_untracked() != Mode::Guided {
+                return;
+            }
+            if client::health().await.is_ok() {
+                proxy_appeared.set(true);
+                return;
+            }
+        }
+    });
+}
+
+/// Leaves guided mode: the device must now be found through the proxy, from the first step.
+fn switch_to_connected(wizard: Wizard) {
+    wizard.progress.update(|p| p.start_over());
+    wizard.mode.set(Mode::Connected);
+    wizard.go(Step::Device);
+    wizard.step.set(Step::Device);
 }
 
 /// After a reload the device's capabilities are read again (a harmless read; never an export).

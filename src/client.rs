@@ -159,7 +159,7 @@ fn is_booting(envelope: &Envelope) -> bool {
 }
 
 /// Waits `ms` milliseconds without blocking the page.
-async fn sleep_ms(ms: i32) {
+pub async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         if let Some(window) = web_sys::window() {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);

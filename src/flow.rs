@@ -79,6 +79,10 @@ pub struct Progress {
     pub qr_exported_at_ms: Option<u64>,
     /// Whether the device accepted the new password (the reset is done, only the proof is left).
     pub reset_done: bool,
+    /// In guided mode (no proxy, the person works on the device's own page): the furthest
+    /// step reached, since nothing about the device itself can be checked from here.
+    #[serde(default)]
+    pub guided_reached: Option<Step>,
 }
 
 /// The device, as remembered: enough to find it again and to show which one it is.
@@ -104,7 +108,7 @@ impl Progress {
     /// The furthest step this progress allows: a later step needs everything before it.
     pub fn furthest(&self, memory: InMemory) -> Step {
         if self.device.is_none() {
-            return Step::Device;
+            return self.guided_reached.unwrap_or(Step::Device);
         }
         if self.reset_done {
             return Step::Proof;
@@ -127,6 +131,11 @@ impl Progress {
     /// The step to show when `wanted` is asked for (by URL or a button): never past what is allowed.
     pub fn allowed(&self, wanted: Step, memory: InMemory) -> Step {
         wanted.min(self.furthest(memory))
+    }
+
+    /// Records that guided mode reached `step`.
+    pub fn reach_guided(&mut self, step: Step) {
+        self.guided_reached = Some(self.guided_reached.map_or(step, |s| s.max(step)));
     }
 
     /// Forgets everything about the current device (choosing another device starts over).
@@ -187,6 +196,18 @@ mod tests {
             progress.allowed(Step::Password, InMemory { has_code: true }),
             Step::Password
         );
+    }
+
+    #[test]
+    fn guided_mode_goes_as_far_as_the_person_went() {
+        let mut progress = Progress::default();
+        progress.reach_guided(Step::Code);
+        progress.reach_guided(Step::Privacy);
+        assert_eq!(
+            progress.allowed(Step::Proof, InMemory::default()),
+            Step::Code
+        );
+        assert_eq!(progress.allowed(Step::Qr, InMemory::default()), Step::Qr);
     }
 
     #[test]

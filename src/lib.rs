@@ -9,6 +9,7 @@ mod copy;
 pub mod device_address;
 pub mod email;
 pub mod flow;
+mod guided;
 pub mod i18n;
 pub mod qr_draw;
 pub mod reset;

@@ -9,6 +9,17 @@ use crate::{route, storage};
 use leptos::prelude::*;
 use protocol::profile::DeviceProfile;
 
+/// Whether the wizard drives the device itself or guides the person through its own page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Still asking whether a reset-proxy answers.
+    Checking,
+    /// A reset-proxy answers: the wizard talks to the device.
+    Connected,
+    /// No proxy (e.g. a help-center widget): the same steps as instructions.
+    Guided,
+}
+
 /// Everything the steps share, cheap to copy (signals are handles).
 #[derive(Clone, Copy)]
 pub struct Wizard {
@@ -26,6 +37,8 @@ pub struct Wizard {
     pub verdict: RwSignal<Option<crate::reset::ResetVerdict>>,
     /// When a device lock ends (ms since the epoch), for the countdown.
     pub locked_until: RwSignal<Option<u64>>,
+    /// Connected or guided.
+    pub mode: RwSignal<Mode>,
     /// Whether the proxy runs the demo's simulated device (then its mailbox can be shown).
     pub demo: RwSignal<bool>,
     /// The [assumed] protocol details for this device family.
@@ -47,6 +60,7 @@ impl Wizard {
             verdict: RwSignal::new(None),
             locked_until: RwSignal::new(None),
             demo: RwSignal::new(false),
+            mode: RwSignal::new(Mode::Checking),
             profile: StoredValue::new(DeviceProfile::default()),
         };
         route::replace(step);
@@ -71,6 +85,12 @@ impl Wizard {
             self.step.set(step);
             route::push(step);
         }
+    }
+
+    /// In guided mode: records that the person got to `step` and shows it.
+    pub fn advance_guided(&self, step: Step) {
+        self.progress.update(|p| p.reach_guided(step));
+        self.go(step);
     }
 
     /// Follows the browser's back/forward buttons.

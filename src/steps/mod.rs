@@ -11,7 +11,7 @@ mod qr;
 pub use code::CodeStep;
 pub use device::DeviceStep;
 pub use mode::ModeStep;
-pub use password::PasswordStep;
+pub use password::{PasswordRules, PasswordStep};
 pub use privacy::PrivacyStep;
 pub use proof::ProofStep;
 pub use qr::QrStep;

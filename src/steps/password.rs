@@ -72,7 +72,7 @@ pub fn PasswordStep() -> impl IntoView {
                     <input id="show-password" type="checkbox" bind:checked=shown />
                     <label for="show-password">{move || i18n.t(Msg::ShowPassword)}</label>
                 </p>
-                <Rules report limits />
+                <PasswordRules report limits />
                 <p class="error" role="alert">{move || problem.get().map(|m| i18n.t(m))}</p>
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Code)>
@@ -125,7 +125,7 @@ fn settle(
 
 /// Every rule, ticked when met, and the device's strength meter.
 #[component]
-fn Rules(
+pub fn PasswordRules(
     report: Memo<protocol::password::PolicyReport>,
     limits: Memo<LengthLimit>,
 ) -> impl IntoView {

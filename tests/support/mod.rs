@@ -394,6 +394,37 @@ impl Drop for Proxy {
     }
 }
 
+/// The built wizard served as plain static files, as a help center or CDN would: no proxy.
+pub struct StaticSite {
+    pub addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl StaticSite {
+    /// Serves the built wizard on a free loopback port.
+    pub async fn start() -> Result<Self> {
+        let router =
+            axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dist()?));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Ok(StaticSite { addr, task })
+    }
+
+    /// The wizard's URL on this site.
+    pub fn url(&self) -> String {
+        format!("http://{}/index.html", self.addr)
+    }
+}
+
+impl Drop for StaticSite {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 /// Starts a simulated device of `profile` with HTTP and SADP on loopback.
 pub async fn device(profile: devsim::Profile) -> Result<devsim::Running> {
     let identity = devsim::DeviceIdentity::random(profile);

@@ -101,6 +101,10 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
                     "wizard",
                     "--test",
                     "browser",
+                    "--test",
+                    "flow",
+                    "--test",
+                    "guided",
                     "--",
                     "--test-threads=1",
                 ])

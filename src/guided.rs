@@ -1,0 +1,119 @@
+//! Guided mode: with no reset-proxy in reach (a help-center widget, a phone), the same steps
+//! as instructions for the device's own page or an NVR's local menu. Device buttons are named
+//! by their English labels: we cannot know how each firmware translates them.
+
+use crate::email;
+use crate::flow::Step;
+use crate::i18n::{use_i18n, Msg};
+use crate::state::use_wizard;
+use crate::stepper::step_title;
+use crate::steps::{PasswordRules, StepHeading};
+use leptos::prelude::*;
+use protocol::isapi::LengthLimit;
+use protocol::password::check;
+
+/// The step on screen, as guidance.
+#[component]
+pub fn GuidedStep(step: Step) -> impl IntoView {
+    let i18n = use_i18n();
+    let body = match step {
+        Step::Device => instructions(&[Msg::GuideOpenPage, Msg::GuideNvrMenu, Msg::GuideForgot]),
+        Step::Mode => instructions(&[Msg::GuideChooseEmail, Msg::GuideNoEmail]),
+        Step::Privacy => instructions(&[Msg::GuidePrivacy]),
+        Step::Qr => view! { <GuidedQr /> }.into_any(),
+        Step::Code => instructions(&[Msg::GuideTypeCode, Msg::QrValidity]),
+        Step::Password => view! { <GuidedPassword /> }.into_any(),
+        Step::Proof => instructions(&[Msg::GuideDone]),
+    };
+    view! {
+        <section class="step guided" aria-labelledby="step-heading">
+            <StepHeading step title=step_title(step) />
+            <p class="hint">{move || i18n.t(Msg::GuidedIntro)}</p>
+            {body}
+            <GuidedNav step />
+        </section>
+    }
+}
+
+fn instructions(lines: &[Msg]) -> AnyView {
+    let i18n = use_i18n();
+    let items = lines
+        .iter()
+        .cloned()
+        .map(|msg| view! { <li>{move || i18n.t(msg.clone())}</li> })
+        .collect_view();
+    view! { <ol class="instructions">{items}</ol> }.into_any()
+}
+
+/// Back and Continue between guided steps.
+#[component]
+fn GuidedNav(step: Step) -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = use_wizard();
+    let index = step.number() - 1;
+    let previous = index.checked_sub(1).map(|i| Step::ALL[i]);
+    let next = Step::ALL.get(index + 1).copied();
+    view! {
+        <div class="actions">
+            {previous.map(|p| view! {
+                <button type="button" class="secondary" on:click=move |_| wizard.go(p)>
+                    {move || i18n.t(Msg::Back)}
+                </button>
+            })}
+            {next.map(|n| view! {
+                <button type="button" class="primary" on:click=move |_| wizard.advance_guided(n)>
+                    {move || i18n.t(Msg::GuideDoneThis)}
+                </button>
+            })}
+        </div>
+    }
+}
+
+/// Exporting the QR code on the device, and where to send it.
+#[component]
+fn GuidedQr() -> impl IntoView {
+    let i18n = use_i18n();
+    let mailbox = email::mailbox(protocol::profile::DEFAULT_MAILBOX_KEY);
+    let mailto = email::mailto(i18n.lang(), mailbox.address, None);
+    view! {
+        <ol class="instructions">
+            <li>{move || i18n.t(Msg::GuideExportQr)}</li>
+            <li>{move || i18n.t(Msg::GuideNvrQr)}</li>
+            <li>{move || i18n.t(Msg::QrSendTo)}" "<strong class="address">{mailbox.address}</strong>
+                " "<a href=mailto>{move || i18n.t(Msg::QrWriteEmail)}</a></li>
+            <li>{move || i18n.t(Msg::QrWait)}</li>
+        </ol>
+        <p class="hint">{move || i18n.t(Msg::QrValidity)}</p>
+    }
+}
+
+/// The new password, checked here with the device's own rules before it is typed there.
+#[component]
+fn GuidedPassword() -> impl IntoView {
+    let i18n = use_i18n();
+    let password = RwSignal::new(String::new());
+    let shown = RwSignal::new(false);
+    // Without a device to ask, the common limits; the device has the last word.
+    let limits = Memo::new(|_| LengthLimit::default());
+    let report = Memo::new(move |_| check(&password.get(), crate::reset::ADMIN, limits.get()));
+    let kind = move || if shown.get() { "text" } else { "password" };
+    view! {
+        <p>{move || i18n.t(Msg::GuideCheckPassword)}</p>
+        <label for="new-password">{move || i18n.t(Msg::NewPasswordLabel)}</label>
+        <input id="new-password" type=kind autocomplete="new-password" bind:value=password
+            aria-describedby="password-rules password-strength" />
+        <p class="checkbox">
+            <input id="show-password" type="checkbox" bind:checked=shown />
+            <label for="show-password">{move || i18n.t(Msg::ShowPassword)}</label>
+        </p>
+        <PasswordRules report limits />
+        <p role="status">
+            {move || (!password.get().is_empty()).then(|| i18n.t(
+                if report.get().is_acceptable() { Msg::GuidePasswordGood } else { Msg::GuidePasswordNotYet }
+            ))}
+        </p>
+        <ol class="instructions">
+            <li>{move || i18n.t(Msg::GuideTypePassword)}</li>
+        </ol>
+    }
+}
