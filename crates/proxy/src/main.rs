@@ -201,11 +201,16 @@ async fn main() -> Result<()> {
 async fn start_demo_device(config: &mut Config) -> Result<devsim::Running> {
     let identity = devsim::DeviceIdentity::random(devsim::Profile::Nvr);
     let device = devsim::start(
-        devsim::Config::loopback(identity).with_sadp(SocketAddr::from(([127, 0, 0, 1], 0))),
+        devsim::Config::loopback(identity)
+            .with_sadp(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .with_mailbox(true),
     )
     .await
     .context("starting the simulated device")?;
     config.demo = true;
+    config.demo_mailbox = Some(reset_proxy::config::DemoMailbox(std::sync::Arc::new(
+        device.mailbox_reader(),
+    )));
     config.extra_devices.push(device.http_addr);
     if let Some(sadp) = device.sadp_addr {
         config.sadp_target = sadp;
