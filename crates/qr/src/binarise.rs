@@ -111,7 +111,9 @@ pub(crate) fn adaptive(image: GreyImage<'_>, params: Adaptive) -> Bitmap {
     }
     // Flat neighbourhoods (quiet zone, inside a large module) fall back to the picture's overall
     // threshold, which keeps a big dark module dark and the paper white.
-    let global = vote_sum.checked_div(vote_count).map_or(128, |mean| mean as u32);
+    let global = vote_sum
+        .checked_div(vote_count)
+        .map_or(128, |mean| mean as u32);
 
     let thresholds = window_thresholds(&means, &voting, bw, bh, params.radius, global);
 

@@ -31,7 +31,7 @@ pub use grey::{GreyImage, MAX_SIDE};
 pub use pipeline::SystemClock;
 pub use pipeline::{
     decode, decode_stage, stages, Binariser, Budget, Clock, Code, Decoded, NoClock, Scale, Stage,
-    Stats, FRAME_MS, UPLOAD_MS,
+    Stats, FRAME_MS, QUAD_MAX_SIDE, UPLOAD_MS,
 };
 
 /// Why a picture cannot be handed to the decoder.

@@ -1,0 +1,32 @@
+//! `cargo xtask bench qr [DATA_DIR] [qr-bench options]`: the QR decoding benchmark.
+//! Builds crates/qr's `qr-bench` natively with a profile that unwinds, and runs it.
+
+use crate::shell;
+use anyhow::Result;
+use std::path::Path;
+use std::process::Command;
+
+/// Where the ZXing blackbox pictures live, beside the checkout.
+const DEFAULT_DATA: &str = "../shared/data/qr/zxing-blackbox";
+
+/// Runs the benchmark; `args` are passed to qr-bench (a data folder first, if given).
+pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
+    let mut bench_args = args;
+    if bench_args.first().is_none_or(|a| a.starts_with('-')) {
+        bench_args.insert(0, root.join(DEFAULT_DATA).to_string_lossy().into_owned());
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root)
+        .args(["run", "--quiet", "--profile", "bench", "--package", "qr"])
+        .args(["--features", "native", "--bin", "qr-bench", "--"])
+        .args(&bench_args)
+        // The bench profile inherits the workspace's release settings, made for the wasm:
+        // panic = "abort" would end the run at rqrr's first panic (qr-bench catches them per
+        // picture), and opt-level "z" with LTO would measure size, not speed.
+        .env("CARGO_PROFILE_BENCH_PANIC", "unwind")
+        .env("CARGO_PROFILE_BENCH_OPT_LEVEL", "3")
+        .env("CARGO_PROFILE_BENCH_LTO", "false")
+        .env("CARGO_PROFILE_BENCH_CODEGEN_UNITS", "16");
+    shell::run(&mut cmd)
+}
