@@ -95,6 +95,15 @@ pub struct SavedDevice {
     pub serial: Option<String>,
     /// The model, when discovery reported it.
     pub model: Option<String>,
+    /// The firmware version, when discovery reported it.
+    #[serde(default)]
+    pub firmware: Option<String>,
+    /// The MAC address, when discovery reported it (support asks for it).
+    #[serde(default)]
+    pub mac: Option<String>,
+    /// When the device last started (SADP `BootTime`; support asks for it).
+    #[serde(default)]
+    pub boot_time: Option<String>,
 }
 
 /// What is held in memory only for the current page: lost on reload, on purpose.
@@ -154,6 +163,9 @@ mod tests {
                 address: "192.168.1.64".into(),
                 serial: Some("DS-1".into()),
                 model: None,
+                firmware: None,
+                mac: None,
+                boot_time: None,
             }),
             ..Progress::default()
         }

@@ -186,6 +186,8 @@ pub enum Msg {
     GuidePasswordNotYet,
     GuideTypePassword,
     GuideDone,
+    Mac,
+    BootTime,
 }
 
 /// The current language, shared through Leptos context.

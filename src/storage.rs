@@ -72,6 +72,9 @@ mod tests {
                 address: "10.0.0.9".into(),
                 serial: None,
                 model: None,
+                firmware: None,
+                mac: None,
+                boot_time: None,
             }),
             ..Progress::default()
         };

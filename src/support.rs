@@ -14,16 +14,19 @@ pub fn SupportDetails() -> impl IntoView {
         p.device
             .as_ref()
             .map(|d| {
-                let not_reported = i18n.t(Msg::NotReported);
-                format!(
-                    "{}: {}\n{}: {}\n{}: {}",
-                    i18n.t(Msg::Model),
-                    d.model.clone().unwrap_or_else(|| not_reported.clone()),
-                    i18n.t(Msg::Serial),
-                    d.serial.clone().unwrap_or_else(|| not_reported.clone()),
-                    i18n.t(Msg::Address),
-                    d.address
-                )
+                let line = |label: Msg, value: &Option<String>| {
+                    let value = value.clone().unwrap_or_else(|| i18n.t(Msg::NotReported));
+                    format!("{}: {value}", i18n.t(label))
+                };
+                [
+                    line(Msg::Model, &d.model),
+                    line(Msg::Serial, &d.serial),
+                    line(Msg::Firmware, &d.firmware),
+                    line(Msg::Mac, &d.mac),
+                    line(Msg::BootTime, &d.boot_time),
+                    line(Msg::Address, &Some(d.address.clone())),
+                ]
+                .join("\n")
             })
             .unwrap_or_default()
     });

@@ -270,13 +270,20 @@ async fn old_firmware_without_an_email_reset_says_what_to_do_instead() -> Result
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_with_no_reserved_email_is_explained_at_the_qr_step() -> Result<()> {
-    let (device, proxy) = stack(Profile::EmailNotReserved, |c| c).await?;
+    let identity = DeviceIdentity::random(Profile::EmailNotReserved);
+    let config = Config::loopback(identity).with_sadp("127.0.0.1:0".parse()?);
+    let device = devsim::start(config).await?;
+    let sadp = device.sadp_addr.context("devsim SADP address")?;
+    let proxy = Proxy::start(&[device.http_addr], sadp).await?;
     let browser = Browser::start().await?;
     browser.client.goto(&proxy.url()).await?;
+    let serial = device.identity.serial.clone();
     browser
-        .type_into("Device address", &device.http_addr.to_string())
+        .click(&format!(
+            "Choose {}, serial number {serial}",
+            device.identity.model
+        ))
         .await?;
-    browser.click("Check this device").await?;
     browser.click("Reset this device's password").await?;
     browser.click("E-mail verification").await?;
     browser
@@ -288,7 +295,17 @@ async fn a_device_with_no_reserved_email_is_explained_at_the_qr_step() -> Result
     browser.click("Make the QR code").await?;
     let message = alert_text(&browser).await?;
     assert!(message.contains("no recovery e-mail address"), "{message}");
-    browser.wait_for("//pre[@class='support-details']").await?;
+    // What support asks for, from discovery, ready to copy.
+    let details = browser.text_of("//pre[@class='support-details']").await?;
+    assert!(
+        details.contains(&format!("Serial number: {serial}")),
+        "{details}"
+    );
+    assert!(
+        details.contains(&format!("MAC address: {}", device.identity.mac)),
+        "{details}"
+    );
+    assert!(details.contains("Device start time: 2"), "{details}");
     assert_eq!(device.state().qr_exports, 0);
     browser.close().await
 }

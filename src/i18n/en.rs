@@ -173,6 +173,8 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         GuidePasswordNotYet => "This password does not meet all of the device's rules yet.",
         GuideTypePassword => "On the device, type it into \"New Password\" and \"Confirm Password\", then click \"OK\".",
         GuideDone => "Log in to the device as admin with the new password. Done!",
+        Mac => "MAC address",
+        BootTime => "Device start time",
         NoReservedEmail => "This device has no recovery e-mail address: nobody set one before the password was lost, so the e-mail reset cannot work. Use another way to reset it, or contact the vendor's support with the details below.",
     };
     Cow::Borrowed(s)

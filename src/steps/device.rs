@@ -293,6 +293,9 @@ fn DeviceFactsView(
         address: address.clone(),
         serial: discovered.serial.clone(),
         model: discovered.model.clone(),
+        firmware: discovered.firmware.clone(),
+        mac: discovered.mac.clone(),
+        boot_time: discovered.boot_time.clone(),
     };
     let go_on = move |_| {
         wizard.progress.update(|p| {
