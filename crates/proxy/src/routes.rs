@@ -22,6 +22,7 @@ use axum::routing::{any, get};
 use axum::{Extension, Json, Router};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Bytes;
+use protocol::isapi::ResponseStatus;
 use protocol::proxy_api::{self, Discovery, Envelope, Health, API_VERSION};
 use serde::Deserialize;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -266,7 +267,7 @@ async fn forward(
     let answer = exchange(&app, &session, device, request).await?;
     tracing::info!(%device, call = call.path, status = answer.status, "forwarded");
     if let Some(attempt) = attempt {
-        if (200..300).contains(&answer.status) {
+        if accepted(&answer) {
             app.attempts.refund(attempt);
         }
     }
@@ -280,6 +281,22 @@ async fn forward(
         content_type: answer.content_type,
         body: String::from_utf8_lossy(&answer.body).into_owned(),
     }))
+}
+
+/// Whether the device took a submission: a 2xx answer whose body is not a failing status.
+/// Some firmware answers a wrong code or password with HTTP 200 and the refusal only in the
+/// body; refunding those would let a script past the limits and lock the device.
+fn accepted(answer: &DeviceAnswer) -> bool {
+    if !(200..300).contains(&answer.status) {
+        return false;
+    }
+    match std::str::from_utf8(&answer.body) {
+        // Not a status body at all (a login answer, say): the 2xx stands.
+        Ok(body) => ResponseStatus::parse(body)
+            .ok()
+            .is_none_or(|status| status.is_ok()),
+        Err(_) => false,
+    }
 }
 
 /// Talks to the device over HTTP, or HTTPS once it asked for it; pins its certificate.

@@ -312,3 +312,73 @@ impl Tripwire {
         *self.hits.lock().unwrap()
     }
 }
+
+/// The proxy path prefix for calls to the device at `addr`.
+pub fn prefix_of(addr: SocketAddr) -> String {
+    format!("/api/v1/devices/{}/{}", addr.ip(), addr.port())
+}
+
+/// A simulated device started with `config` on the current runtime.
+pub async fn devsim(config: devsim::Config) -> devsim::Running {
+    devsim::start(config).await.unwrap()
+}
+
+/// A simulated device of `profile` on 127.0.0.1, with its demo mailbox on.
+pub async fn devsim_of(profile: devsim::Profile) -> devsim::Running {
+    let identity = devsim::DeviceIdentity::random(profile);
+    devsim(devsim::Config::loopback(identity).with_mailbox(true)).await
+}
+
+/// The body of `PUT emailCertification?format=json` as the wizard writes it for devsim's
+/// default profile details.
+pub fn certification(code: &str, new_password: &str) -> String {
+    protocol::isapi::EmailCertification {
+        security_code: code.into(),
+        reset_password: new_password.into(),
+    }
+    .to_json(&protocol::profile::DeviceProfile::default(), None)
+    .unwrap()
+}
+
+/// One browser: sends the proxy's session cookie back once the proxy has issued one.
+pub struct Session {
+    proxy: SocketAddr,
+    cookie: Option<String>,
+}
+
+impl Session {
+    /// A browser that has not talked to `proxy` yet.
+    pub fn new(proxy: SocketAddr) -> Self {
+        Session {
+            proxy,
+            cookie: None,
+        }
+    }
+
+    /// Sends `request` with the session cookie, keeping the one the proxy issues.
+    pub async fn send(&mut self, request: Raw) -> Answer {
+        let request = match &self.cookie {
+            Some(cookie) => request.header("cookie", cookie),
+            None => request,
+        };
+        let answer = request.send(self.proxy).await;
+        let issued = answer
+            .headers_named("set-cookie")
+            .into_iter()
+            .find(|c| c.starts_with("reset_session="))
+            .and_then(|c| c.split(';').next())
+            .map(str::to_string);
+        if let Some(cookie) = issued {
+            self.cookie = Some(cookie);
+        }
+        answer
+    }
+
+    /// The session id the proxy issued, once it has.
+    pub fn id(&self) -> Option<&str> {
+        self.cookie
+            .as_deref()
+            .and_then(|c| c.split_once('='))
+            .map(|(_, id)| id)
+    }
+}
