@@ -6,7 +6,7 @@ mod support;
 
 use protocol::proxy_api::Discovery;
 use std::time::{Duration, Instant};
-use support::{config, get, start};
+use support::{config, get, prefix_of, start, Raw};
 
 async fn device() -> devsim::Running {
     let identity = devsim::DeviceIdentity::random(devsim::Profile::Camera);
@@ -76,4 +76,73 @@ async fn devices_unseen_for_the_forget_time_are_dropped() {
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let (after, _) = discover(proxy, "").await;
     assert!(after.devices.is_empty(), "{:?}", after.devices);
+}
+
+#[tokio::test]
+async fn a_fleet_behind_one_sadp_socket_is_listed_once_each_with_its_serial_and_port() {
+    let identity = devsim::DeviceIdentity::random(devsim::Profile::Camera);
+    let sadp = "127.0.0.1:0".parse().unwrap();
+    let fleet = devsim::start_many(devsim::Config::loopback(identity).with_sadp(sadp), 3)
+        .await
+        .unwrap();
+    let (allowed, not_allowed) = (&fleet.devices[..2], &fleet.devices[2]);
+    // Only the devices calls are forwarded to are allowed: listing needs no permission.
+    let allowed_addrs: Vec<_> = allowed.iter().map(|d| d.http_addr).collect();
+    let mut config = config(&allowed_addrs);
+    config.sadp_target = fleet.sadp_addr.unwrap();
+    let proxy = start(config).await;
+
+    let (found, took) = discover(proxy, "").await;
+    assert!(took < Duration::from_millis(1500), "took {took:?}");
+    assert_eq!(
+        found.devices.len(),
+        fleet.devices.len(),
+        "{:?}",
+        found.devices
+    );
+    for device in &fleet.devices {
+        let listed: Vec<_> = found
+            .devices
+            .iter()
+            .filter(|d| d.serial.as_deref() == Some(device.identity.serial.as_str()))
+            .collect();
+        assert_eq!(
+            listed.len(),
+            1,
+            "{} listed {} times",
+            device.identity.serial,
+            listed.len()
+        );
+        let listed = listed[0];
+        assert_eq!(
+            listed.ipv4.map(std::net::IpAddr::V4),
+            Some(device.http_addr.ip())
+        );
+        assert_eq!(listed.http_port, Some(device.http_addr.port()));
+        assert!(listed
+            .mac
+            .as_deref()
+            .is_some_and(|mac| mac.eq_ignore_ascii_case(&device.identity.mac)));
+    }
+
+    // The listed address and port are where the device answers, when forwarding is allowed.
+    for device in allowed {
+        let answer = Raw::new(
+            "GET",
+            &format!("{}/SDK/activateStatus", prefix_of(device.http_addr)),
+        )
+        .send(proxy)
+        .await;
+        assert_eq!(answer.envelope().status, 200, "{}", answer.body);
+    }
+    let refused = Raw::new(
+        "GET",
+        &format!("{}/SDK/activateStatus", prefix_of(not_allowed.http_addr)),
+    )
+    .send(proxy)
+    .await;
+    assert_eq!(
+        (refused.status, refused.code().as_str()),
+        (403, "target_not_allowed")
+    );
 }

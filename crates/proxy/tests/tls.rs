@@ -6,11 +6,13 @@ mod support;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use protocol::isapi::{paths, ActivationStatus};
 use rustls::pki_types::{CertificateDer, PrivatePkcs8KeyDer, ServerName};
+use std::net::Ipv4Addr;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use support::{config, start, Raw, RecordingDevice};
+use support::{certification, config, prefix_of, start, Raw, RecordingDevice, Session};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::{TlsAcceptor, TlsConnector};
@@ -217,4 +219,151 @@ async fn the_proxy_serves_https_with_the_operators_certificate() {
         "the session cookie must be Secure over TLS: {answer}"
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// devsim with HTTPS on port 443, where the proxy speaks HTTPS without being asked, on a
+/// loopback address of its own; `None` when this process may not bind port 443.
+async fn devsim_on_port_443() -> Option<devsim::Running> {
+    // A handful of addresses, in case another test run holds port 443 on one of them.
+    for last in 1..=8 {
+        let ip = Ipv4Addr::new(127, 0, 44, last);
+        let identity = devsim::DeviceIdentity::random(devsim::Profile::Camera);
+        let config = devsim::Config::loopback(identity)
+            .with_http((ip, 0).into())
+            .with_https_port(443)
+            .with_mailbox(true);
+        match devsim::start(config).await {
+            Ok(device) => return Some(device),
+            Err(devsim::StartError::Https { source, .. })
+                if source.kind() == std::io::ErrorKind::AddrInUse =>
+            {
+                continue
+            }
+            Err(devsim::StartError::Https { source, .. })
+                if source.kind() == std::io::ErrorKind::PermissionDenied =>
+            {
+                return None
+            }
+            Err(other) => panic!("devsim did not start: {other}"),
+        }
+    }
+    panic!("port 443 is taken on 127.0.44.1 to 127.0.44.8")
+}
+
+#[tokio::test]
+async fn a_session_that_spoke_https_to_devsim_stops_when_its_certificate_changes() {
+    let Some(device) = devsim_on_port_443().await else {
+        eprintln!("skipped: binding port 443 needs root or CAP_NET_BIND_SERVICE");
+        return;
+    };
+    let https = device.https_addr.unwrap();
+    assert_eq!(https.port(), 443);
+    let proxy = start(config(&[https])).await;
+    let prefix = prefix_of(https);
+    let activate = format!("{prefix}{}", paths::ACTIVATE_STATUS);
+
+    // Port 443 is spoken to over HTTPS from the first call, and the certificate pinned.
+    let mut browser = Session::new(proxy);
+    let first = browser.send(Raw::new("GET", &activate)).await;
+    assert_eq!(first.envelope().status, 200, "{}", first.body);
+    assert!(
+        ActivationStatus::from_xml(&first.envelope().body)
+            .unwrap()
+            .activated
+    );
+    let qr = browser
+        .send(Raw::new(
+            "GET",
+            &format!("{prefix}{}?format=json", paths::EMAIL_QR_CODE),
+        ))
+        .await;
+    assert_eq!(qr.envelope().status, 200, "{}", qr.body);
+    let code = device.mailbox_code().unwrap();
+
+    device.replace_certificate().unwrap().unwrap();
+    let changed = browser.send(Raw::new("GET", &activate)).await;
+    assert_eq!(
+        (changed.status, changed.code().as_str()),
+        (502, "device_certificate_changed"),
+        "{}",
+        changed.body
+    );
+    // Not even the right code and a new password reach a device that changed its certificate.
+    let submit = browser
+        .send(
+            Raw::new(
+                "PUT",
+                &format!("{prefix}{}?format=json", paths::EMAIL_CERTIFICATION),
+            )
+            .body("application/json", certification(&code, "N3w-Passw0rd!x")),
+        )
+        .await;
+    assert_eq!(
+        (submit.status, submit.code().as_str()),
+        (502, "device_certificate_changed")
+    );
+    let state = device.state();
+    assert!(
+        !state.password_changed && state.failed_code_tries == 0,
+        "{state:?}"
+    );
+
+    // A fresh session pins the new certificate and gets on with it.
+    let mut fresh = Session::new(proxy);
+    let answer = fresh.send(Raw::new("GET", &activate)).await;
+    assert_eq!(answer.envelope().status, 200, "{}", answer.body);
+}
+
+#[tokio::test]
+async fn a_device_redirecting_to_devsims_https_is_pinned_until_devsim_replaces_its_certificate() {
+    let identity = devsim::DeviceIdentity::random(devsim::Profile::Nvr);
+    let device = devsim::start(devsim::Config::loopback(identity).with_https())
+        .await
+        .unwrap();
+    let https = device.https_addr.unwrap();
+    // devsim does not redirect by itself; its HTTP side here is a stand-in that does.
+    let http = redirecting_to(https.port()).await;
+    let proxy = start(config(&[http.addr, https])).await;
+    let activate = format!("{}{}", http.prefix(), paths::ACTIVATE_STATUS);
+
+    let mut browser = Session::new(proxy);
+    for _ in 0..2 {
+        let answer = browser.send(Raw::new("GET", &activate)).await;
+        assert_eq!(answer.envelope().status, 200, "{}", answer.body);
+        assert!(
+            ActivationStatus::from_xml(&answer.envelope().body)
+                .unwrap()
+                .activated
+        );
+    }
+    assert_eq!(
+        http.requests().len(),
+        1,
+        "the session should remember HTTPS"
+    );
+
+    // Replaced through devsim's control endpoint, as a test driving it from outside would.
+    let before = device.certificate_pem().unwrap();
+    let replaced: serde_json::Value = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(format!("{}/devsim/certificate", device.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let after = device.certificate_pem().unwrap();
+    assert_ne!(before, after);
+    assert_eq!(replaced["pem"].as_str(), Some(after.as_str()));
+
+    let changed = browser.send(Raw::new("GET", &activate)).await;
+    assert_eq!(
+        (changed.status, changed.code().as_str()),
+        (502, "device_certificate_changed")
+    );
+    let fresh = Raw::new("GET", &activate).send(proxy).await;
+    assert_eq!(fresh.envelope().status, 200, "{}", fresh.body);
 }
