@@ -5,12 +5,22 @@ mod support;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use protocol::isapi::{paths, ActivationStatus, ExternCapabilities, SecurityCap};
-use protocol::proxy_api::Discovery;
+use base64::Engine as _;
+use protocol::isapi::{
+    paths, ActivationStatus, ExternCapabilities, QrCode, ResponseStatus, SecurityCap, SubStatus,
+};
+use protocol::login::{SessionLogin, SessionLoginCap};
+use protocol::profile::DeviceProfile;
+use protocol::proxy_api::{Discovery, Envelope};
 use reset_proxy::calls::{BodyKind, ALLOWED_CALLS};
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{config, get, start, Raw, RecordingDevice, Tripwire};
+use support::{
+    certification, config, devsim_of, get, prefix_of, start, Raw, RecordingDevice, Session,
+    Tripwire,
+};
 
 async fn device() -> devsim::Running {
     let identity = devsim::DeviceIdentity::random(devsim::Profile::Nvr);
@@ -419,4 +429,196 @@ async fn the_demo_mailbox_exists_only_in_the_demo() {
     assert_eq!(get(demo, "demo/mailbox").await.body, r#"{"code":"ABC123"}"#);
     let answer = get(not_demo, "demo/mailbox").await;
     assert_eq!((answer.status, answer.code().as_str()), (404, "not_found"));
+}
+
+/// The wizard's side of a reset against one device, remembering which calls it made.
+struct Wizard {
+    browser: Session,
+    prefix: String,
+    called: BTreeSet<(String, String)>,
+}
+
+impl Wizard {
+    fn new(proxy: SocketAddr, device: SocketAddr) -> Self {
+        Wizard {
+            browser: Session::new(proxy),
+            prefix: prefix_of(device),
+            called: BTreeSet::new(),
+        }
+    }
+
+    /// One forwarded call; the proxy must answer it with an envelope.
+    async fn call(&mut self, request: Raw) -> Envelope {
+        let path = request.target.split('?').next().unwrap().to_string();
+        self.called.insert((request.method.clone(), path));
+        let answer = self.browser.send(request).await;
+        assert_eq!(answer.status, 200, "{} {}", answer.status, answer.body);
+        assert_eq!(answer.header("content-type"), Some("application/json"));
+        answer.envelope()
+    }
+
+    fn get(&self, path_and_query: &str) -> Raw {
+        Raw::new("GET", &format!("{}{path_and_query}", self.prefix))
+    }
+
+    fn with_body(&self, method: &str, path_and_query: &str, kind: &str, body: String) -> Raw {
+        Raw::new(method, &format!("{}{path_and_query}", self.prefix)).body(kind, body)
+    }
+}
+
+/// A body the protocol types read as a device's refusal, or nothing.
+fn refusal(envelope: &Envelope) -> Option<ResponseStatus> {
+    ResponseStatus::parse(&envelope.body)
+        .ok()
+        .filter(|status| !status.is_ok())
+}
+
+#[tokio::test]
+async fn every_allow_listed_call_is_answered_by_devsim_in_an_envelope_protocol_reads() {
+    const NEW: &str = "Lant3rn-Qu4y#19";
+    let device = devsim_of(devsim::Profile::Nvr).await;
+    let proxy = start(config(&[device.http_addr])).await;
+    let details = DeviceProfile::default();
+    let mut wizard = Wizard::new(proxy, device.http_addr);
+
+    // What the device is and which resets it offers.
+    let answer = wizard.call(wizard.get(paths::ACTIVATE_STATUS)).await;
+    assert!(ActivationStatus::from_xml(&answer.body).unwrap().activated);
+    let answer = wizard
+        .call(wizard.get(&format!("{}?username=admin", paths::SECURITY_CAPABILITIES)))
+        .await;
+    let security = SecurityCap::from_xml(&answer.body).unwrap();
+    assert!(security.supports_security_email);
+    let answer = wizard.call(wizard.get(paths::EXTERN_CAPABILITIES)).await;
+    assert!(
+        ExternCapabilities::from_xml(&answer.body)
+            .unwrap()
+            .security_email
+    );
+    // protocol has no type for the e-mail settings (the wizard reads nothing from them): JSON
+    // that is no refusal is what the wizard needs.
+    for path in [paths::EMAIL_PARAMETER_CAPABILITIES, paths::EMAIL_PARAMETER] {
+        let answer = wizard
+            .call(wizard.get(&format!("{path}?format=json")))
+            .await;
+        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+        serde_json::from_str::<serde_json::Value>(&answer.body).unwrap();
+        assert!(refusal(&answer).is_none(), "{path}: {}", answer.body);
+    }
+    let answer = wizard
+        .call(wizard.get(&format!("{}?format=json", paths::QUESTION_CONFIGURATION)))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(answer.body.contains("<SecurityQuestion"), "{}", answer.body);
+
+    // The e-mail reset itself.
+    let answer = wizard
+        .call(wizard.get(&format!("{}?format=json", paths::EMAIL_QR_CODE)))
+        .await;
+    let qr = QrCode::from_json(&answer.body, &details).unwrap();
+    assert_eq!(Some(qr.content), device.last_qr_content());
+    let code = device.mailbox_code().unwrap();
+    let certify = format!("{}?format=json", paths::EMAIL_CERTIFICATION);
+    let answer = wizard
+        .call(wizard.with_body(
+            "PUT",
+            &certify,
+            "application/json",
+            certification("0000000X", NEW),
+        ))
+        .await;
+    assert_eq!(answer.status, 400);
+    let status = refusal(&answer).unwrap();
+    assert_eq!(status.sub_status(&details), Some(SubStatus::WrongResetCode));
+    assert_eq!(status.lock.and_then(|l| l.retries_left()), Some(4));
+    let answer = wizard
+        .call(wizard.with_body(
+            "PUT",
+            &certify,
+            "application/json",
+            certification(&code, NEW),
+        ))
+        .await;
+    assert!(
+        ResponseStatus::parse(&answer.body).unwrap().is_ok(),
+        "{}",
+        answer.body
+    );
+    assert_eq!(device.admin_password(), NEW);
+
+    // Logging in with the new password proves the reset.
+    let answer = wizard
+        .call(wizard.get(&format!(
+            "{}?username=admin",
+            paths::SESSION_LOGIN_CAPABILITIES
+        )))
+        .await;
+    let cap = SessionLoginCap::from_xml(&answer.body).unwrap();
+    let login = SessionLogin::new(&cap, "admin", NEW).to_xml();
+    let answer = wizard
+        .call(wizard.with_body(
+            "POST",
+            &format!("{}?timeStamp=1712345678901", paths::SESSION_LOGIN),
+            "application/xml",
+            login,
+        ))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(
+        answer.body.contains("<statusValue>200</statusValue>"),
+        "{}",
+        answer.body
+    );
+    // Admin-only: opened by the device's session cookie, which the proxy keeps.
+    let answer = wizard.call(wizard.get(paths::ILLEGAL_LOGIN_LOCK)).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(
+        answer.body.contains("<maxIllegalLoginTimes>5<"),
+        "{}",
+        answer.body
+    );
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("admin:{NEW}"));
+    let answer = wizard
+        .call(
+            wizard
+                .get(paths::USER_CHECK)
+                .header("authorization", &format!("Basic {basic}")),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+
+    // devsim does not simulate the question and GUID-file resets: their calls still come back
+    // as envelopes (devsim's 404), never as a proxy failure.
+    let answer = wizard
+        .call(wizard.with_body(
+            "PUT",
+            &format!("{}?format=json", paths::QUESTION_CERTIFICATION),
+            "application/json",
+            r#"{"SecurityQuestion":{}}"#.to_string(),
+        ))
+        .await;
+    assert_eq!(answer.status, 404);
+    let answer = wizard
+        .call(wizard.with_body(
+            "POST",
+            &format!(
+                "{}?security=1&iv=0123456789abcdef0123456789abcdef",
+                paths::GUID_FILE_DATA
+            ),
+            "application/xml",
+            "<GUIDFileData/>".to_string(),
+        ))
+        .await;
+    assert_eq!(answer.status, 404);
+
+    let allowed: BTreeSet<(String, String)> = ALLOWED_CALLS
+        .iter()
+        .map(|call| {
+            (
+                call.method.to_string(),
+                format!("{}{}", wizard.prefix, call.path),
+            )
+        })
+        .collect();
+    assert_eq!(wizard.called, allowed);
 }

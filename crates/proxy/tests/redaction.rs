@@ -1,15 +1,19 @@
 //! Logs never carry secrets: a whole reset goes through the proxy with every log level on, and
 //! the captured logs are searched for the code, passwords, QR content, session ids and hashes.
+//! Once against a stand-in answering fixed secrets, once against devsim's real reset flow.
 #![allow(clippy::unwrap_used)]
 
 mod support;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use protocol::isapi::paths;
+use base64::Engine as _;
+use protocol::isapi::{paths, QrCode, ResponseStatus, SubStatus};
+use protocol::login::{SessionLogin, SessionLoginCap};
+use protocol::profile::DeviceProfile;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
-use support::{config, start, Raw, RecordingDevice};
+use std::sync::{Arc, Mutex, OnceLock};
+use support::{certification, config, devsim_of, prefix_of, start, Raw, RecordingDevice, Session};
 
 const CODE: &str = "RC7Q2M9X";
 const NEW_PASSWORD: &str = "Tr0ub4dor&3horse";
@@ -20,6 +24,40 @@ const CHALLENGE: &str = "challengesecret4d2a";
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// Everything logged in this test binary, at every level, from every crate in the process.
+fn captured_logs() -> Captured {
+    static CAPTURED: OnceLock<Captured> = OnceLock::new();
+    CAPTURED
+        .get_or_init(|| {
+            let captured = Captured::default();
+            let sink = captured.clone();
+            tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_writer(move || sink.clone())
+                .with_ansi(false)
+                .init();
+            captured
+        })
+        .clone()
+}
+
+fn assert_absent(logs: &str, secrets: &[&str]) {
+    assert!(logs.contains("forwarded"), "nothing was logged:\n{logs}");
+    for secret in secrets {
+        assert!(!secret.is_empty());
+        assert!(
+            !logs.contains(secret),
+            "{secret:?} appeared in the logs:\n{logs}"
+        );
+    }
+}
 
 impl Write for Captured {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
@@ -54,14 +92,7 @@ async fn device() -> RecordingDevice {
 
 #[tokio::test]
 async fn a_whole_reset_leaves_no_secret_in_the_logs() {
-    let captured = Captured::default();
-    let sink = captured.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || sink.clone())
-        .with_ansi(false)
-        .init();
-
+    let captured = captured_logs();
     let device = device().await;
     let proxy = start(config(&[device.addr])).await;
     let prefix = device.prefix();
@@ -99,21 +130,129 @@ async fn a_whole_reset_leaves_no_secret_in_the_logs() {
         assert_eq!(answer.status, 200, "{}", answer.body);
     }
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("forwarded"), "nothing was logged:\n{logs}");
-    for secret in [
-        CODE,
-        NEW_PASSWORD,
-        QR_CONTENT,
-        LOGIN_HASH,
-        CHALLENGE,
-        "devicesessionsecret",
-        "YWRtaW46VHIwdWI0ZG9yJjNob3JzZQ",
-        session_id.as_str(),
-    ] {
-        assert!(
-            !logs.contains(secret),
-            "{secret:?} appeared in the logs:\n{logs}"
-        );
-    }
+    assert_absent(
+        &captured.text(),
+        &[
+            CODE,
+            NEW_PASSWORD,
+            QR_CONTENT,
+            LOGIN_HASH,
+            CHALLENGE,
+            "devicesessionsecret",
+            "YWRtaW46VHIwdWI0ZG9yJjNob3JzZQ",
+            session_id.as_str(),
+        ],
+    );
+}
+
+/// The text of `<name>` in an XML body.
+fn element<'a>(xml: &'a str, name: &str) -> &'a str {
+    let open = format!("<{name}>");
+    let start = xml.find(&open).unwrap() + open.len();
+    let end = start + xml[start..].find('<').unwrap();
+    &xml[start..end]
+}
+
+#[tokio::test]
+async fn a_whole_reset_against_devsim_leaves_no_secret_in_the_logs() {
+    const NEW: &str = "Qu1et-Harb0ur#77";
+    let captured = captured_logs();
+    let device = devsim_of(devsim::Profile::Nvr).await;
+    let old_password = device.admin_password();
+    let proxy = start(config(&[device.http_addr])).await;
+    let prefix = prefix_of(device.http_addr);
+    let details = DeviceProfile::default();
+    let mut browser = Session::new(proxy);
+
+    // The QR code, as the wizard draws it; the code comes back by the vendor's "e-mail".
+    let qr = browser
+        .send(Raw::new(
+            "GET",
+            &format!("{prefix}{}?format=json", paths::EMAIL_QR_CODE),
+        ))
+        .await;
+    let qr_content = QrCode::from_json(&qr.envelope().body, &details)
+        .unwrap()
+        .content;
+    assert_eq!(Some(&qr_content), device.last_qr_content().as_ref());
+    let code = device.mailbox_code().unwrap();
+    let wrong: String = code.chars().rev().collect::<String>() + "9";
+
+    let certify = format!("{prefix}{}?format=json", paths::EMAIL_CERTIFICATION);
+    let refused = browser
+        .send(Raw::new("PUT", &certify).body("application/json", certification(&wrong, NEW)))
+        .await;
+    let status = ResponseStatus::parse(&refused.envelope().body).unwrap();
+    assert_eq!(status.sub_status(&details), Some(SubStatus::WrongResetCode));
+    let reset = browser
+        .send(Raw::new("PUT", &certify).body("application/json", certification(&code, NEW)))
+        .await;
+    assert!(ResponseStatus::parse(&reset.envelope().body)
+        .unwrap()
+        .is_ok());
+    assert_eq!(device.admin_password(), NEW);
+
+    // The login that proves the reset: the real hash of the new password.
+    let cap = browser
+        .send(Raw::new(
+            "GET",
+            &format!(
+                "{prefix}{}?username=admin",
+                paths::SESSION_LOGIN_CAPABILITIES
+            ),
+        ))
+        .await;
+    let cap = SessionLoginCap::from_xml(&cap.envelope().body).unwrap();
+    let login = SessionLogin::new(&cap, "admin", NEW);
+    let logged_in = browser
+        .send(
+            Raw::new(
+                "POST",
+                &format!("{prefix}{}?timeStamp=1712345678901", paths::SESSION_LOGIN),
+            )
+            .body("application/xml", login.to_xml()),
+        )
+        .await;
+    let logged_in = logged_in.envelope();
+    assert_eq!(logged_in.status, 200, "{}", logged_in.body);
+    let device_session = element(&logged_in.body, "sessionID").to_string();
+    // The device's session cookie, kept by the proxy, opens an admin-only call.
+    let lock = browser
+        .send(Raw::new(
+            "GET",
+            &format!("{prefix}{}", paths::ILLEGAL_LOGIN_LOCK),
+        ))
+        .await;
+    assert_eq!(lock.envelope().status, 200, "{}", lock.body);
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("admin:{NEW}"));
+    let checked = browser
+        .send(
+            Raw::new("GET", &format!("{prefix}{}", paths::USER_CHECK))
+                .header("authorization", &format!("Basic {basic}")),
+        )
+        .await;
+    assert_eq!(checked.envelope().status, 200, "{}", checked.body);
+
+    let logs = captured.text();
+    let calls_logged = logs
+        .lines()
+        .filter(|line| line.contains("forwarded") && line.contains(&device.http_addr.to_string()))
+        .count();
+    assert_eq!(calls_logged, 7, "{logs}");
+    assert_absent(
+        &logs,
+        &[
+            &code,
+            &wrong,
+            &old_password,
+            NEW,
+            &qr_content,
+            &login.password,
+            &cap.challenge,
+            &cap.session_id,
+            &device_session,
+            &basic,
+            browser.id().unwrap(),
+        ],
+    );
 }
