@@ -254,3 +254,11 @@ proptest! {
         prop_assert_eq!(ResponseStatus::parse(&status.to_json()).unwrap(), status);
     }
 }
+
+#[test]
+fn a_web_page_is_never_taken_for_capabilities() {
+    let page = "<html><head><title>Login</title></head><body><p>Please log in</p></body></html>";
+    assert!(protocol::isapi::SecurityCap::from_xml(page).is_err());
+    assert!(protocol::isapi::ExternCapabilities::from_xml(page).is_err());
+    assert!(protocol::isapi::ActivationStatus::from_xml(page).is_err());
+}

@@ -26,6 +26,15 @@ use crate::ParseError;
 /// Reads an ISAPI XML answer, turning a `<ResponseStatus>` sent in its place into an error.
 pub(crate) fn read_xml(xml: &str, context: &'static str) -> Result<Element, ParseError> {
     let root = xml::parse(xml, Leniency::Strict, context)?;
+    // A login page or an error page from a web server is no device answer, however lenient
+    // the reading of the fields below: never let it pass as defaults.
+    if root.is("html") {
+        return Err(ParseError::UnexpectedRoot {
+            context,
+            expected: "an ISAPI document",
+            found: root.name,
+        });
+    }
     if root.is("ResponseStatus") {
         return Err(ParseError::DeviceStatus {
             context,

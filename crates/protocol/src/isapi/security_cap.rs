@@ -114,6 +114,13 @@ impl SecurityCap {
     /// Reads the capabilities; unknown elements are ignored, missing ones take their defaults.
     pub fn from_xml(xml: &str) -> Result<Self, ParseError> {
         let root = read_xml(xml, CONTEXT)?;
+        if !root.is("SecurityCap") {
+            return Err(ParseError::UnexpectedRoot {
+                context: CONTEXT,
+                expected: "SecurityCap",
+                found: root.name,
+            });
+        }
         let password_length = match root.find("LoginPasswordLenLimit") {
             Some(e) => LengthLimit::from_element(
                 e,
