@@ -1,6 +1,7 @@
 //! `cargo xtask demo|test`: the project's only two set-up commands.
 //! They install the pinned tools they need into a per-user cache, build, and run.
 
+mod bench_qr;
 mod demo;
 mod phases;
 mod shell;
@@ -20,6 +21,7 @@ commands:
   demo [--listen ADDR:PORT]   build the wizard and serve it with a simulated device
                               (default listen address 127.0.0.1:8080)
   test                        install what is missing, then run every check and test
+  bench qr [DATA_DIR] [opts]  the QR decoding benchmark on ZXing's pictures, beside zxing-cpp
 ";
 
 fn main() {
@@ -53,6 +55,10 @@ fn run() -> Result<()> {
             }
             test::run()
         }
+        Some("bench") => match args.next().as_deref() {
+            Some("qr") => bench_qr::run(&workspace_root(), args.collect()),
+            _ => bail!("usage: cargo xtask bench qr [DATA_DIR] [qr-bench options]\n\n{USAGE}"),
+        },
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
