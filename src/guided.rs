@@ -5,6 +5,7 @@
 use crate::email;
 use crate::flow::Step;
 use crate::i18n::{use_i18n, Msg};
+use crate::qr_reader::QrReader;
 use crate::state::use_wizard;
 use crate::stepper::step_title;
 use crate::steps::{PasswordRules, StepHeading};
@@ -84,6 +85,7 @@ fn GuidedQr() -> impl IntoView {
             <li>{move || i18n.t(Msg::QrWait)}</li>
         </ol>
         <p class="hint">{move || i18n.t(Msg::QrValidity)}</p>
+        <QrReader />
     }
 }
 

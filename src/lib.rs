@@ -3,6 +3,7 @@
 //! the reset calls, QR drawing, and the translation layer.
 
 mod app;
+mod camera;
 pub mod client;
 mod clock;
 mod copy;
@@ -12,6 +13,8 @@ pub mod flow;
 mod guided;
 pub mod i18n;
 pub mod qr_draw;
+mod qr_reader;
+mod qr_scan;
 pub mod reset;
 mod route;
 mod state;

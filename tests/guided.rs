@@ -72,3 +72,164 @@ async fn an_embedder_can_ask_for_guided_mode_even_with_a_proxy() -> Result<()> {
     );
     browser.close().await
 }
+
+/// What devsim's reset QR holds: an opaque base64 run, as a real device's would be.
+const RESET_CONTENT: &str = "rbZnfgi61IFVpkYaYajBNDwPta4iNzEXxl5VULh0LmHjDoPLgzYe9PvczkQ9g9ao";
+
+async fn at_guided_qr_step(browser: &Browser, site: &StaticSite) -> Result<()> {
+    browser
+        .client
+        .goto(&format!("{}?step=qr-code", site.url()))
+        .await?;
+    browser.wait_for_step("Find your device").await?;
+    for _ in 0..3 {
+        browser.click("Done, next step").await?;
+    }
+    browser.wait_for_step("Send the QR code").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_uploaded_qr_picture_is_read_in_the_worker_and_redrawn() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let reset = support::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)?;
+    let link = support::pictures::qr_png(dir.path(), "link.png", "https://example.com/manual")?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::start().await?;
+    at_guided_qr_step(&browser, &site).await?;
+
+    browser
+        .field("Choose the QR picture")
+        .await?
+        .send_keys(&link.display().to_string())
+        .await?;
+    let warning = browser
+        .text_of("//p[@class='qr-status' and contains(., 'web link')]")
+        .await?;
+    assert!(warning.contains("not a password-reset code"), "{warning}");
+
+    browser
+        .field("Choose the QR picture")
+        .await?
+        .send_keys(&reset.display().to_string())
+        .await?;
+    let verdict = browser
+        .text_of("//p[@class='qr-status' and contains(., 'readable')]")
+        .await?;
+    assert_eq!(
+        verdict,
+        "This is a readable password-reset QR code. Send this sharp copy to the vendor."
+    );
+    browser
+        .wait_for("//div[@class='qr']/*[local-name()='svg']")
+        .await?;
+    browser.button("Download the QR code (PNG)").await?;
+    let violations = browser.axe_violations().await?;
+    assert!(violations.is_empty(), "{violations:#?}");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pasted_picture_is_read_too() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let reset = support::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)?;
+    let bytes = std::fs::read(&reset)?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::start().await?;
+    at_guided_qr_step(&browser, &site).await?;
+    // A real paste event carrying the picture, as Ctrl+V from an image viewer would send.
+    browser
+        .client
+        .execute(
+            "const bytes = new Uint8Array(arguments[0]);
+             const file = new File([bytes], 'pasted.png', {type: 'image/png'});
+             const data = new DataTransfer(); data.items.add(file);
+             window.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data}));",
+            vec![serde_json::json!(bytes)],
+        )
+        .await?;
+    browser
+        .text_of("//p[@class='qr-status' and contains(., 'readable password-reset')]")
+        .await?;
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_camera_reads_a_qr_shown_on_a_monitor() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let video = support::pictures::qr_y4m(dir.path(), RESET_CONTENT)?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::start_with(&[
+        "--use-fake-ui-for-media-stream".to_string(),
+        "--use-fake-device-for-media-stream".to_string(),
+        format!("--use-file-for-fake-video-capture={}", video.display()),
+    ])
+    .await?;
+    at_guided_qr_step(&browser, &site).await?;
+    browser.click("Scan with the camera").await?;
+    let verdict = browser
+        .text_of("//p[@class='qr-status' and contains(., 'readable password-reset')]")
+        .await?;
+    assert!(verdict.starts_with("This is a readable"), "{verdict}");
+    browser
+        .wait_for("//div[@class='qr']/*[local-name()='svg']")
+        .await?;
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_camera_is_explained_with_the_upload_path() -> Result<()> {
+    let site = StaticSite::start().await?;
+    let browser = Browser::start_with(&["--deny-permission-prompts".to_string()]).await?;
+    at_guided_qr_step(&browser, &site).await?;
+    browser.click("Scan with the camera").await?;
+    let message = browser
+        .text_of("//p[@class='qr-status' and contains(., 'choose it above')]")
+        .await?;
+    assert!(
+        message.starts_with("The camera permission was refused")
+            || message.starts_with("No camera was found"),
+        "{message}"
+    );
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decoder_crash_ends_only_the_worker_and_the_next_picture_reads() -> Result<()> {
+    // rqrr 0.11 panics on this ZXing picture; in wasm a panic aborts the worker's instance.
+    let crashing = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/qr/zxing-blackbox/qrcode-6/7.png");
+    let crashing = crashing.canonicalize().map_err(|e| {
+        anyhow::anyhow!(
+            "{}: {e} (shared/ must be beside the checkout)",
+            crashing.display()
+        )
+    })?;
+    let dir = tempfile::tempdir()?;
+    let reset = support::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::start().await?;
+    at_guided_qr_step(&browser, &site).await?;
+    browser
+        .field("Choose the QR picture")
+        .await?
+        .send_keys(&crashing.display().to_string())
+        .await?;
+    let failed = browser
+        .text_of("//p[@class='qr-status' and not(contains(., 'Reading the picture'))]")
+        .await?;
+    assert_eq!(
+        failed,
+        "Reading this picture failed. Try again, or try another picture of the same code."
+    );
+    // The page is alive: its step heading still answers, and the next picture reads.
+    browser.wait_for_step("Send the QR code").await?;
+    browser
+        .field("Choose the QR picture")
+        .await?
+        .send_keys(&reset.display().to_string())
+        .await?;
+    browser
+        .text_of("//p[@class='qr-status' and contains(., 'readable password-reset')]")
+        .await?;
+    browser.close().await
+}

@@ -14,7 +14,7 @@ pub use mode::ModeStep;
 pub use password::{PasswordRules, PasswordStep};
 pub use privacy::PrivacyStep;
 pub use proof::ProofStep;
-pub use qr::QrStep;
+pub use qr::{QrSend, QrStep};
 
 use crate::flow::Step;
 use crate::i18n::{use_i18n, Msg};

@@ -121,7 +121,7 @@ fn ExportedEarlier(at: u64, on_export: Callback<()>) -> impl IntoView {
     }
 }
 
-/// The drawn code, its download, the mailbox and the prepared e-mail.
+/// The drawn code and what to do with it, then on to the code step.
 #[component]
 fn QrReady(matrix: QrMatrix) -> impl IntoView {
     let i18n = use_i18n();
@@ -129,6 +129,18 @@ fn QrReady(matrix: QrMatrix) -> impl IntoView {
     let serial = wizard
         .progress
         .with_untracked(|p| p.device.as_ref().and_then(|d| d.serial.clone()));
+    view! {
+        <QrSend matrix serial />
+        <button type="button" class="primary" on:click=move |_| wizard.go(Step::Code)>
+            {move || i18n.t(Msg::HaveCode)}
+        </button>
+    }
+}
+
+/// The drawn code, its download, the mailbox and the prepared e-mail (connected and guided).
+#[component]
+pub fn QrSend(matrix: QrMatrix, serial: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
     let svg = matrix.to_svg(&i18n.t(Msg::QrImageLabel));
     let png = matrix.to_png_data_url().unwrap_or_default();
     let file = png_file_name(serial.as_deref(), &today());
@@ -145,9 +157,6 @@ fn QrReady(matrix: QrMatrix) -> impl IntoView {
             <li>{move || i18n.t(Msg::QrWait)}</li>
         </ol>
         <p class="hint">{move || i18n.t(Msg::QrValidity)}</p>
-        <button type="button" class="primary" on:click=move |_| wizard.go(Step::Code)>
-            {move || i18n.t(Msg::HaveCode)}
-        </button>
     }
 }
 

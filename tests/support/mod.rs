@@ -2,6 +2,8 @@
 //! reset-proxy with a simulated device, all on loopback.
 #![allow(dead_code)]
 
+pub mod pictures;
+
 use anyhow::{bail, Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -23,6 +25,11 @@ pub struct Browser {
 impl Browser {
     /// Starts chromedriver on a free loopback port and opens a fresh headless Chromium.
     pub async fn start() -> Result<Self> {
+        Self::start_with(&[]).await
+    }
+
+    /// Like [`Browser::start`], with extra Chromium flags (e.g. a fake camera).
+    pub async fn start_with(extra: &[String]) -> Result<Self> {
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -51,6 +58,7 @@ impl Browser {
             "--window-size=1024,900".into(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
+        let args: Vec<String> = args.into_iter().chain(extra.iter().cloned()).collect();
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),

@@ -46,7 +46,11 @@ fn decode(request: &Request, scope: &DedicatedWorkerGlobalScope) -> Reply {
     let found = qr::decode(image, request.budget, &clock);
     Reply::Decoded {
         id: request.id,
-        texts: found.codes.into_iter().map(|c| c.text).collect(),
+        found: found
+            .codes
+            .into_iter()
+            .map(|c| (qr::classify(&c.text), c.text))
+            .collect(),
         elapsed_ms: found.stats.elapsed_ms,
     }
 }

@@ -1,6 +1,7 @@
 //! The messages between the page and the worker, as plain JS objects.
 //! Request: `{id, width, height, rgba: Uint8ClampedArray, budget: "frame" | "upload"}`.
-//! Reply: `{kind: "ready"}`, `{kind: "decoded", id, texts: [..], elapsedMs}` or
+//! Reply: `{kind: "ready"}`, `{kind: "decoded", id, texts: [..], kinds: [..], elapsedMs}`
+//! (`kinds[i]` says what `texts[i]` looks like: resetCode, url, hikConnect, empty, other) or
 //! `{kind: "refused", id, problem}`.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -19,10 +20,10 @@ pub struct Request {
 pub enum Reply {
     /// The worker has started and takes requests.
     Ready,
-    /// The texts read (none when nothing was readable).
+    /// The texts read, each with what it looks like (none when nothing was readable).
     Decoded {
         id: f64,
-        texts: Vec<String>,
+        found: Vec<(qr::ContentKind, String)>,
         elapsed_ms: f64,
     },
     /// The request could not be decoded at all (bad dimensions, wrong shape).
@@ -78,13 +79,18 @@ impl Reply {
             Reply::Ready => set(&object, "kind", &"ready".into()),
             Reply::Decoded {
                 id,
-                texts,
+                found,
                 elapsed_ms,
             } => {
                 set(&object, "kind", &"decoded".into());
                 set(&object, "id", &(*id).into());
-                let list: Array = texts.iter().map(|t| JsValue::from_str(t)).collect();
-                set(&object, "texts", &list);
+                let texts: Array = found.iter().map(|(_, t)| JsValue::from_str(t)).collect();
+                let kinds: Array = found
+                    .iter()
+                    .map(|(k, _)| JsValue::from_str(kind_name(*k)))
+                    .collect();
+                set(&object, "texts", &texts);
+                set(&object, "kinds", &kinds);
                 set(&object, "elapsedMs", &(*elapsed_ms).into());
             }
             Reply::Refused { id, problem } => {
@@ -94,6 +100,17 @@ impl Reply {
             }
         }
         object.into()
+    }
+}
+
+/// The name the page reads for a content kind.
+pub fn kind_name(kind: qr::ContentKind) -> &'static str {
+    match kind {
+        qr::ContentKind::ResetCode => "resetCode",
+        qr::ContentKind::Url => "url",
+        qr::ContentKind::HikConnect => "hikConnect",
+        qr::ContentKind::Empty => "empty",
+        qr::ContentKind::Other => "other",
     }
 }
 
