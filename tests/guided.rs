@@ -4,7 +4,7 @@
 
 mod support;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use support::{Browser, StaticSite};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -232,4 +232,32 @@ async fn a_decoder_crash_ends_only_the_worker_and_the_next_picture_reads() -> Re
         .text_of("//p[@class='qr-status' and contains(., 'readable password-reset')]")
         .await?;
     browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn turned_inverted_and_small_codes_are_read_by_the_wasm_decoder() -> Result<()> {
+    use support::pictures::{spoilt_png, Spoil};
+    let dir = tempfile::tempdir()?;
+    let site = StaticSite::start().await?;
+    for spoil in [Spoil::Rotated, Spoil::Inverted, Spoil::SmallModules] {
+        let name = format!("{spoil:?}.png");
+        let picture = spoilt_png(dir.path(), &name, RESET_CONTENT, spoil)?;
+        let browser = Browser::start().await?;
+        at_guided_qr_step(&browser, &site).await?;
+        browser
+            .field("Choose the QR picture")
+            .await?
+            .send_keys(&picture.display().to_string())
+            .await?;
+        let verdict = browser
+            .text_of("//p[@class='qr-status' and normalize-space(.) != '' and not(contains(., 'Reading'))]")
+            .await
+            .with_context(|| format!("{spoil:?}"))?;
+        assert!(
+            verdict.starts_with("This is a readable"),
+            "{spoil:?}: {verdict}"
+        );
+        browser.close().await?;
+    }
+    Ok(())
 }

@@ -97,14 +97,7 @@ impl Browser {
 
     /// Waits until an element matching the XPath exists, then returns its text.
     pub async fn text_of(&self, xpath: &str) -> Result<String> {
-        let element = self
-            .client
-            .wait()
-            .at_most(UI_WAIT)
-            .for_element(Locator::XPath(xpath))
-            .await
-            .with_context(|| format!("waiting for {xpath}"))?;
-        Ok(element.text().await?)
+        Ok(self.wait_for(xpath).await?.text().await?)
     }
 
     /// The field whose `<label>` reads `label`, as a person finds it.

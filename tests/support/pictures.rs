@@ -22,9 +22,41 @@ pub fn qr_pixels(content: &str, scale: usize) -> Result<(usize, Vec<u8>)> {
     Ok((side, pixels))
 }
 
+/// How a test picture is spoilt, as photos and screenshots of real codes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spoil {
+    /// A clean code, 6 px per module.
+    Clean,
+    /// Turned a quarter (the picture is transposed and mirrored back).
+    Rotated,
+    /// Light modules on dark, as some monitors show it.
+    Inverted,
+    /// Only 3 px per module.
+    SmallModules,
+}
+
 /// Writes a QR code of `content` as a PNG file in `dir`.
 pub fn qr_png(dir: &Path, name: &str, content: &str) -> Result<PathBuf> {
-    let (side, pixels) = qr_pixels(content, 6)?;
+    spoilt_png(dir, name, content, Spoil::Clean)
+}
+
+/// Writes a QR code of `content`, spoilt as `spoil` says, as a PNG file in `dir`.
+pub fn spoilt_png(dir: &Path, name: &str, content: &str, spoil: Spoil) -> Result<PathBuf> {
+    let scale = if spoil == Spoil::SmallModules { 3 } else { 6 };
+    let (side, mut pixels) = qr_pixels(content, scale)?;
+    match spoil {
+        Spoil::Rotated => {
+            let turned: Vec<u8> = (0..side * side)
+                .map(|i| {
+                    let (x, y) = (i % side, i / side);
+                    pixels[(side - 1 - x) * side + y]
+                })
+                .collect();
+            pixels = turned;
+        }
+        Spoil::Inverted => pixels.iter_mut().for_each(|p| *p = 255 - *p),
+        Spoil::Clean | Spoil::SmallModules => {}
+    }
     let path = dir.join(name);
     let file =
         std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
