@@ -1,7 +1,10 @@
 //! `cargo xtask bench qr [DATA_DIR] [qr-bench options]`: the QR decoding benchmark.
-//! Builds crates/qr's `qr-bench` natively with a profile that unwinds, and runs it.
+//! Builds crates/qr's `qr-bench` natively with a profile that unwinds, and runs it; then
+//! times the same pictures in the built wasm worker in headless Chromium (the camera-frame
+//! and upload budgets are about the browser, not the native build).
 
-use crate::shell;
+use crate::tools::{self, Toolbox};
+use crate::{shell, wizard};
 use anyhow::Result;
 use std::path::Path;
 use std::process::Command;
@@ -28,5 +31,26 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
         .env("CARGO_PROFILE_BENCH_OPT_LEVEL", "3")
         .env("CARGO_PROFILE_BENCH_LTO", "false")
         .env("CARGO_PROFILE_BENCH_CODEGEN_UNITS", "16");
-    shell::run(&mut cmd)
+    shell::run(&mut cmd)?;
+
+    let toolbox = Toolbox::for_build(root)?;
+    let browser = tools::ensure_chromium()?;
+    let dist = wizard::build(root, &toolbox)?;
+    let mut timing = toolbox.command("cargo")?;
+    timing
+        .current_dir(root)
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "wizard",
+            "--example",
+            "worker_timing",
+            "--",
+        ])
+        .arg(&dist)
+        .arg(&bench_args[0])
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("CHROMIUM", &browser.chromium);
+    shell::run(&mut timing)
 }
