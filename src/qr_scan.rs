@@ -37,21 +37,9 @@ impl Effort {
     }
 }
 
-/// What a decoded QR content looks like (the worker classifies it, keeping the decoder
-/// crate out of the first-load bundle).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ContentKind {
-    /// Looks like the device's exported reset code.
-    ResetCode,
-    /// A web link.
-    Url,
-    /// A Hik-Connect / EZVIZ code: adds a device to an app, does not reset it.
-    HikConnect,
-    /// Nothing in it.
-    Empty,
-    /// Anything else.
-    Other,
-}
+/// What a decoded QR content looks like; the worker classifies it with the qr crate (only
+/// this small type of that crate reaches the first-load bundle).
+pub use qr::ContentKind;
 
 /// One QR symbol read from a picture.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,13 +113,10 @@ fn found_in(reply: &JsValue) -> Vec<Found> {
         .into_iter()
         .enumerate()
         .map(|(i, text)| Found {
-            kind: match kinds.get(i).map(String::as_str) {
-                Some("resetCode") => ContentKind::ResetCode,
-                Some("url") => ContentKind::Url,
-                Some("hikConnect") => ContentKind::HikConnect,
-                Some("empty") => ContentKind::Empty,
-                _ => ContentKind::Other,
-            },
+            kind: kinds
+                .get(i)
+                .and_then(|k| ContentKind::from_name(k))
+                .unwrap_or(ContentKind::Other),
             text,
         })
         .collect()

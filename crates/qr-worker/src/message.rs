@@ -87,7 +87,7 @@ impl Reply {
                 let texts: Array = found.iter().map(|(_, t)| JsValue::from_str(t)).collect();
                 let kinds: Array = found
                     .iter()
-                    .map(|(k, _)| JsValue::from_str(kind_name(*k)))
+                    .map(|(k, _)| JsValue::from_str(k.name()))
                     .collect();
                 set(&object, "texts", &texts);
                 set(&object, "kinds", &kinds);
@@ -100,17 +100,6 @@ impl Reply {
             }
         }
         object.into()
-    }
-}
-
-/// The name the page reads for a content kind.
-pub fn kind_name(kind: qr::ContentKind) -> &'static str {
-    match kind {
-        qr::ContentKind::ResetCode => "resetCode",
-        qr::ContentKind::Url => "url",
-        qr::ContentKind::HikConnect => "hikConnect",
-        qr::ContentKind::Empty => "empty",
-        qr::ContentKind::Other => "other",
     }
 }
 

@@ -18,6 +18,33 @@ pub enum ContentKind {
     Other,
 }
 
+impl ContentKind {
+    /// Every kind, for the name round trip.
+    pub const ALL: [ContentKind; 5] = [
+        ContentKind::ResetCode,
+        ContentKind::Url,
+        ContentKind::HikConnect,
+        ContentKind::Empty,
+        ContentKind::Other,
+    ];
+
+    /// The kind's name in messages between the decoding worker and the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            ContentKind::ResetCode => "resetCode",
+            ContentKind::Url => "url",
+            ContentKind::HikConnect => "hikConnect",
+            ContentKind::Empty => "empty",
+            ContentKind::Other => "other",
+        }
+    }
+
+    /// The kind called `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        ContentKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
 /// Reset contents are encrypted serial + nonce; anything shorter cannot be one.
 const MIN_RESET_CODE_LEN: usize = 16;
 
@@ -95,6 +122,14 @@ fn is_url(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kind_names_round_trip() {
+        for kind in ContentKind::ALL {
+            assert_eq!(ContentKind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(ContentKind::from_name("nope"), None);
+    }
 
     #[test]
     fn an_exported_reset_content_is_a_reset_code() {
