@@ -20,13 +20,18 @@ async fn stack(profile: Profile, tune: impl FnOnce(Config) -> Config) -> Result<
     Ok((device, proxy))
 }
 
-/// From the first screen to the code step: device, mode, privacy, QR export.
-async fn to_code_step(browser: &Browser, proxy: &Proxy, device: &Running) -> Result<()> {
+/// Opens the wizard and checks the device by its typed address.
+async fn open_typed_device(browser: &Browser, proxy: &Proxy, device: &Running) -> Result<()> {
     browser.client.goto(&proxy.url()).await?;
     browser
         .type_into("Device address", &device.http_addr.to_string())
         .await?;
-    browser.click("Check this device").await?;
+    browser.click("Check this device").await
+}
+
+/// From the first screen to the code step: device, mode, privacy, QR export.
+async fn to_code_step(browser: &Browser, proxy: &Proxy, device: &Running) -> Result<()> {
+    open_typed_device(browser, proxy, device).await?;
     browser.click("Reset this device's password").await?;
     browser.wait_for_step("Choose how to reset").await?;
     browser.click("E-mail verification").await?;
@@ -210,11 +215,7 @@ async fn coming_back_after_the_qr_step_offers_the_code_without_exporting_again()
 async fn a_reload_at_every_step_keeps_the_place() -> Result<()> {
     let (device, proxy) = stack(Profile::Camera, |c| c).await?;
     let browser = Browser::start().await?;
-    browser.client.goto(&proxy.url()).await?;
-    browser
-        .type_into("Device address", &device.http_addr.to_string())
-        .await?;
-    browser.click("Check this device").await?;
+    open_typed_device(&browser, &proxy, &device).await?;
     browser.click("Reset this device's password").await?;
     for (title, next) in [
         ("Choose how to reset", "E-mail verification"),
@@ -252,11 +253,7 @@ async fn a_reload_at_every_step_keeps_the_place() -> Result<()> {
 async fn old_firmware_without_an_email_reset_says_what_to_do_instead() -> Result<()> {
     let (device, proxy) = stack(Profile::OldFirmware, |c| c).await?;
     let browser = Browser::start().await?;
-    browser.client.goto(&proxy.url()).await?;
-    browser
-        .type_into("Device address", &device.http_addr.to_string())
-        .await?;
-    browser.click("Check this device").await?;
+    open_typed_device(&browser, &proxy, &device).await?;
     browser.click("Reset this device's password").await?;
     browser.wait_for_step("Choose how to reset").await?;
     let email = browser.button("E-mail verification").await?;
@@ -314,11 +311,7 @@ async fn a_device_with_no_reserved_email_is_explained_at_the_qr_step() -> Result
 async fn every_step_has_no_accessibility_violations() -> Result<()> {
     let (device, proxy) = stack(Profile::Nvr, |c| c).await?;
     let browser = Browser::start().await?;
-    browser.client.goto(&proxy.url()).await?;
-    browser
-        .type_into("Device address", &device.http_addr.to_string())
-        .await?;
-    browser.click("Check this device").await?;
+    open_typed_device(&browser, &proxy, &device).await?;
     browser.button("Reset this device's password").await?;
     no_violations(&browser, "device").await?;
     browser.click("Reset this device's password").await?;
