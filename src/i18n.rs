@@ -2,7 +2,14 @@
 //! A small layer of our own instead of fluent: an exhaustive `match` per language makes a
 //! missing translation a compile error, and it adds almost nothing to the wasm bundle.
 
+mod ar;
+mod de;
 mod en;
+mod es;
+mod fr;
+mod pt_br;
+mod ru;
+mod zh_cn;
 
 use leptos::prelude::*;
 use std::borrow::Cow;
@@ -13,15 +20,122 @@ pub enum Lang {
     /// English, the reference language.
     #[default]
     En,
+    /// Simplified Chinese.
+    ZhCn,
+    /// Spanish.
+    Es,
+    /// Portuguese as written in Brazil.
+    PtBr,
+    /// French.
+    Fr,
+    /// German.
+    De,
+    /// Russian.
+    Ru,
+    /// Arabic, written right to left.
+    Ar,
 }
 
 impl Lang {
+    /// Every language, English first.
+    pub const ALL: [Lang; 8] = [
+        Lang::En,
+        Lang::ZhCn,
+        Lang::Es,
+        Lang::PtBr,
+        Lang::Fr,
+        Lang::De,
+        Lang::Ru,
+        Lang::Ar,
+    ];
+
     /// The BCP 47 tag for the page's `lang` attribute.
     pub fn tag(self) -> &'static str {
         match self {
             Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+            Lang::Es => "es",
+            Lang::PtBr => "pt-BR",
+            Lang::Fr => "fr",
+            Lang::De => "de",
+            Lang::Ru => "ru",
+            Lang::Ar => "ar",
         }
     }
+
+    /// The language for a BCP 47 tag, leniently: case does not matter, `_` counts as `-`,
+    /// and a region or script the wizard has no own text for falls back to the base language
+    /// (`pt-PT` → pt-BR, `es-419` → es, `zh-Hans-CN` → zh-CN). Traditional Chinese
+    /// (`zh-Hant`, `zh-TW`, `zh-HK`, `zh-MO`) is not Simplified Chinese, so it is `None`.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+        let mut parts = tag.split('-');
+        let lang = match parts.next()? {
+            "en" => Lang::En,
+            "zh" | "cmn" => {
+                let traditional = parts.any(|p| matches!(p, "hant" | "tw" | "hk" | "mo"));
+                if traditional {
+                    return None;
+                }
+                Lang::ZhCn
+            }
+            "es" => Lang::Es,
+            "pt" => Lang::PtBr,
+            "fr" => Lang::Fr,
+            "de" => Lang::De,
+            "ru" => Lang::Ru,
+            "ar" => Lang::Ar,
+            _ => return None,
+        };
+        Some(lang)
+    }
+
+    /// Whether the language is written right to left.
+    pub fn is_rtl(self) -> bool {
+        matches!(self, Lang::Ar)
+    }
+
+    /// The page's `dir` attribute for this language.
+    pub fn dir(self) -> &'static str {
+        if self.is_rtl() {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+
+    /// The language to start with: the embedder's `?lang=` in the page address first, then
+    /// the browser's preferred languages in order, else English.
+    pub fn from_browser() -> Lang {
+        let Some(window) = web_sys::window() else {
+            return Lang::En;
+        };
+        let from_query = window
+            .location()
+            .search()
+            .ok()
+            .and_then(|search| lang_in_query(&search));
+        if let Some(lang) = from_query {
+            return lang;
+        }
+        let preferred = window.navigator().languages();
+        preferred
+            .iter()
+            .filter_map(|tag| tag.as_string())
+            .chain(window.navigator().language())
+            .find_map(|tag| Lang::from_tag(&tag))
+            .unwrap_or_default()
+    }
+}
+
+/// The language named by `lang=` in a query string such as `?step=2&lang=fr`.
+fn lang_in_query(search: &str) -> Option<Lang> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(key, _)| *key == "lang")
+        .find_map(|(_, value)| Lang::from_tag(value))
 }
 
 /// Everything the wizard says, by meaning; values are filled into the sentence.
@@ -231,22 +345,47 @@ impl I18n {
     pub fn lang(&self) -> Lang {
         self.lang.get()
     }
+
+    /// Switches the language; the page's `lang` and `dir` follow.
+    pub fn set_lang(&self, lang: Lang) {
+        self.lang.set(lang);
+    }
 }
 
 /// The sentence for `msg` in `lang`, outside any reactive context (tests, attributes).
 pub fn text(lang: Lang, msg: &Msg) -> Cow<'static, str> {
     match lang {
         Lang::En => en::text(msg),
+        Lang::ZhCn => zh_cn::text(msg),
+        Lang::Es => es::text(msg),
+        Lang::PtBr => pt_br::text(msg),
+        Lang::Fr => fr::text(msg),
+        Lang::De => de::text(msg),
+        Lang::Ru => ru::text(msg),
+        Lang::Ar => ar::text(msg),
     }
 }
 
-/// Puts the translation layer into context for the whole app.
+/// Puts the translation layer into context for the whole app, in the language the embedder
+/// or the browser asks for, and keeps the page's `<html lang dir>` in step with it.
 pub fn provide_i18n() -> I18n {
     let i18n = I18n {
-        lang: RwSignal::new(Lang::default()),
+        lang: RwSignal::new(Lang::from_browser()),
     };
     provide_context(i18n);
+    Effect::new(move |_| apply_to_page(i18n.lang.get()));
     i18n
+}
+
+/// Sets `lang` and `dir` on the document's `<html>` element.
+fn apply_to_page(lang: Lang) {
+    let root = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.document_element());
+    if let Some(root) = root {
+        let _ = root.set_attribute("lang", lang.tag());
+        let _ = root.set_attribute("dir", lang.dir());
+    }
 }
 
 /// The translation layer from context; the app shell provides it before any step renders.
@@ -254,4 +393,453 @@ pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(|| I18n {
         lang: RwSignal::new(Lang::default()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::password::Strength as Level;
+
+    fn s(text: &str) -> String {
+        text.to_string()
+    }
+
+    /// Lists one sample of each `Msg` variant, and also matches over the same list: a variant
+    /// without a sample makes that `match` non-exhaustive, so the tests stop compiling.
+    macro_rules! every_msg {
+        ($($variant:ident $({ $($field:ident : $value:expr),* $(,)? })?),* $(,)?) => {
+            fn samples() -> Vec<Msg> {
+                vec![$(Msg::$variant $({ $($field: $value),* })?),*]
+            }
+
+            /// The position of `msg`'s variant in [`samples`].
+            fn index(msg: &Msg) -> usize {
+                let mut i = 0;
+                $(
+                    if matches!(msg, Msg::$variant { .. }) {
+                        return i;
+                    }
+                    i += 1;
+                )*
+                unreachable!("{msg:?} has no sample ({i} samples)")
+            }
+
+            /// Never called: it only compiles while every variant is listed above.
+            #[allow(dead_code)]
+            fn every_variant_has_a_sample(msg: &Msg) {
+                match msg {
+                    $(Msg::$variant { .. } => {})*
+                }
+            }
+        };
+    }
+
+    every_msg! {
+        AppTitle,
+        AppTagline,
+        DemoBadge,
+        StepDevice,
+        LanHint,
+        Searching,
+        SearchAgain,
+        NoDevicesFound,
+        FoundDevices,
+        ColumnModel,
+        ColumnSerial,
+        ColumnAddress,
+        ColumnFirmware,
+        ColumnStatus,
+        Activated,
+        NotActivated,
+        Choose,
+        ChooseDevice { model: s("DS-2CD2143G2-I"), serial: s("DS-7608NI-K2/8P0820231234CCRRJ12345678") },
+        AddressLabel,
+        AddressHint,
+        CheckDevice,
+        AddressEmpty,
+        AddressNotAnIp,
+        AddressBadPort,
+        AskingDevice { address: s("192.168.1.64:8443") },
+        YourDevice,
+        Model,
+        Serial,
+        Firmware,
+        Address,
+        NotReported,
+        ResetModes,
+        ModeEmail,
+        ModeSecurityQuestions,
+        ModeGuidFile,
+        ModeHikConnect,
+        ModeAvailable,
+        ModeUnavailable,
+        PasswordLength { min: 8, max: 16 },
+        NotActivatedExplain,
+        ProxyUnreachable,
+        ProxyRefused { detail: s("bad XML at line 3") },
+        DeviceUnreachable { address: s("192.168.1.64:8443") },
+        DeviceTimeout { address: s("192.168.1.64:8443") },
+        DeviceAnswerTooLarge,
+        DeviceGarbage { detail: s("bad XML at line 3") },
+        DeviceStatus { status: 503 },
+        TargetNotAllowed,
+        DiscoveryFailed,
+        TryAgain,
+        StepsLabel,
+        StepOf { number: 3, total: 7 },
+        StepMode,
+        StepPrivacy,
+        StepQr,
+        StepCode,
+        StepPassword,
+        StepProof,
+        Back,
+        Continue,
+        Cancel,
+        ReadingDevice,
+        ResetThisDevice,
+        ModeEmailExplain,
+        ModeEmailMissing,
+        ModeLater,
+        SupportHeading,
+        SupportExplain,
+        CopyDetails,
+        CopyAddress,
+        Copied,
+        CopyFailed,
+        PrivacyWhat,
+        PrivacyWho,
+        PrivacyKept,
+        PrivacyAccept,
+        QrExplain,
+        QrExport,
+        QrExporting,
+        QrTooLong,
+        QrExportedAt { when: s("12 March 2025, 09:41") },
+        QrExportAgain,
+        QrExportAgainWarning,
+        QrExportAgainConfirm,
+        QrImageLabel,
+        QrDownload,
+        QrSendTo,
+        QrWriteEmail,
+        QrAttach { file: s("reset-qr.png") },
+        QrWait,
+        QrValidity,
+        HaveCode,
+        EmailSubject { serial: s("DS-7608NI-K2/8P0820231234CCRRJ12345678") },
+        EmailBody { serial: s("DS-7608NI-K2/8P0820231234CCRRJ12345678") },
+        CodeLabel,
+        CodeHint,
+        CodeEmpty,
+        WrongCode,
+        WrongCodeTriesLeft { left: 4 },
+        ExpiredCode,
+        Locked,
+        LockedFor { seconds: 125 },
+        DeviceStarting,
+        DeviceSaid { detail: s("bad XML at line 3") },
+        NewPasswordLabel,
+        ConfirmPasswordLabel,
+        PasswordsMatch,
+        PasswordsDiffer,
+        ShowPassword,
+        RuleLength { min: 8, max: 16 },
+        RuleAllowedCharacters,
+        RuleForbidden { characters: s("\" :") },
+        RuleTwoClasses,
+        RuleNotUsername,
+        RuleNotReversedUsername,
+        RuleNoUsernameInside,
+        RuleNotRisky,
+        RuleMet,
+        RuleNotMet,
+        Strength { level: Level::Strong },
+        ResetPassword,
+        Resetting,
+        PasswordIllegal,
+        PasswordRisky,
+        PasswordSameAsOld,
+        PasswordTooLongDevice,
+        ResetAccepted,
+        Proving,
+        Proven,
+        NotProven,
+        ResetAnother,
+        NoReservedEmail,
+        TooManyAttempts { minutes: 15 },
+        ProxyBusy,
+        CertificateChanged,
+        TlsFailed,
+        OpenFromProxy,
+        DemoMailboxOpen,
+        DemoMailboxCode { code: s("AB12CD34") },
+        DemoMailboxEmpty,
+        LookingForHelper,
+        HelperAppeared,
+        SwitchToConnected,
+        GuidedIntro,
+        GuideDoneThis,
+        GuideOpenPage,
+        GuideNvrMenu,
+        GuideForgot,
+        GuideChooseEmail,
+        GuideNoEmail,
+        GuidePrivacy,
+        GuideExportQr,
+        GuideNvrQr,
+        GuideTypeCode,
+        GuideCheckPassword,
+        GuidePasswordGood,
+        GuidePasswordNotYet,
+        GuideTypePassword,
+        GuideDone,
+        Mac,
+        BootTime,
+        QrReaderHeading,
+        QrReaderExplain,
+        QrFileLabel,
+        QrDropHint,
+        QrReading,
+        QrNoCode,
+        QrIsReset,
+        QrIsUrl,
+        QrIsHikConnect,
+        QrIsEmpty,
+        QrIsOther,
+        QrNotImage,
+        QrDecoderStopped,
+        QrNoWorker,
+        CameraStart,
+        CameraStop,
+        CameraTorch,
+        CameraLabel,
+        CameraStarting,
+        CameraLooking,
+        CameraTimeUp,
+        CameraUnavailable,
+        CameraDenied,
+        CameraNone,
+        CameraFailed,
+    }
+
+    /// Texts that may legitimately equal the English one in a language. Kept empty: every
+    /// language words even "Firmware" or "Status" its own way, and brand names always sit
+    /// inside a sentence. Add a pair here only for a bare name that has no translation
+    /// (such as a lone "QR", "PNG" or "MAC"), with the reason.
+    const SAME_AS_ENGLISH: &[(Lang, usize)] = &[];
+
+    #[test]
+    fn samples_cover_every_variant_once() {
+        let samples = samples();
+        for (i, msg) in samples.iter().enumerate() {
+            assert_eq!(index(msg), i, "{msg:?} is listed twice");
+        }
+        every_variant_has_a_sample(&samples[0]);
+    }
+
+    #[test]
+    fn every_language_translates_every_message() {
+        for lang in Lang::ALL.into_iter().filter(|&l| l != Lang::En) {
+            for msg in samples() {
+                let english = text(Lang::En, &msg);
+                let translated = text(lang, &msg);
+                assert!(!translated.trim().is_empty(), "{lang:?}: {msg:?} is empty");
+                let allowed = SAME_AS_ENGLISH.contains(&(lang, index(&msg)));
+                assert!(
+                    allowed || translated != english,
+                    "{lang:?}: {msg:?} is still the English text {english:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn english_has_no_empty_text() {
+        for msg in samples() {
+            assert!(!text(Lang::En, &msg).trim().is_empty(), "{msg:?} is empty");
+        }
+    }
+
+    #[test]
+    fn every_strength_level_is_translated() {
+        let levels = [Level::Risky, Level::Weak, Level::Medium, Level::Strong];
+        for lang in Lang::ALL {
+            let texts: Vec<_> = levels
+                .iter()
+                .map(|&level| text(lang, &Msg::Strength { level }))
+                .collect();
+            for (i, a) in texts.iter().enumerate() {
+                for b in &texts[i + 1..] {
+                    assert_ne!(a, b, "{lang:?}: two strength levels read the same");
+                }
+                if lang != Lang::En {
+                    assert_ne!(*a, text(Lang::En, &Msg::Strength { level: levels[i] }));
+                }
+            }
+        }
+    }
+
+    /// The values a message carries, as they must appear in its text in every language.
+    fn shown_values(msg: &Msg) -> Vec<String> {
+        use Msg::*;
+        match msg {
+            ChooseDevice { model, serial } => vec![model.clone(), serial.clone()],
+            AskingDevice { address }
+            | DeviceUnreachable { address }
+            | DeviceTimeout { address } => {
+                vec![address.clone()]
+            }
+            PasswordLength { min, max } | RuleLength { min, max } => {
+                vec![min.to_string(), max.to_string()]
+            }
+            ProxyRefused { detail } | DeviceGarbage { detail } | DeviceSaid { detail } => {
+                vec![detail.clone()]
+            }
+            DeviceStatus { status } => vec![status.to_string()],
+            StepOf { number, total } => vec![number.to_string(), total.to_string()],
+            QrExportedAt { when } => vec![when.clone()],
+            QrAttach { file } => vec![file.clone()],
+            EmailSubject { serial } | EmailBody { serial } => vec![serial.clone()],
+            WrongCodeTriesLeft { left } => vec![left.to_string()],
+            LockedFor { seconds } => {
+                vec![(seconds / 60).to_string(), format!("{:02}", seconds % 60)]
+            }
+            RuleForbidden { characters } => vec![characters.clone()],
+            TooManyAttempts { minutes } => vec![minutes.to_string()],
+            DemoMailboxCode { code } => vec![code.clone()],
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled_in_every_language() {
+        for lang in Lang::ALL {
+            for msg in samples() {
+                let shown = text(lang, &msg);
+                assert!(
+                    !shown.contains('{'),
+                    "{lang:?}: {msg:?} left a placeholder: {shown}"
+                );
+                for value in shown_values(&msg) {
+                    assert!(
+                        shown.contains(&value),
+                        "{lang:?}: {msg:?} does not show {value:?}: {shown}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_shown_in_every_language() {
+        let cases = [
+            (Msg::DeviceStatus { status: 429 }, vec!["429"]),
+            (
+                Msg::StepOf {
+                    number: 2,
+                    total: 6,
+                },
+                vec!["2", "6"],
+            ),
+            (Msg::PasswordLength { min: 8, max: 16 }, vec!["8", "16"]),
+            (Msg::RuleLength { min: 9, max: 15 }, vec!["9", "15"]),
+            (Msg::WrongCodeTriesLeft { left: 3 }, vec!["3"]),
+            (Msg::TooManyAttempts { minutes: 27 }, vec!["27"]),
+            (Msg::LockedFor { seconds: 605 }, vec!["10", "05"]),
+            (Msg::LockedFor { seconds: 59 }, vec!["0", "59"]),
+        ];
+        for lang in Lang::ALL {
+            for (msg, numbers) in &cases {
+                let shown = text(lang, msg);
+                for number in numbers {
+                    assert!(
+                        shown.contains(number),
+                        "{lang:?}: {msg:?} lacks {number}: {shown}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn device_unreachable_names_the_address() {
+        let address = "10.20.30.40:8080";
+        for lang in Lang::ALL {
+            let msg = Msg::DeviceUnreachable {
+                address: address.to_string(),
+            };
+            assert!(text(lang, &msg).contains(address), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn tags_are_read_leniently() {
+        let cases = [
+            ("en", Some(Lang::En)),
+            ("en-US", Some(Lang::En)),
+            ("EN-gb", Some(Lang::En)),
+            ("zh", Some(Lang::ZhCn)),
+            ("zh-Hans", Some(Lang::ZhCn)),
+            ("zh-CN", Some(Lang::ZhCn)),
+            ("zh-cn", Some(Lang::ZhCn)),
+            ("zh-SG", Some(Lang::ZhCn)),
+            ("zh-Hans-CN", Some(Lang::ZhCn)),
+            ("zh_CN", Some(Lang::ZhCn)),
+            ("zh-TW", None),
+            ("zh-Hant", None),
+            ("zh-HK", None),
+            ("es", Some(Lang::Es)),
+            ("es-419", Some(Lang::Es)),
+            ("es-ES", Some(Lang::Es)),
+            ("pt", Some(Lang::PtBr)),
+            ("pt-BR", Some(Lang::PtBr)),
+            ("pt-br", Some(Lang::PtBr)),
+            ("pt-PT", Some(Lang::PtBr)),
+            ("fr", Some(Lang::Fr)),
+            ("fr-CA", Some(Lang::Fr)),
+            ("de", Some(Lang::De)),
+            ("de-AT", Some(Lang::De)),
+            ("ru", Some(Lang::Ru)),
+            ("RU-ru", Some(Lang::Ru)),
+            ("ar", Some(Lang::Ar)),
+            ("ar-EG", Some(Lang::Ar)),
+            (" fr ", Some(Lang::Fr)),
+            ("it", None),
+            ("", None),
+            ("english", None),
+            ("e", None),
+        ];
+        for (tag, lang) in cases {
+            assert_eq!(Lang::from_tag(tag), lang, "{tag:?}");
+        }
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
+        }
+    }
+
+    #[test]
+    fn only_arabic_is_right_to_left() {
+        for lang in Lang::ALL {
+            assert_eq!(lang.is_rtl(), lang == Lang::Ar, "{lang:?}");
+            assert_eq!(lang.dir(), if lang == Lang::Ar { "rtl" } else { "ltr" });
+        }
+    }
+
+    #[test]
+    fn query_names_the_language() {
+        assert_eq!(lang_in_query("?lang=ar"), Some(Lang::Ar));
+        assert_eq!(lang_in_query("?step=2&lang=pt-BR&x=1"), Some(Lang::PtBr));
+        assert_eq!(lang_in_query("?language=fr"), None);
+        assert_eq!(lang_in_query("?lang=xx"), None);
+        assert_eq!(lang_in_query(""), None);
+    }
+
+    #[test]
+    fn all_lists_each_language_once() {
+        for (i, a) in Lang::ALL.iter().enumerate() {
+            assert!(!Lang::ALL[i + 1..].contains(a));
+        }
+        assert_eq!(Lang::ALL[0], Lang::default());
+    }
 }
