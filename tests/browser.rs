@@ -179,3 +179,26 @@ async fn the_page_runs_under_a_csp_that_blocks_inline_scripts_and_reports_it() -
     assert!(closed.is_err(), "close reports the violation: {closed:?}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn arabic_reads_right_to_left_and_stays_accessible() -> Result<()> {
+    let proxy = Proxy::start(&[], "127.0.0.1:9".parse()?).await?;
+    let browser = Browser::start().await?;
+    browser
+        .client
+        .goto(&format!("{}?lang=ar", proxy.url()))
+        .await?;
+    let title = browser.text_of("//h1").await?;
+    assert_ne!(title, "Password reset wizard", "the title is translated");
+    let direction = browser
+        .client
+        .execute(
+            "return [document.documentElement.lang, document.documentElement.dir];",
+            vec![],
+        )
+        .await?;
+    assert_eq!(direction, serde_json::json!(["ar", "rtl"]));
+    let violations = browser.axe_violations().await?;
+    assert!(violations.is_empty(), "{violations:#?}");
+    browser.close().await
+}

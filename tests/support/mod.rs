@@ -56,6 +56,8 @@ impl Browser {
             "--disable-sync".into(),
             "--no-first-run".into(),
             "--window-size=1024,900".into(),
+            // The tests read English text: never follow the machine's own language.
+            "--lang=en-US".into(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
         let args: Vec<String> = args.into_iter().chain(extra.iter().cloned()).collect();
