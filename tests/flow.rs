@@ -61,6 +61,15 @@ async fn submit_password(browser: &Browser, password: &str) -> Result<()> {
     browser.click("Reset the password").await
 }
 
+/// The proof step says the new password works, and devsim agrees it is the admin password.
+async fn proven(browser: &Browser, device: &Running) -> Result<()> {
+    browser
+        .text_of("//p[@role='status' and contains(., 'new password works')]")
+        .await?;
+    assert_eq!(device.admin_password(), NEW_PASSWORD);
+    Ok(())
+}
+
 async fn alert_text(browser: &Browser) -> Result<String> {
     browser
         .text_of("//*[@role='alert' and normalize-space(.) != '']")
@@ -393,10 +402,7 @@ async fn a_whole_reset_works_with_the_keyboard_alone() -> Result<()> {
     browser.type_here(NEW_PASSWORD).await?;
     browser.press(Key::Enter).await?;
     browser.wait_for_step("Done").await?;
-    browser
-        .text_of("//p[@role='status' and contains(., 'new password works')]")
-        .await?;
-    assert_eq!(device.admin_password(), NEW_PASSWORD);
+    proven(&browser, &device).await?;
     browser.close().await
 }
 
@@ -407,10 +413,7 @@ async fn a_camera_resets_to_a_proven_login_too() -> Result<()> {
     to_code_step(&browser, &proxy, &device).await?;
     submit_code(&browser, &device.mailbox_code().context("mailbox code")?).await?;
     submit_password(&browser, NEW_PASSWORD).await?;
-    browser
-        .text_of("//p[@role='status' and contains(., 'new password works')]")
-        .await?;
-    assert_eq!(device.admin_password(), NEW_PASSWORD);
+    proven(&browser, &device).await?;
     browser.close().await
 }
 
