@@ -144,3 +144,12 @@ pub struct DemoMailbox {
 /// The cookie in which the proxy keeps the wizard's session id (HttpOnly, SameSite=Strict,
 /// Path=/api): the wizard never reads it; the browser sends it with same-origin API calls.
 pub const SESSION_COOKIE: &str = "reset_session";
+
+/// The header that carries the session id instead of the cookie, for a wizard served from another
+/// origin (a help-center widget talking to the helper on this computer): a cross-site request
+/// never gets a SameSite=Strict cookie. The wizard sends [`SESSION_HEADER_NEW`] first; the proxy
+/// answers with the id in the same header, and the wizard presents it from then on.
+pub const SESSION_HEADER: &str = "x-reset-wizard-session";
+
+/// The [`SESSION_HEADER`] value asking for a new session.
+pub const SESSION_HEADER_NEW: &str = "new";

@@ -148,7 +148,7 @@ fn grant(response: &mut Response, origin: &str) {
     );
     headers.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("retry-after"),
+        HeaderValue::from_static("retry-after, x-reset-wizard-session"),
     );
     headers.append(header::VARY, HeaderValue::from_static("origin"));
 }
@@ -163,7 +163,7 @@ fn preflight_answer(origin: &str, request: &HeaderMap) -> Response {
     );
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("content-type, x-reset-wizard"),
+        HeaderValue::from_static("content-type, x-reset-wizard, x-reset-wizard-session"),
     );
     headers.insert(
         header::ACCESS_CONTROL_MAX_AGE,

@@ -15,7 +15,7 @@ use crate::site::{self, Site, WizardFiles};
 use crate::targets::TargetPolicy;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{Query, Request, State};
-use axum::http::{header, HeaderValue, Method, Uri};
+use axum::http::{header, HeaderName, HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{any, get};
@@ -23,7 +23,7 @@ use axum::{Extension, Json, Router};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Bytes;
 use protocol::isapi::ResponseStatus;
-use protocol::proxy_api::{self, Discovery, Envelope, Health, API_VERSION};
+use protocol::proxy_api::{self, Discovery, Envelope, Health, API_VERSION, SESSION_HEADER};
 use serde::Deserialize;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -163,20 +163,37 @@ async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
-/// Resumes the browser's session or issues a new one in an HttpOnly, SameSite=Strict cookie.
+/// Resumes the browser's session or issues a new one: in an HttpOnly, SameSite=Strict cookie for
+/// the wizard on this proxy's origin, or in the session header for a wizard on another origin that
+/// asked for it with that header (its cross-site calls carry no cookie).
 async fn session(State(app): State<Shared>, mut request: Request, next: Next) -> Response {
-    let presented = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(SessionId::from_cookie_header);
+    let headers = request.headers();
+    let by_header = headers
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let presented = match &by_header {
+        Some(value) => SessionId::parse(value),
+        None => headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(SessionId::from_cookie_header),
+    };
     let (id, new) = app.sessions.resume_or_start(presented);
-    let cookie = new.then(|| id.set_cookie(app.secure_cookie));
+    let issued = match (&by_header, new) {
+        (Some(_), true) => HeaderValue::from_str(id.expose())
+            .ok()
+            .map(|v| (HeaderName::from_static(SESSION_HEADER), v)),
+        (None, true) => HeaderValue::from_str(&id.set_cookie(app.secure_cookie))
+            .ok()
+            .map(|v| (header::SET_COOKIE, v)),
+        (_, false) => None,
+    };
     request.extensions_mut().insert(id);
     let mut response = next.run(request).await;
-    if let Some(cookie) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
-        response.headers_mut().append(header::SET_COOKIE, cookie);
+    if let Some((name, value)) = issued {
+        response.headers_mut().append(name, value);
     }
     response
 }

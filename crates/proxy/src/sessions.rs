@@ -41,9 +41,19 @@ impl SessionId {
     pub fn from_cookie_header(header: &str) -> Option<SessionId> {
         header.split(';').find_map(|pair| {
             let (name, value) = pair.trim().split_once('=')?;
-            let well_formed = value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit());
-            (name == SESSION_COOKIE && well_formed).then(|| SessionId(value.to_string()))
+            (name == SESSION_COOKIE).then(|| SessionId::parse(value))?
         })
+    }
+
+    /// An id as the wizard presents it in the session header (64 hex characters, nothing else).
+    pub fn parse(value: &str) -> Option<SessionId> {
+        let well_formed = value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit());
+        well_formed.then(|| SessionId(value.to_string()))
+    }
+
+    /// The id itself, for the session header of a wizard on another origin.
+    pub fn expose(&self) -> &str {
+        &self.0
     }
 }
 

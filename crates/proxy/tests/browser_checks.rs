@@ -207,3 +207,42 @@ async fn every_answer_carries_the_security_headers() {
         (404, "not_found")
     );
 }
+
+#[tokio::test]
+async fn a_wizard_on_another_origin_keeps_its_session_in_the_header_not_a_cookie() {
+    let mut config = config(&[]);
+    config.allowed_origins = vec!["https://wizard.example".into()];
+    let proxy = start(config).await;
+    let cross = |session: &str| {
+        Raw::new("GET", "/api/v1/health")
+            .header("origin", "https://wizard.example")
+            .header("sec-fetch-site", "cross-site")
+            .header("x-reset-wizard-session", session)
+    };
+    let first = cross("new").send(proxy).await;
+    assert_eq!(first.status, 200);
+    assert!(first.header("set-cookie").is_none(), "no cookie cross-site");
+    let id = first.header("x-reset-wizard-session").unwrap().to_string();
+    assert_eq!(id.len(), 64);
+    assert!(first
+        .header("access-control-expose-headers")
+        .unwrap()
+        .contains("x-reset-wizard-session"));
+
+    // Presenting the id resumes the session: nothing new is issued.
+    let again = cross(&id).send(proxy).await;
+    assert_eq!(again.status, 200);
+    assert!(again.header("x-reset-wizard-session").is_none());
+
+    // A made-up id starts a fresh session instead of being adopted.
+    let forged = "ab".repeat(32);
+    let fresh = cross(&forged).send(proxy).await;
+    let issued = fresh.header("x-reset-wizard-session").unwrap();
+    assert_ne!(issued, forged);
+    assert_ne!(issued, id);
+
+    // The wizard on the proxy's own origin still gets the HttpOnly cookie and never the header.
+    let own = Raw::new("GET", "/api/v1/health").send(proxy).await;
+    assert!(own.header("set-cookie").unwrap().contains("HttpOnly"));
+    assert!(own.header("x-reset-wizard-session").is_none());
+}
