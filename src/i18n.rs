@@ -1,18 +1,39 @@
 //! The translation layer: every sentence a person sees is a [`Msg`], rendered per language.
 //! A small layer of our own instead of fluent: an exhaustive `match` per language makes a
-//! missing translation a compile error, and it adds almost nothing to the wasm bundle.
+//! missing translation a compile error.
+//!
+//! Only English is compiled into the wasm bundle. The other languages' `match`es are compiled
+//! natively, where they are the source of `public/i18n/<tag>.json` (`cargo xtask i18n`; a test
+//! fails when a committed table differs): the page fetches the one table it needs before it
+//! shows anything, so the first load carries one language instead of eight.
 
-mod ar;
-mod de;
 mod en;
+mod load;
+mod template;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod ar;
+#[cfg(not(target_arch = "wasm32"))]
+mod de;
+#[cfg(not(target_arch = "wasm32"))]
 mod es;
+#[cfg(not(target_arch = "wasm32"))]
 mod fr;
+#[cfg(not(target_arch = "wasm32"))]
 mod pt_br;
+#[cfg(not(target_arch = "wasm32"))]
 mod ru;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod tables;
+#[cfg(not(target_arch = "wasm32"))]
 mod zh_cn;
+
+pub use load::with_page_language;
+pub use template::TwoDigits;
 
 use leptos::prelude::*;
 use std::borrow::Cow;
+use template::MsgValue;
 
 /// The languages the wizard speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -138,9 +159,50 @@ fn lang_in_query(search: &str) -> Option<Lang> {
         .find_map(|(_, value)| Lang::from_tag(value))
 }
 
-/// Everything the wizard says, by meaning; values are filled into the sentence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Msg {
+/// Declares [`Msg`] and, from the same list, each message's key and values for the
+/// translation tables (so a new message needs nothing beyond its line and its translations).
+macro_rules! messages {
+    ($($(#[$doc:meta])* $variant:ident $({ $($field:ident : $ty:ty),* $(,)? })?),* $(,)?) => {
+        /// Everything the wizard says, by meaning; values are filled into the sentence.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Msg {
+            $($(#[$doc])* $variant $({ $($field: $ty),* })?),*
+        }
+
+        impl Msg {
+            /// The message's name in the translation tables, and its values by field name.
+            fn fields(&self) -> (&'static str, Vec<(&'static str, &dyn MsgValue)>) {
+                match self {
+                    $(Msg::$variant $({ $($field),* })? => (
+                        stringify!($variant),
+                        vec![$($((stringify!($field), $field as &dyn MsgValue)),*)?],
+                    ),)*
+                }
+            }
+
+            /// One message of each kind with a marker in every value (each choice of a value
+            /// that selects the sentence, such as a strength level), to find where a
+            /// language's sentence puts its values.
+            #[cfg(not(target_arch = "wasm32"))]
+            fn markers() -> Vec<Msg> {
+                use template::Marker;
+                let mut all = Vec::new();
+                $(
+                    let choices = 1usize $($(.max(<$ty as Marker>::CHOICES))*)?;
+                    for _choice in 0..choices {
+                        all.push(Msg::$variant $({ $($field: <$ty as Marker>::marker(
+                            stringify!($field),
+                            _choice,
+                        )),* })?);
+                    }
+                )*
+                all
+            }
+        }
+    };
+}
+
+messages! {
     AppTitle,
     AppTagline,
     DemoBadge,
@@ -242,7 +304,7 @@ pub enum Msg {
     WrongCodeTriesLeft { left: u32 },
     ExpiredCode,
     Locked,
-    LockedFor { seconds: u64 },
+    LockedFor { minutes: u64, seconds: TwoDigits },
     DeviceStarting,
     DeviceSaid { detail: String },
     NewPasswordLabel,
@@ -346,23 +408,43 @@ impl I18n {
         self.lang.get()
     }
 
-    /// Switches the language; the page's `lang` and `dir` follow.
+    /// Switches the language; the page's `lang` and `dir` follow. In the browser a language
+    /// not loaded yet is fetched first, and the page keeps its language if that fails.
     pub fn set_lang(&self, lang: Lang) {
-        self.lang.set(lang);
+        let current = self.lang;
+        load::then_switch(lang, move || current.set(lang));
+    }
+}
+
+impl Msg {
+    /// Too many wrong codes, and how long the lock still lasts.
+    pub fn locked_for(seconds_left: u64) -> Msg {
+        Msg::LockedFor {
+            minutes: seconds_left / 60,
+            seconds: TwoDigits::of(seconds_left % 60),
+        }
     }
 }
 
 /// The sentence for `msg` in `lang`, outside any reactive context (tests, attributes).
+/// In the browser a language whose table has not been loaded reads as English.
 pub fn text(lang: Lang, msg: &Msg) -> Cow<'static, str> {
-    match lang {
-        Lang::En => en::text(msg),
-        Lang::ZhCn => zh_cn::text(msg),
-        Lang::Es => es::text(msg),
-        Lang::PtBr => pt_br::text(msg),
-        Lang::Fr => fr::text(msg),
-        Lang::De => de::text(msg),
-        Lang::Ru => ru::text(msg),
-        Lang::Ar => ar::text(msg),
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        match lang {
+            Lang::En => en::text(msg),
+            Lang::ZhCn => zh_cn::text(msg),
+            Lang::Es => es::text(msg),
+            Lang::PtBr => pt_br::text(msg),
+            Lang::Fr => fr::text(msg),
+            Lang::De => de::text(msg),
+            Lang::Ru => ru::text(msg),
+            Lang::Ar => ar::text(msg),
+        }
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        load::loaded_text(lang, msg).map_or_else(|| en::text(msg), Cow::Owned)
     }
 }
 
@@ -370,7 +452,7 @@ pub fn text(lang: Lang, msg: &Msg) -> Cow<'static, str> {
 /// or the browser asks for, and keeps the page's `<html lang dir>` in step with it.
 pub fn provide_i18n() -> I18n {
     let i18n = I18n {
-        lang: RwSignal::new(Lang::from_browser()),
+        lang: RwSignal::new(load::page_language()),
     };
     provide_context(i18n);
     Effect::new(move |_| apply_to_page(i18n.lang.get()));
@@ -408,7 +490,7 @@ mod tests {
     /// without a sample makes that `match` non-exhaustive, so the tests stop compiling.
     macro_rules! every_msg {
         ($($variant:ident $({ $($field:ident : $value:expr),* $(,)? })?),* $(,)?) => {
-            fn samples() -> Vec<Msg> {
+            pub(super) fn samples() -> Vec<Msg> {
                 vec![$(Msg::$variant $({ $($field: $value),* })?),*]
             }
 
@@ -536,7 +618,7 @@ mod tests {
         WrongCodeTriesLeft { left: 4 },
         ExpiredCode,
         Locked,
-        LockedFor { seconds: 125 },
+        LockedFor { minutes: 2, seconds: TwoDigits::of(5) },
         DeviceStarting,
         DeviceSaid { detail: s("bad XML at line 3") },
         NewPasswordLabel,
@@ -702,9 +784,7 @@ mod tests {
             QrAttach { file } => vec![file.clone()],
             EmailSubject { serial } | EmailBody { serial } => vec![serial.clone()],
             WrongCodeTriesLeft { left } => vec![left.to_string()],
-            LockedFor { seconds } => {
-                vec![(seconds / 60).to_string(), format!("{:02}", seconds % 60)]
-            }
+            LockedFor { minutes, seconds } => vec![minutes.to_string(), seconds.to_string()],
             RuleForbidden { characters } => vec![characters.clone()],
             TooManyAttempts { minutes } => vec![minutes.to_string()],
             DemoMailboxCode { code } => vec![code.clone()],
@@ -746,8 +826,8 @@ mod tests {
             (Msg::RuleLength { min: 9, max: 15 }, vec!["9", "15"]),
             (Msg::WrongCodeTriesLeft { left: 3 }, vec!["3"]),
             (Msg::TooManyAttempts { minutes: 27 }, vec!["27"]),
-            (Msg::LockedFor { seconds: 605 }, vec!["10", "05"]),
-            (Msg::LockedFor { seconds: 59 }, vec!["0", "59"]),
+            (Msg::locked_for(605), vec!["10", "05"]),
+            (Msg::locked_for(59), vec!["0", "59"]),
         ];
         for lang in Lang::ALL {
             for (msg, numbers) in &cases {

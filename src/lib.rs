@@ -23,8 +23,8 @@ mod steps;
 mod storage;
 mod support;
 
-/// Mounts the wizard into the page's body.
+/// Mounts the wizard into the page's body, once the page's language can be shown.
 pub fn start() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    i18n::with_page_language(|| leptos::mount::mount_to_body(app::App));
 }

@@ -108,7 +108,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         WrongCodeTriesLeft { left } => return format!("Das Gerät meldet, dass dieser Reset-Code falsch ist. Prüfen Sie ihn Zeichen für Zeichen: Noch {left} Versuche, dann sperrt sich das Gerät für eine Weile.").into(),
         ExpiredCode => "Dieser Reset-Code funktioniert nicht mehr: Er ist älter als 48 Stunden, oder das Gerät wurde seitdem neu gestartet oder hat einen neueren QR-Code erstellt. Erstellen Sie einen neuen QR-Code und schicken Sie ihn erneut.",
         Locked => "Zu viele falsche Codes: Das Gerät hat sich für eine Weile gesperrt. Warten Sie und versuchen Sie es dann erneut.",
-        LockedFor { seconds } => return format!("Zu viele falsche Codes: Das Gerät ist gesperrt. Sie können es in {} min {:02} s erneut versuchen.", seconds / 60, seconds % 60).into(),
+        LockedFor { minutes, seconds } => return format!("Zu viele falsche Codes: Das Gerät ist gesperrt. Sie können es in {minutes} min {seconds} s erneut versuchen.").into(),
         DeviceStarting => "Das Gerät startet noch. Warten Sie eine Minute und versuchen Sie es dann erneut.",
         DeviceSaid { detail } => return format!("Das Gerät hat das abgelehnt, ohne einen uns bekannten Grund zu nennen (es meldete: {detail}). Warten Sie eine Minute und versuchen Sie es erneut; passiert es immer wieder, nutzen Sie die eigene Seite des Geräts.").into(),
         NewPasswordLabel => "Neues Passwort",

@@ -108,7 +108,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         WrongCodeTriesLeft { left } => return format!("The device says this reset code is wrong. Check it letter by letter: {left} tries are left before the device locks itself for a while.").into(),
         ExpiredCode => "This reset code no longer works: it is older than 48 hours, or the device was restarted or made a newer QR code since. Make a new QR code and send it again.",
         Locked => "Too many wrong codes: the device has locked itself for a while. Wait, then try again.",
-        LockedFor { seconds } => return format!("Too many wrong codes: the device is locked. You can try again in {} min {:02} s.", seconds / 60, seconds % 60).into(),
+        LockedFor { minutes, seconds } => return format!("Too many wrong codes: the device is locked. You can try again in {minutes} min {seconds} s.").into(),
         DeviceStarting => "The device is still starting up. Wait a minute, then try again.",
         DeviceSaid { detail } => return format!("The device refused this without saying why in a way we know (it said: {detail}). Wait a minute and try again; if it keeps happening, use the device's own page.").into(),
         NewPasswordLabel => "New password",

@@ -108,7 +108,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         WrongCodeTriesLeft { left } => return format!("El dispositivo dice que este código de restablecimiento es incorrecto. Revíselo carácter por carácter: quedan {left} intentos antes de que el dispositivo se bloquee durante un tiempo.").into(),
         ExpiredCode => "Este código de restablecimiento ya no funciona: tiene más de 48 horas, o desde entonces el dispositivo se reinició o creó un código QR más reciente. Cree un código QR nuevo y envíelo de nuevo.",
         Locked => "Demasiados códigos incorrectos: el dispositivo se ha bloqueado durante un tiempo. Espere e inténtelo de nuevo.",
-        LockedFor { seconds } => return format!("Demasiados códigos incorrectos: el dispositivo está bloqueado. Podrá intentarlo de nuevo dentro de {} min {:02} s.", seconds / 60, seconds % 60).into(),
+        LockedFor { minutes, seconds } => return format!("Demasiados códigos incorrectos: el dispositivo está bloqueado. Podrá intentarlo de nuevo dentro de {minutes} min {seconds} s.").into(),
         DeviceStarting => "El dispositivo aún está arrancando. Espere un minuto e inténtelo de nuevo.",
         DeviceSaid { detail } => return format!("El dispositivo lo rechazó sin dar un motivo que conozcamos (dijo: {detail}). Espere un minuto e inténtelo de nuevo; si sigue pasando, use la página del propio dispositivo.").into(),
         NewPasswordLabel => "Contraseña nueva",

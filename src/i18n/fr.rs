@@ -108,7 +108,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         WrongCodeTriesLeft { left } => return format!("L’appareil indique que ce code de réinitialisation est faux. Vérifiez-le caractère par caractère : il reste {left} essais avant que l’appareil se bloque pendant un moment.").into(),
         ExpiredCode => "Ce code de réinitialisation ne fonctionne plus : il a plus de 48 heures, ou l’appareil a redémarré ou créé un code QR plus récent depuis. Créez un nouveau code QR et envoyez-le à nouveau.",
         Locked => "Trop de codes faux : l’appareil s’est bloqué pendant un moment. Attendez, puis réessayez.",
-        LockedFor { seconds } => return format!("Trop de codes faux : l’appareil est bloqué. Vous pourrez réessayer dans {} min {:02} s.", seconds / 60, seconds % 60).into(),
+        LockedFor { minutes, seconds } => return format!("Trop de codes faux : l’appareil est bloqué. Vous pourrez réessayer dans {minutes} min {seconds} s.").into(),
         DeviceStarting => "L’appareil est encore en train de démarrer. Attendez une minute, puis réessayez.",
         DeviceSaid { detail } => return format!("L’appareil a refusé sans donner de raison que nous connaissons (il a dit : {detail}). Attendez une minute et réessayez ; si cela se répète, utilisez la page de l’appareil.").into(),
         NewPasswordLabel => "Nouveau mot de passe",

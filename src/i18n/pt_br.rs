@@ -109,7 +109,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         WrongCodeTriesLeft { left } => return format!("O dispositivo diz que este código de redefinição está errado. Confira caractere por caractere: restam {left} tentativas antes de o dispositivo se bloquear por um tempo.").into(),
         ExpiredCode => "Este código de redefinição não funciona mais: tem mais de 48 horas, ou o dispositivo foi reiniciado ou gerou um código QR mais novo desde então. Gere um novo código QR e envie de novo.",
         Locked => "Códigos errados demais: o dispositivo se bloqueou por um tempo. Aguarde e tente de novo.",
-        LockedFor { seconds } => return format!("Códigos errados demais: o dispositivo está bloqueado. Você pode tentar de novo em {} min {:02} s.", seconds / 60, seconds % 60).into(),
+        LockedFor { minutes, seconds } => return format!("Códigos errados demais: o dispositivo está bloqueado. Você pode tentar de novo em {minutes} min {seconds} s.").into(),
         DeviceStarting => "O dispositivo ainda está iniciando. Aguarde um minuto e tente de novo.",
         DeviceSaid { detail } => return format!("O dispositivo recusou sem dar um motivo que conhecemos (ele disse: {detail}). Aguarde um minuto e tente de novo; se continuar acontecendo, use a página do próprio dispositivo.").into(),
         NewPasswordLabel => "Nova senha",

@@ -109,7 +109,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         WrongCodeTriesLeft { left } => return format!("设备提示这个重置码不正确。请逐个字符核对：还剩 {left} 次机会，之后设备会锁定一段时间。").into(),
         ExpiredCode => "这个重置码已失效：它已超过 48 小时，或者此后设备重启过或生成过更新的二维码。请生成新的二维码并重新发送。",
         Locked => "错误次数太多：设备已锁定一段时间。请稍等后重试。",
-        LockedFor { seconds } => return format!("错误次数太多：设备已锁定。您可以在 {} 分 {:02} 秒后重试。", seconds / 60, seconds % 60).into(),
+        LockedFor { minutes, seconds } => return format!("错误次数太多：设备已锁定。您可以在 {minutes} 分 {seconds} 秒后重试。").into(),
         DeviceStarting => "设备仍在启动中。请等一分钟后重试。",
         DeviceSaid { detail } => return format!("设备拒绝了，但没有给出我们能识别的原因（它的回复是：{detail}）。请等一分钟后重试；如果一直这样，请使用设备自己的网页。").into(),
         NewPasswordLabel => "新密码",

@@ -97,9 +97,9 @@ fn Verdict() -> impl IntoView {
     move || {
         let verdict = wizard.verdict.get()?;
         let msg = match (&verdict, wizard.locked_until.get()) {
-            (ResetVerdict::Locked { .. }, Some(until)) => Msg::LockedFor {
-                seconds: until.saturating_sub(now.get()) / 1000,
-            },
+            (ResetVerdict::Locked { .. }, Some(until)) => {
+                Msg::locked_for(until.saturating_sub(now.get()) / 1000)
+            }
             _ => verdict_message(&verdict),
         };
         Some(view! { <p class="verdict error" role="alert">{i18n.t(msg)}</p> })
@@ -117,9 +117,7 @@ pub fn verdict_message(verdict: &ResetVerdict) -> Msg {
         ResetVerdict::ExpiredCode => Msg::ExpiredCode,
         ResetVerdict::Locked {
             unlock_in_secs: Some(secs),
-        } => Msg::LockedFor {
-            seconds: u64::from(*secs),
-        },
+        } => Msg::locked_for(u64::from(*secs)),
         ResetVerdict::Locked {
             unlock_in_secs: None,
         } => Msg::Locked,

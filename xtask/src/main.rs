@@ -3,6 +3,7 @@
 
 mod bench_qr;
 mod demo;
+mod i18n;
 mod phases;
 mod shell;
 mod size;
@@ -21,6 +22,7 @@ commands:
   demo [--listen ADDR:PORT]   build the wizard and serve it with a simulated device
                               (default listen address 127.0.0.1:8080)
   test                        install what is missing, then run every check and test
+  i18n                        write public/i18n/*.json from the translations in src/i18n/
   bench qr [DATA_DIR] [opts]  the QR decoding benchmark on ZXing's pictures, beside zxing-cpp
 ";
 
@@ -55,6 +57,7 @@ fn run() -> Result<()> {
             }
             test::run()
         }
+        Some("i18n") => i18n::run(&workspace_root()),
         Some("bench") => match args.next().as_deref() {
             Some("qr") => bench_qr::run(&workspace_root(), args.collect()),
             _ => bail!("usage: cargo xtask bench qr [DATA_DIR] [qr-bench options]\n\n{USAGE}"),

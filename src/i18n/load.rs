@@ -1,0 +1,130 @@
+//! Loading a language's table in the browser before it is shown. English is built in; any
+//! other language is fetched from `public/i18n/<tag>.json` the first time it is needed.
+//! Natively every language is compiled in, so nothing is ever loaded.
+
+use super::Lang;
+
+/// How long the page waits for its language's table before it shows English instead.
+#[cfg(target_arch = "wasm32")]
+const LOAD_TIMEOUT_MS: u32 = 5_000;
+
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use super::super::template::Table;
+    use super::super::{Lang, Msg};
+    use super::LOAD_TIMEOUT_MS;
+    use gloo_net::http::Request;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    thread_local! {
+        /// The tables fetched so far (the page is single-threaded).
+        static TABLES: RefCell<Vec<(Lang, Rc<Table>)>> = const { RefCell::new(Vec::new()) };
+    }
+
+    fn table(lang: Lang) -> Option<Rc<Table>> {
+        TABLES.with_borrow(|tables| {
+            tables
+                .iter()
+                .find(|(loaded, _)| *loaded == lang)
+                .map(|(_, table)| table.clone())
+        })
+    }
+
+    /// Whether `lang` can be shown now.
+    pub fn is_ready(lang: Lang) -> bool {
+        lang == Lang::En || table(lang).is_some()
+    }
+
+    /// The sentence for `msg` from `lang`'s table, when it is loaded and has it.
+    pub fn loaded_text(lang: Lang, msg: &Msg) -> Option<String> {
+        table(lang)?.text(msg)
+    }
+
+    /// Fetches and keeps `lang`'s table; bounded by [`LOAD_TIMEOUT_MS`] as a whole.
+    pub async fn load(lang: Lang) -> Result<(), String> {
+        if is_ready(lang) {
+            return Ok(());
+        }
+        // Relative to the page, so a wizard hosted under a folder finds its own tables.
+        let url = format!("public/i18n/{}.json", lang.tag());
+        let deadline = web_sys::AbortSignal::timeout_with_u32(LOAD_TIMEOUT_MS);
+        let response = Request::get(&url)
+            .abort_signal(Some(&deadline))
+            .send()
+            .await
+            .map_err(|err| format!("{url}: {err}"))?;
+        if !response.ok() {
+            return Err(format!("{url}: HTTP status {}", response.status()));
+        }
+        let json = response
+            .text()
+            .await
+            .map_err(|err| format!("{url}: {err}"))?;
+        let table = Table::parse(&json).map_err(|err| format!("{url}: {err}"))?;
+        TABLES.with_borrow_mut(|tables| tables.push((lang, Rc::new(table))));
+        Ok(())
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use browser::loaded_text;
+
+/// Runs `mount` once the page's language can be shown: at once for English, else after its
+/// table is loaded, or after a failed or slow load (then in English, with a console warning).
+/// Waiting keeps the page from showing English first and switching a moment later.
+pub fn with_page_language(mount: impl FnOnce() + 'static) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let lang = Lang::from_browser();
+        if browser::is_ready(lang) {
+            mount();
+            return;
+        }
+        // Leptos's executor starts with the mount, so the wait runs on wasm-bindgen's own.
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(err) = browser::load(lang).await {
+                leptos::logging::warn!(
+                    "showing English: the {} table did not load ({err})",
+                    lang.tag()
+                );
+            }
+            mount();
+        });
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    mount();
+}
+
+/// The language to start in: the one the page asks for when it is ready, else English.
+pub fn page_language() -> Lang {
+    let lang = Lang::from_browser();
+    #[cfg(target_arch = "wasm32")]
+    if !browser::is_ready(lang) {
+        return Lang::En;
+    }
+    lang
+}
+
+/// Calls `switch` once `lang` can be shown (loading it first in the browser); a language that
+/// fails to load leaves the page as it is, with a console warning.
+pub fn then_switch(lang: Lang, switch: impl FnOnce() + 'static) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        if browser::is_ready(lang) {
+            switch();
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async move {
+            match browser::load(lang).await {
+                Ok(()) => switch(),
+                Err(err) => leptos::logging::warn!("staying in this language: {err}"),
+            }
+        });
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        switch();
+    }
+}
