@@ -168,3 +168,60 @@ fn unescape_field(field: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+/// How one request's secret fields travel: in clear, or under `security=1` with one cipher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldProtection {
+    /// In clear (pre-login calls on most firmware, or old firmware without the scheme).
+    Plain,
+    /// Encrypted with this key and IV; the request carries [`FieldCipher::query`].
+    Encrypted(FieldCipher),
+}
+
+impl FieldProtection {
+    /// The protection `scheme` asks for; `cipher` is needed only for `security=1`.
+    pub fn for_scheme(
+        scheme: crate::profile::SecretFieldScheme,
+        cipher: Option<FieldCipher>,
+    ) -> Result<Self, FieldCryptoError> {
+        match scheme {
+            crate::profile::SecretFieldScheme::Plaintext => Ok(FieldProtection::Plain),
+            crate::profile::SecretFieldScheme::Security1 => cipher
+                .map(FieldProtection::Encrypted)
+                .ok_or(FieldCryptoError::MissingKey),
+        }
+    }
+
+    /// The field as it goes on the wire.
+    pub fn protect(&self, field: &str) -> String {
+        match self {
+            FieldProtection::Plain => field.to_owned(),
+            FieldProtection::Encrypted(cipher) => cipher.encrypt(field),
+        }
+    }
+
+    /// The field as the user typed it, from its wire form.
+    pub fn reveal(&self, field: &str) -> Result<String, FieldCryptoError> {
+        match self {
+            FieldProtection::Plain => Ok(field.to_owned()),
+            FieldProtection::Encrypted(cipher) => cipher.decrypt(field),
+        }
+    }
+
+    /// What the request's query gains: `security=1&iv=..` when encrypted.
+    pub fn query(&self) -> Option<String> {
+        match self {
+            FieldProtection::Plain => None,
+            FieldProtection::Encrypted(cipher) => Some(cipher.query()),
+        }
+    }
+
+    /// Appends [`FieldProtection::query`] to `path_and_query`.
+    pub fn apply_to(&self, path_and_query: &str) -> String {
+        match self.query() {
+            None => path_and_query.to_owned(),
+            Some(query) if path_and_query.contains('?') => format!("{path_and_query}&{query}"),
+            Some(query) => format!("{path_and_query}?{query}"),
+        }
+    }
+}

@@ -12,6 +12,7 @@ pub mod password;
 pub mod profile;
 pub mod proxy_api;
 pub mod sadp;
+pub mod transcript;
 mod xml;
 
 pub use error::ParseError;

@@ -289,12 +289,12 @@ fn push_reference(text: &mut String, reference: &BytesRef<'_>) {
 /// Builds an XML document as a string; values are escaped, names are trusted literals.
 pub(crate) struct XmlWriter {
     out: String,
-    open: Vec<&'static str>,
+    open: Vec<String>,
 }
 
 impl XmlWriter {
     /// Starts a document with the XML declaration and the root element.
-    pub fn new(root: &'static str, ns: XmlNamespace) -> Self {
+    pub fn new(root: &str, ns: XmlNamespace) -> Self {
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<");
         out.push_str(root);
         if let Some(version) = ns.version() {
@@ -306,22 +306,22 @@ impl XmlWriter {
         out.push('>');
         XmlWriter {
             out,
-            open: vec![root],
+            open: vec![root.to_owned()],
         }
     }
 
     /// Starts a document whose root has no attributes (SADP style, UTF-8 declaration).
-    pub fn bare(declaration: &str, root: &'static str) -> Self {
+    pub fn bare(declaration: &str, root: &str) -> Self {
         XmlWriter {
             out: format!("{declaration}<{root}>"),
-            open: vec![root],
+            open: vec![root.to_owned()],
         }
     }
 
     /// Opens a child element.
-    pub fn open(&mut self, name: &'static str) -> &mut Self {
+    pub fn open(&mut self, name: &str) -> &mut Self {
         let _ = write!(self.out, "<{name}>");
-        self.open.push(name);
+        self.open.push(name.to_owned());
         self
     }
 
@@ -334,14 +334,14 @@ impl XmlWriter {
     }
 
     /// Writes `<name>value</name>` with the value escaped.
-    pub fn text(&mut self, name: &'static str, value: impl std::fmt::Display) -> &mut Self {
+    pub fn text(&mut self, name: &str, value: impl std::fmt::Display) -> &mut Self {
         let value = value.to_string();
         let _ = write!(self.out, "<{name}>{}</{name}>", escape(&value));
         self
     }
 
     /// Writes `<name>value</name>` only when there is a value.
-    pub fn opt(&mut self, name: &'static str, value: Option<impl std::fmt::Display>) -> &mut Self {
+    pub fn opt(&mut self, name: &str, value: Option<impl std::fmt::Display>) -> &mut Self {
         if let Some(value) = value {
             self.text(name, value);
         }

@@ -32,6 +32,7 @@ fn quoted_security_cap() -> SecurityCap {
         supports_user_check: true,
         security_version: Some("1".into()),
         rsa_key_length: Some(1024),
+        supports_sync_ipc_password: None,
     }
 }
 
@@ -223,6 +224,7 @@ prop_compose! {
         salt in opt_text(),
         security_version in opt_text(),
         rsa_key_length in proptest::option::of(any::<u32>()),
+        supports_sync_ipc_password in proptest::option::of(any::<bool>()),
     ) -> SecurityCap {
         SecurityCap {
             password_length,
@@ -235,6 +237,7 @@ prop_compose! {
             supports_user_check: flags[3],
             security_version,
             rsa_key_length,
+            supports_sync_ipc_password,
         }
     }
 }

@@ -91,6 +91,9 @@ pub struct SecurityCap {
     pub security_version: Option<String>,
     /// `RSAKeyLength@def` (or `@opt` when there is no default).
     pub rsa_key_length: Option<u32>,
+    /// `isSupportSyncIPCPassword` [assumed]: an NVR can push its password to its cameras.
+    /// SADP's `SyncIPCPassword` [seen] says the same; `None` when the answer does not say.
+    pub supports_sync_ipc_password: Option<bool>,
 }
 
 impl Default for SecurityCap {
@@ -106,6 +109,7 @@ impl Default for SecurityCap {
             supports_user_check: false,
             security_version: None,
             rsa_key_length: None,
+            supports_sync_ipc_password: None,
         }
     }
 }
@@ -169,6 +173,7 @@ impl SecurityCap {
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned),
             rsa_key_length,
+            supports_sync_ipc_password: root.bool_of("isSupportSyncIPCPassword"),
         })
     }
 
@@ -204,6 +209,7 @@ impl SecurityCap {
             ));
         }
         w.close();
+        w.opt("isSupportSyncIPCPassword", self.supports_sync_ipc_password);
         w.text("isIrreversible", self.is_irreversible);
         w.opt("salt", self.salt.as_deref());
         w.finish()
