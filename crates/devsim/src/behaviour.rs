@@ -115,7 +115,9 @@ impl Capabilities {
             supports_security_email: email,
             supports_security_question_config: nvr || old,
             supports_user_check: true,
-            security_version: Some("1".into()),
+            // Old firmware predates `security=1`: its logged-in writes take plain fields.
+            security_version: (!old).then(|| "1".into()),
+            supports_sync_ipc_password: nvr.then_some(true),
             rsa_key_length: Some(1024),
             ..SecurityCap::default()
         };

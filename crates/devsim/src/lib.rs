@@ -22,6 +22,25 @@
 //!   export answer 403 "Invalid Operation".
 //! - Answer shapes differ per [`Profile`] ([`AnswerStyle::for_profile`]): XML namespace, error
 //!   bodies on HTTP 200 or 4xx, XML status bodies on `?format=json` calls.
+//! - Security questions (NVR and old firmware): `GET questionConfiguration` lists the set
+//!   question numbers (`mark` true) or three empty slots when never set ([`Questions`]);
+//!   `PUT questionCertification` answers `ResetErrorNoSEQ` (never set, no try spent),
+//!   `SEQConfigNumError` (answers for other questions), `SEQCertificateUnmatch` (a wrong
+//!   answer: counted with wrong codes and logins towards the lock), then checks the new password
+//!   like the e-mail reset. Answers compare trimmed and case-sensitively.
+//! - GUID file (NVR and old firmware): `POST GUIDFileData` (logged in, admin password in the
+//!   body) answers the file of the current password as `application/octet-stream`; the
+//!   [assumed] reset call from the profile (`PUT GUIDFileData/certification?format=json`)
+//!   takes it base64-encoded. Every password change, by any route, renews the file, so older
+//!   files answer `GUIDFileDataUnmatch` (counted towards the lock).
+//! - Logged-in writes (`PUT email/parameter`, `PUT questionConfiguration`, `POST GUIDFileData`,
+//!   SyncIPCPassword) need the session cookie (or Basic auth) and the admin password in the
+//!   body; a device reporting a `securityVersion` (all but old firmware) takes those fields only
+//!   under `?security=1&iv=..` keyed on the current password, refusing plain ones with
+//!   `badParameters`; fields that do not decrypt count as a wrong password.
+//! - SyncIPCPassword (NVR, [assumed] call from the profile): gives the admin password to every
+//!   simulated camera behind the NVR (three by default, [`Config::with_cameras`]; every third
+//!   one offline, answering `offline`), and says which took it.
 //! - Sub-statuses no public source gives and devsim had to choose: `notSupport` (feature absent
 //!   on this firmware), `notActivated`, `noReservedEmail` (QR export without a reserved e-mail).
 //!
@@ -41,6 +60,13 @@
 //! - `GET /devsim/mailbox` → `{"code": "..", "demo": ".."}`: demo only, the code the vendor
 //!   would e-mail for the last exported QR code; 404 when the mailbox is off or nothing was
 //!   exported.
+//! - `GET /devsim/answers` → `{"questions": [{"id": 2, "answer": ".."}, …], "demo": ".."}`:
+//!   demo and tests only (mailbox on), the security answers; 404 when none are set.
+//! - `GET /devsim/guid-file` → the GUID file of the current password (mailbox on), as an owner
+//!   who exported it earlier would have it.
+//! - `/devsim/state` also reports `questions_set`, `failed_answer_tries`,
+//!   `failed_guid_tries`, `guid_exports` and `cameras` (`channel`, `ip`, `online`,
+//!   `password_synced`).
 //!
 //! # Many devices
 //! [`start_many`] starts `n` devices on 127.0.0.10, .11, … each with its own port, MAC and
@@ -61,9 +87,10 @@ pub use behaviour::{AnswerStyle, ErrorHttp, JsonCallStatus};
 pub use faults::Fault;
 pub use identity::{DeviceIdentity, Profile};
 pub use protocol::isapi::LockPolicy;
+pub use protocol::isapi::QuestionAnswer;
 pub use protocol::profile::DeviceProfile;
 pub use protocol::XmlNamespace;
-pub use state::StateSnapshot;
+pub use state::{CameraState, Questions, StateSnapshot};
 pub use tls::TlsError;
 
 use sadp::Announced;
@@ -100,6 +127,10 @@ pub struct Config {
     pub answer_style: Option<AnswerStyle>,
     /// The initial admin password; `None` picks a random strong one.
     pub admin_password: Option<String>,
+    /// Which security questions are set at start.
+    pub questions: Questions,
+    /// How many cameras sit behind the device; `None` gives NVRs three (the third offline).
+    pub cameras: Option<u32>,
 }
 
 impl Config {
@@ -116,6 +147,8 @@ impl Config {
             lock_policy: LockPolicy::DEFAULT,
             answer_style: None,
             admin_password: None,
+            questions: Questions::ProfileDefault,
+            cameras: None,
         }
     }
 
@@ -185,6 +218,18 @@ impl Config {
     /// Starts with this admin password instead of a random one.
     pub fn with_admin_password(mut self, password: impl Into<String>) -> Self {
         self.admin_password = Some(password.into());
+        self
+    }
+
+    /// Starts with these security questions set (`Questions::NeverSet` for none).
+    pub fn with_questions(mut self, questions: Questions) -> Self {
+        self.questions = questions;
+        self
+    }
+
+    /// Puts `count` simulated cameras behind the device (every third one offline).
+    pub fn with_cameras(mut self, count: u32) -> Self {
+        self.cameras = Some(count);
         self
     }
 
@@ -295,6 +340,16 @@ impl Running {
     /// The last exported QR content, if any.
     pub fn last_qr_content(&self) -> Option<String> {
         self.device.last_qr_content()
+    }
+
+    /// The security questions and their answers, when set.
+    pub fn question_answers(&self) -> Option<Vec<QuestionAnswer>> {
+        self.device.question_answers()
+    }
+
+    /// The GUID file of the current admin password (what an export would give now).
+    pub fn guid_file(&self) -> String {
+        self.device.current_guid_file()
     }
 
     /// Reboots: voids the QR code and sessions, lifts a lock, boots again.
@@ -441,6 +496,8 @@ async fn start_device(config: Config) -> Result<Running, StartError> {
         boot_time: config.booting,
         mailbox: config.mailbox,
         admin_password: config.admin_password,
+        questions: config.questions,
+        cameras: config.cameras,
     }));
     let listener = TcpListener::bind(config.http)
         .await

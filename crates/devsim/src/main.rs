@@ -42,6 +42,12 @@ struct Args {
     /// How long the lock lasts, in seconds.
     #[arg(long, default_value_t = devsim::LockPolicy::DEFAULT.lock_seconds)]
     lock_seconds: u32,
+    /// Start with the security questions never set (NVR and old firmware set them by default).
+    #[arg(long)]
+    no_security_questions: bool,
+    /// How many simulated cameras sit behind the device (NVR default 3, every third offline).
+    #[arg(long)]
+    cameras: Option<u32>,
 }
 
 fn parse_profile(name: &str) -> Result<Profile, String> {
@@ -64,6 +70,12 @@ async fn main() -> Result<()> {
         .with_booting(Duration::from_secs(args.booting_seconds))
         .with_mailbox(args.mailbox)
         .with_lock_policy(args.lock_tries, args.lock_seconds);
+    if args.no_security_questions {
+        config = config.with_questions(devsim::Questions::NeverSet);
+    }
+    if let Some(cameras) = args.cameras {
+        config = config.with_cameras(cameras);
+    }
     if let Some(sadp) = args.sadp {
         config = config.with_sadp(sadp);
     }

@@ -6,7 +6,11 @@ use crate::clock::Clock;
 use crate::faults::{Fault, FaultTable};
 use crate::identity::DeviceIdentity;
 use base64::Engine as _;
-use protocol::isapi::{EmailCertification, LockPolicy, SubStatus, RESET_CODE_VALID_FOR_SECS};
+use protocol::isapi::{
+    ChannelSync, ConfiguredQuestion, EmailCertification, GuidFileReset, LockPolicy, QuestionAnswer,
+    QuestionCertification, QuestionConfiguration, SetQuestions, SubStatus, SyncIpcResult,
+    QUESTIONS_PER_DEVICE, QUESTION_IDS, RESET_CODE_VALID_FOR_SECS,
+};
 use protocol::login::{session_login_hash, SessionLogin, SessionLoginCap};
 use protocol::password::{self, Reason, Rule, Strength};
 use protocol::profile::DeviceProfile;
@@ -52,6 +56,47 @@ pub struct StateSnapshot {
     pub email_reserved: bool,
     /// Faults in force, by path.
     pub faults: HashMap<String, Fault>,
+    /// Whether security questions are set (a reset by questions can work).
+    #[serde(default)]
+    pub questions_set: bool,
+    /// Wrong security-question answers submitted since start.
+    #[serde(default)]
+    pub failed_answer_tries: u32,
+    /// GUID files refused as not matching since start.
+    #[serde(default)]
+    pub failed_guid_tries: u32,
+    /// GUID files exported since start.
+    #[serde(default)]
+    pub guid_exports: u32,
+    /// The cameras behind an NVR, and whether each has the NVR's admin password.
+    #[serde(default)]
+    pub cameras: Vec<CameraState>,
+}
+
+/// One simulated camera behind an NVR, as `/devsim/state` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct CameraState {
+    /// The NVR's channel number.
+    pub channel: u32,
+    /// The camera's (simulated, never contacted) address.
+    pub ip: String,
+    /// Whether the camera answers the NVR (every third one is offline).
+    pub online: bool,
+    /// Whether the camera's password equals the NVR's admin password now.
+    pub password_synced: bool,
+}
+
+/// Which security questions a device starts with.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Questions {
+    /// Set with random answers on profiles that support them (NVR, old firmware).
+    #[default]
+    ProfileDefault,
+    /// Never set: a reset by questions answers `ResetErrorNoSEQ`.
+    NeverSet,
+    /// Set to these answers.
+    Set(Vec<QuestionAnswer>),
 }
 
 /// Why the device refuses a call; the routes turn it into a status body.
@@ -79,6 +124,14 @@ pub(crate) enum Refusal {
     BadLogin { retries_left: u32 },
     /// The call needs a logged-in admin.
     Unauthorized,
+    /// A reset by security questions, but none were ever set.
+    NoQuestionsSet,
+    /// The answers are for other questions, or too few or too many.
+    AnswerCount,
+    /// At least one answer is wrong.
+    WrongAnswers { retries_left: u32 },
+    /// The GUID file is not the one for the current password.
+    GuidMismatch { retries_left: u32 },
 }
 
 /// One exported QR code and the code the vendor would e-mail for it.
@@ -106,6 +159,23 @@ struct DeviceState {
     reboots: u32,
     challenges: HashMap<String, SessionLoginCap>,
     sessions: HashSet<String>,
+    /// The security questions and answers, `None` when never set.
+    questions: Option<Vec<QuestionAnswer>>,
+    failed_answer_tries: u32,
+    /// What the GUID file of the current password carries; renewed by every password change.
+    guid: String,
+    guid_exports: u32,
+    failed_guid_tries: u32,
+    cameras: Vec<Camera>,
+}
+
+/// A camera behind the NVR: it keeps whatever password it was last given.
+#[derive(Debug, Clone)]
+struct Camera {
+    channel: u32,
+    ip: String,
+    online: bool,
+    password: String,
 }
 
 /// Settings fixed at start.
@@ -118,6 +188,8 @@ pub(crate) struct DeviceSettings {
     pub boot_time: Duration,
     pub mailbox: bool,
     pub admin_password: Option<String>,
+    pub questions: Questions,
+    pub cameras: Option<u32>,
 }
 
 /// One simulated device: fixed facts, its clock and faults, and its mutable state.
@@ -144,6 +216,23 @@ impl Device {
         let admin_password = settings
             .admin_password
             .unwrap_or_else(|| strong_password(&caps));
+        let questions = match settings.questions {
+            Questions::ProfileDefault if caps.questions() => Some(random_answers()),
+            Questions::ProfileDefault | Questions::NeverSet => None,
+            Questions::Set(answers) => Some(answers),
+        };
+        let camera_count = settings
+            .cameras
+            .unwrap_or(if caps.sync_ipc_password { 3 } else { 0 });
+        let cameras = (1..=camera_count.min(64))
+            .map(|channel| Camera {
+                channel,
+                ip: format!("192.168.254.{}", channel + 1),
+                // Every third camera is unplugged, so a sync always has a failure to explain.
+                online: channel % 3 != 0,
+                password: admin_password.clone(),
+            })
+            .collect();
         let state = DeviceState {
             admin_password,
             password_changed: false,
@@ -159,6 +248,12 @@ impl Device {
             reboots: 0,
             challenges: HashMap::new(),
             sessions: HashSet::new(),
+            questions,
+            failed_answer_tries: 0,
+            guid: random_hex(32),
+            guid_exports: 0,
+            failed_guid_tries: 0,
+            cameras,
         };
         Device {
             identity: settings.identity,
@@ -282,7 +377,12 @@ impl Device {
         {
             return Err(Refusal::ExpiredCode);
         }
-        let new = request.reset_password.as_str();
+        self.change_password(&mut state, &request.reset_password)
+    }
+
+    /// Checks a new password and makes it the admin password: the exported reset code, the
+    /// sessions and the GUID file of the old password all die with it.
+    fn change_password(&self, state: &mut DeviceState, new: &str) -> Result<(), Refusal> {
         if let Some(refusal) = password_refusal(new, &self.caps) {
             return Err(Refusal::Password(refusal));
         }
@@ -294,7 +394,195 @@ impl Device {
         state.active_qr = None;
         state.strikes = 0;
         state.sessions.clear();
+        state.guid = random_hex(32);
         Ok(())
+    }
+
+    /// `GET questionConfiguration`: which questions are set (never the answers); a device whose
+    /// questions were never set lists empty slots.
+    pub fn question_configuration(&self) -> Result<QuestionConfiguration, Refusal> {
+        if !self.caps.questions() && !self.caps.reset_modes.security_question {
+            return Err(Refusal::NotSupported);
+        }
+        let (state, _) = self.state();
+        let questions = match &state.questions {
+            Some(answers) => answers
+                .iter()
+                .map(|a| ConfiguredQuestion {
+                    id: a.id,
+                    answered: true,
+                })
+                .collect(),
+            None => (1..=u32::try_from(QUESTIONS_PER_DEVICE).unwrap_or(3))
+                .map(|id| ConfiguredQuestion {
+                    id,
+                    answered: false,
+                })
+                .collect(),
+        };
+        Ok(QuestionConfiguration { questions })
+    }
+
+    /// `PUT questionConfiguration` (logged in): checks the admin password, then sets the
+    /// questions: exactly [`QUESTIONS_PER_DEVICE`] distinct catalogue numbers, answers within
+    /// the device's answer length limit.
+    pub fn set_questions(&self, request: &SetQuestions) -> Result<(), Refusal> {
+        if !self.caps.questions() {
+            return Err(Refusal::NotSupported);
+        }
+        self.check_password(ADMIN, &request.admin_password)?;
+        let limit = self
+            .caps
+            .security
+            .security_answer_length
+            .unwrap_or(protocol::isapi::LengthLimit { min: 1, max: 128 });
+        let mut ids: Vec<u32> = request.answers.iter().map(|a| a.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let well_formed = request.answers.len() == QUESTIONS_PER_DEVICE
+            && ids.len() == QUESTIONS_PER_DEVICE
+            && ids.iter().all(|id| QUESTION_IDS.contains(id))
+            && request
+                .answers
+                .iter()
+                .all(|a| limit.contains(a.answer.trim().chars().count()));
+        if !well_formed {
+            return Err(Refusal::BadBody(SubStatus::BadParameters));
+        }
+        let (mut state, _) = self.state();
+        state.questions = Some(
+            request
+                .answers
+                .iter()
+                .map(|a| QuestionAnswer {
+                    id: a.id,
+                    answer: a.answer.trim().to_owned(),
+                })
+                .collect(),
+        );
+        Ok(())
+    }
+
+    /// `PUT questionCertification`: the answers to the set questions, then the new password.
+    /// Wrong answers count against the lock like wrong codes.
+    pub fn certify_questions(&self, request: &QuestionCertification) -> Result<(), Refusal> {
+        if !self.caps.reset_modes.security_question {
+            return Err(Refusal::NotSupported);
+        }
+        let (mut state, now) = self.state();
+        self.ready(&state, now)?;
+        let Some(set) = state.questions.clone() else {
+            return Err(Refusal::NoQuestionsSet);
+        };
+        let mut asked: Vec<u32> = set.iter().map(|a| a.id).collect();
+        let mut given: Vec<u32> = request.answers.iter().map(|a| a.id).collect();
+        asked.sort_unstable();
+        given.sort_unstable();
+        if asked != given {
+            return Err(Refusal::AnswerCount);
+        }
+        let all_right = set.iter().all(|expected| {
+            request
+                .answers
+                .iter()
+                .any(|a| a.id == expected.id && a.answer.trim() == expected.answer)
+        });
+        if !all_right {
+            state.failed_answer_tries += 1;
+            if let Some(locked) = self.strike(&mut state, now) {
+                return Err(locked);
+            }
+            return Err(Refusal::WrongAnswers {
+                retries_left: self.retries_left(&state),
+            });
+        }
+        self.change_password(&mut state, &request.reset_password)
+    }
+
+    /// `POST GUIDFileData` (logged in): the GUID file of the current password.
+    pub fn export_guid(&self, admin_password: &str) -> Result<String, Refusal> {
+        if !self.caps.reset_modes.guid_file {
+            return Err(Refusal::NotSupported);
+        }
+        self.check_password(ADMIN, admin_password)?;
+        let (mut state, _) = self.state();
+        state.guid_exports += 1;
+        Ok(guid_file(&self.identity.serial, &state.guid))
+    }
+
+    /// The [assumed] GUID-file reset: the file must be the current password's.
+    pub fn certify_guid(&self, request: &GuidFileReset) -> Result<(), Refusal> {
+        if !self.caps.reset_modes.guid_file {
+            return Err(Refusal::NotSupported);
+        }
+        let (mut state, now) = self.state();
+        self.ready(&state, now)?;
+        let text = String::from_utf8_lossy(&request.file.0);
+        let matches = text
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("guid="))
+            .is_some_and(|guid| guid == state.guid)
+            && text.contains(&self.identity.serial);
+        if !matches {
+            state.failed_guid_tries += 1;
+            if let Some(locked) = self.strike(&mut state, now) {
+                return Err(locked);
+            }
+            return Err(Refusal::GuidMismatch {
+                retries_left: self.retries_left(&state),
+            });
+        }
+        self.change_password(&mut state, &request.reset_password)
+    }
+
+    /// The [assumed] SyncIPCPassword: checks the admin password, then gives it to every camera
+    /// that answers; offline ones keep their old password.
+    pub fn sync_ipc_password(&self, admin_password: &str) -> Result<SyncIpcResult, Refusal> {
+        if !self.caps.sync_ipc_password {
+            return Err(Refusal::NotSupported);
+        }
+        self.check_password(ADMIN, admin_password)?;
+        let (mut state, _) = self.state();
+        let password = state.admin_password.clone();
+        let channels = state
+            .cameras
+            .iter_mut()
+            .map(|camera| {
+                if camera.online {
+                    camera.password = password.clone();
+                }
+                ChannelSync {
+                    id: camera.channel,
+                    ip_address: Some(camera.ip.clone()),
+                    synced: camera.online,
+                    sub_status_code: (!camera.online).then(|| "offline".to_owned()),
+                }
+            })
+            .collect();
+        Ok(SyncIpcResult { channels })
+    }
+
+    /// Counts a logged-in write whose encrypted fields did not decrypt under the current
+    /// password's key: the client used another password.
+    pub fn wrong_password(&self) -> Refusal {
+        let (mut state, now) = self.state();
+        state.failed_login_tries += 1;
+        if let Some(locked) = self.strike(&mut state, now) {
+            return locked;
+        }
+        Refusal::BadLogin {
+            retries_left: self.retries_left(&state),
+        }
+    }
+
+    /// The security questions and answers, when set (for tests and the demo).
+    pub fn question_answers(&self) -> Option<Vec<QuestionAnswer>> {
+        self.state().0.questions.clone()
+    }
+
+    /// The GUID file of the current password (for tests and the demo).
+    pub fn current_guid_file(&self) -> String {
+        guid_file(&self.identity.serial, &self.state().0.guid)
     }
 
     /// `GET sessionLogin/capabilities`: a fresh challenge for one login.
@@ -444,6 +732,20 @@ impl Device {
             reboots: state.reboots,
             email_reserved: state.email.is_some(),
             faults: self.faults.all(),
+            questions_set: state.questions.is_some(),
+            failed_answer_tries: state.failed_answer_tries,
+            failed_guid_tries: state.failed_guid_tries,
+            guid_exports: state.guid_exports,
+            cameras: state
+                .cameras
+                .iter()
+                .map(|c| CameraState {
+                    channel: c.channel,
+                    ip: c.ip.clone(),
+                    online: c.online,
+                    password_synced: c.password == state.admin_password,
+                })
+                .collect(),
         }
     }
 }
@@ -474,6 +776,29 @@ fn password_refusal(new: &str, caps: &Capabilities) -> Option<SubStatus> {
     } else {
         SubStatus::RiskPassword
     })
+}
+
+/// The GUID file devsim exports ([assumed]: real files are opaque; this one names the device and
+/// the token of the current password).
+fn guid_file(serial: &str, guid: &str) -> String {
+    format!("HIKVISION GUID FILE\nserial={serial}\nguid={guid}\n")
+}
+
+/// Three distinct questions from the catalogue with random answers.
+fn random_answers() -> Vec<QuestionAnswer> {
+    let mut rng = rand::rng();
+    let mut ids: Vec<u32> = QUESTION_IDS.collect();
+    for i in (1..ids.len()).rev() {
+        ids.swap(i, rng.random_range(0..=i));
+    }
+    ids.truncate(QUESTIONS_PER_DEVICE);
+    ids.sort_unstable();
+    ids.into_iter()
+        .map(|id| QuestionAnswer {
+            id,
+            answer: format!("answer {}", random_hex(6)),
+        })
+        .collect()
 }
 
 /// Whole seconds from `now` until `until`, rounded up, as devices count the lock down.
@@ -551,6 +876,8 @@ mod tests {
             boot_time: Duration::ZERO,
             mailbox: true,
             admin_password: None,
+            questions: Questions::ProfileDefault,
+            cameras: None,
         })
     }
 

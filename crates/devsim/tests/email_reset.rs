@@ -5,7 +5,8 @@ mod common;
 
 use common::*;
 use devsim::Profile;
-use protocol::isapi::{SecurityCap, StatusKind, SubStatus};
+use protocol::field_crypto::{FieldCipher, FieldKey, FieldProtection};
+use protocol::isapi::{SecurityCap, SetEmailParameter, StatusKind, SubStatus};
 use protocol::profile::DeviceProfile;
 use std::time::Duration;
 
@@ -229,32 +230,44 @@ async fn without_a_reserved_email_no_qr_code_until_one_is_set() {
     );
     assert_eq!(mailbox_status(&device).await, 404);
 
-    // Setting one needs a login and the admin password in the body.
-    let body = serde_json::json!({"EmailParameter": {
-        "emailAddress": "me@example.org", "password": device.admin_password()}})
-    .to_string();
-    let anonymous = put(
-        &device,
-        "/ISAPI/Security/email/parameter?format=json",
-        body.clone(),
-    )
-    .await;
+    // Setting one needs a login and the admin password in the body, under security=1.
+    let password = device.admin_password();
+    let set = SetEmailParameter {
+        email_address: "me@example.org".into(),
+        admin_password: password.clone(),
+    };
+    let path = "/ISAPI/Security/email/parameter?format=json";
+    let anonymous = put(&device, path, set.to_json(&FieldProtection::Plain)).await;
     assert_eq!(anonymous.status, 401, "{}", anonymous.body);
-    let session = login(&device, &device.admin_password()).await;
+    let session = login(&device, &password).await;
     let cookie = session.headers["set-cookie"].to_str().unwrap();
     let cookie = cookie.split(';').next().unwrap().to_owned();
-    let response = reqwest::Client::new()
-        .put(format!(
-            "{}/ISAPI/Security/email/parameter?format=json",
-            device.url()
-        ))
-        .header("cookie", cookie)
-        .body(body)
-        .send()
+    let cap = SecurityCap::from_xml(
+        &get(&device, "/ISAPI/Security/capabilities?username=admin")
+            .await
+            .body,
+    )
+    .unwrap();
+    let protection = FieldProtection::Encrypted(FieldCipher::new(
+        FieldKey::derive(&cap, "admin", &password),
+        [9; 16],
+    ));
+    let put_with = |path: String, body: String| {
+        reqwest::Client::new()
+            .put(format!("{}{path}", device.url()))
+            .header("cookie", cookie.clone())
+            .body(body)
+            .send()
+    };
+    let plain = put_with(path.into(), set.to_json(&FieldProtection::Plain))
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 400, "the device asks for field encryption");
+    let response = put_with(protection.apply_to(path), set.to_json(&protection))
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let parameter = get(&device, "/ISAPI/Security/email/parameter?format=json").await;
+    let parameter = get(&device, path).await;
     assert!(
         parameter.body.contains("m****@example.org"),
         "{}",

@@ -2,8 +2,10 @@
 //! devsim's shapes and the real ones are read by the same code.
 #![allow(clippy::unwrap_used)]
 
+use protocol::field_crypto::FieldProtection;
 use protocol::isapi::{
-    ActivationStatus, EmailCertification, ExternCapabilities, QrCode, ResponseStatus, SecurityCap,
+    ActivationStatus, EmailCertification, ExternCapabilities, QrCode, QuestionCertification,
+    QuestionConfiguration, ResponseStatus, SecurityCap,
 };
 use protocol::login::{SessionLogin, SessionLoginCap};
 use protocol::profile::DeviceProfile;
@@ -38,6 +40,10 @@ fn every_fixture_from_the_notes_parses() {
             "email_certification" => EmailCertification::from_json(&body, &profile, None).map(drop),
             "extern_capabilities" => ExternCapabilities::from_xml(&body).map(drop),
             "qr_code" => QrCode::from_json(&body, &profile).map(drop),
+            "question_configuration" => QuestionConfiguration::from_xml(&body, &profile).map(drop),
+            "question_certification" => {
+                QuestionCertification::from_xml(&body, &profile, &FieldProtection::Plain).map(drop)
+            }
             "response_status" => ResponseStatus::parse(&body).map(drop),
             "security_capabilities" => SecurityCap::from_xml(&body).map(drop),
             "session_login" => SessionLogin::from_xml(&body).map(drop),

@@ -587,8 +587,8 @@ async fn every_allow_listed_call_is_answered_by_devsim_in_an_envelope_protocol_r
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 
-    // devsim does not simulate the question and GUID-file resets: their calls still come back
-    // as envelopes (devsim's 404), never as a proxy failure.
+    // The question reset and the GUID export come back as the device's refusals in envelopes
+    // (malformed bodies), never as a proxy failure.
     let answer = wizard
         .call(wizard.with_body(
             "PUT",
@@ -597,7 +597,14 @@ async fn every_allow_listed_call_is_answered_by_devsim_in_an_envelope_protocol_r
             r#"{"SecurityQuestion":{}}"#.to_string(),
         ))
         .await;
-    assert_eq!(answer.status, 404);
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert_eq!(
+        ResponseStatus::parse(&answer.body)
+            .unwrap()
+            .sub_status_code
+            .as_deref(),
+        Some("badParameters")
+    );
     let answer = wizard
         .call(wizard.with_body(
             "POST",
@@ -609,7 +616,7 @@ async fn every_allow_listed_call_is_answered_by_devsim_in_an_envelope_protocol_r
             "<GUIDFileData/>".to_string(),
         ))
         .await;
-    assert_eq!(answer.status, 404);
+    assert_eq!(answer.status, 400, "{}", answer.body);
 
     let allowed: BTreeSet<(String, String)> = ALLOWED_CALLS
         .iter()

@@ -23,6 +23,8 @@ pub(super) fn routes() -> Router<App> {
             get(certificate).post(replace_certificate),
         )
         .route("/devsim/mailbox", get(mailbox))
+        .route("/devsim/answers", get(answers))
+        .route("/devsim/guid-file", get(guid_file))
 }
 
 async fn state(State(app): State<App>) -> Response {
@@ -102,6 +104,35 @@ async fn mailbox(State(app): State<App>) -> Response {
         .into_response(),
         None => not_found("no QR code has been exported yet"),
     }
+}
+
+/// Demo and tests only (mailbox on): the security questions' answers, as the owner would know them.
+async fn answers(State(app): State<App>) -> Response {
+    if !app.device.mailbox {
+        return not_found("the demo secrets are off (start devsim with --mailbox)");
+    }
+    match app.device.question_answers() {
+        Some(answers) => Json(serde_json::json!({
+            "questions": answers,
+            "demo": "Simulated device: a real owner remembers these answers.",
+        }))
+        .into_response(),
+        None => not_found("no security questions are set"),
+    }
+}
+
+/// Demo and tests only (mailbox on): the GUID file of the current password, as an owner who
+/// exported it earlier would have it.
+async fn guid_file(State(app): State<App>) -> Response {
+    if !app.device.mailbox {
+        return not_found("the demo secrets are off (start devsim with --mailbox)");
+    }
+    (
+        StatusCode::OK,
+        [(axum::http::header::CONTENT_TYPE, "application/octet-stream")],
+        app.device.current_guid_file(),
+    )
+        .into_response()
 }
 
 /// Reads a JSON body whatever its Content-Type, so `curl -d` works without `-H`.

@@ -1,5 +1,5 @@
 //! What the device says about itself before anyone logs in: activation, security limits,
-//! reset modes, recovery-email limits, security questions, and the (admin-only) lock policy.
+//! reset modes, recovery-email limits, and the (admin-only) lock policy.
 
 use super::reply::{self, element, open_xml, Format};
 use super::{require_admin, App};
@@ -21,7 +21,6 @@ pub(super) fn routes() -> Router<App> {
             paths::EMAIL_PARAMETER_CAPABILITIES,
             get(email_parameter_capabilities),
         )
-        .route(paths::QUESTION_CONFIGURATION, get(question_configuration))
         .route(paths::ILLEGAL_LOGIN_LOCK, get(illegal_login_lock))
 }
 
@@ -64,24 +63,6 @@ async fn email_parameter_capabilities(State(app): State<App>, uri: Uri) -> Respo
         })
         .to_string(),
     )
-}
-
-/// Which questions are set (never the answers); only devices that support them answer.
-async fn question_configuration(State(app): State<App>, uri: Uri) -> Response {
-    let device = &app.device;
-    if !device.caps.questions() {
-        return reply::refusal(device, Format::of(&uri), &uri, &Refusal::NotSupported);
-    }
-    let mut body = open_xml("SecurityQuestion", device.style.namespace);
-    body.push_str("<QuestionList>");
-    for id in 1..=3 {
-        body.push_str("<Question>");
-        body.push_str(&element("id", id));
-        body.push_str(&element("mark", false));
-        body.push_str("</Question>");
-    }
-    body.push_str("</QuestionList></SecurityQuestion>");
-    reply::xml(body)
 }
 
 async fn illegal_login_lock(State(app): State<App>, uri: Uri, headers: HeaderMap) -> Response {

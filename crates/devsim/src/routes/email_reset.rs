@@ -2,15 +2,16 @@
 //! read or change the reserved recovery address. Bodies come from protocol's types.
 
 use super::reply::{self, Format};
-use super::{require_admin, App};
-use crate::state::{Device, Refusal, ADMIN};
+use super::{logged_in_protection, request_cipher, require_admin, unreadable, App};
+use crate::state::{Refusal, ADMIN};
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use protocol::field_crypto::{parse_iv, FieldCipher, FieldKey};
-use protocol::isapi::{paths, EmailCertification, QrCode, SubStatus};
+use protocol::isapi::{
+    paths, EmailCertification, EmailParameter, QrCode, SetEmailParameter, SubStatus,
+};
 use protocol::profile::SecretFieldScheme;
 
 pub(super) fn routes() -> Router<App> {
@@ -37,7 +38,9 @@ async fn qr_code(State(app): State<App>, uri: Uri) -> Response {
 async fn email_certification(State(app): State<App>, uri: Uri, body: String) -> Response {
     let device = &app.device;
     let format = Format::of(&uri);
-    let cipher = secret_cipher(device, &uri);
+    let cipher = (device.details.email_certification_secrets == SecretFieldScheme::Security1)
+        .then(|| request_cipher(device, &uri))
+        .flatten();
     let request = match EmailCertification::from_json(&body, &device.details, cipher.as_ref()) {
         Ok(request) => request,
         Err(err) => {
@@ -56,23 +59,6 @@ async fn email_certification(State(app): State<App>, uri: Uri, body: String) -> 
     }
 }
 
-/// For profiles whose secrets travel under `security=1`: the key from the current password
-/// and the request's `iv`, as the web UI derives it.
-fn secret_cipher(device: &Device, uri: &Uri) -> Option<FieldCipher> {
-    if device.details.email_certification_secrets != SecretFieldScheme::Security1 {
-        return None;
-    }
-    let iv = uri
-        .query()?
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("iv="))
-        .and_then(|hex| parse_iv(hex).ok())?;
-    let mut cap = device.caps.security.clone();
-    cap.salt = device.salt().map(str::to_owned);
-    let key = FieldKey::derive(&cap, ADMIN, &device.admin_password());
-    Some(FieldCipher::new(key, iv))
-}
-
 /// No public source quotes this answer; devsim masks the address as a pre-login page would.
 async fn email_parameter(State(app): State<App>, uri: Uri) -> Response {
     let device = &app.device;
@@ -81,18 +67,16 @@ async fn email_parameter(State(app): State<App>, uri: Uri) -> Response {
     }
     let email = device.email();
     reply::json(
-        serde_json::json!({
-            "EmailParameter": {
-                "enabled": email.is_some(),
-                "emailAddress": email.as_deref().map(mask).unwrap_or_default(),
-            }
-        })
-        .to_string(),
+        EmailParameter {
+            enabled: email.is_some(),
+            email_address: email.as_deref().map(mask).unwrap_or_default(),
+        }
+        .to_json(),
     )
 }
 
-/// Needs a logged-in admin and, as the notes say, the admin password in the body:
-/// `{"EmailParameter": {"emailAddress": "..", "password": ".."}}`.
+/// Needs a logged-in admin and, as the notes say, the admin password in the body (under
+/// `security=1` when the device asks for field encryption): [`SetEmailParameter`]'s shape.
 async fn set_email_parameter(
     State(app): State<App>,
     uri: Uri,
@@ -101,30 +85,17 @@ async fn set_email_parameter(
 ) -> Response {
     let device = &app.device;
     let format = Format::of(&uri);
-    if let Err(refusal) = require_admin(device, &headers) {
-        return reply::refusal(device, format, &uri, &refusal);
-    }
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(&body) else {
-        return reply::refusal(
-            device,
-            format,
-            &uri,
-            &Refusal::BadBody(SubStatus::BadJsonFormat),
-        );
-    };
-    let fields = value.get("EmailParameter").unwrap_or(&value);
-    let text = |name: &str| fields.get(name).and_then(|v| v.as_str()).map(str::to_owned);
-    let (Some(email), Some(password)) = (text("emailAddress"), text("password")) else {
-        return reply::refusal(
-            device,
-            format,
-            &uri,
-            &Refusal::BadBody(SubStatus::BadParameters),
-        );
-    };
-    let result = device
-        .check_password(ADMIN, &password)
-        .and_then(|()| device.set_email(&email));
+    let result = require_admin(device, &headers)
+        .and_then(|()| logged_in_protection(device, &uri))
+        .and_then(|protection| {
+            SetEmailParameter::from_json(&body, &protection)
+                .map_err(|err| unreadable(device, &protection, &err, SubStatus::BadParameters))
+        })
+        .and_then(|request| {
+            device
+                .check_password(ADMIN, &request.admin_password)
+                .and_then(|()| device.set_email(&request.email_address))
+        });
     match result {
         Ok(()) => reply::ok(device, format, &uri),
         Err(refusal) => reply::refusal(device, format, &uri, &refusal),

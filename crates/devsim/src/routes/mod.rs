@@ -4,15 +4,22 @@
 mod admin;
 mod capabilities;
 mod email_reset;
+mod guid;
 mod login;
+mod questions;
 pub(crate) mod reply;
+mod sync_ipc;
 
-use crate::state::{Device, Refusal};
+use crate::state::{Device, Refusal, ADMIN};
 use crate::tls::CertStore;
 use axum::http::header::{AUTHORIZATION, COOKIE};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::Router;
 use base64::Engine as _;
+use protocol::field_crypto::{parse_iv, FieldCipher, FieldKey, FieldProtection};
+use protocol::isapi::SubStatus;
+use protocol::profile::SecretFieldScheme;
+use protocol::ParseError;
 use std::sync::Arc;
 
 /// What every handler can reach.
@@ -28,8 +35,68 @@ pub(crate) fn router(device: Arc<Device>, tls: Option<Arc<CertStore>>) -> Router
         .merge(capabilities::routes())
         .merge(email_reset::routes())
         .merge(login::routes())
+        .merge(questions::routes())
+        .merge(guid::routes(&device.details))
+        .merge(sync_ipc::routes(&device.details))
         .merge(admin::routes())
         .with_state(App { device, tls })
+}
+
+/// The key and IV of a request's `security=1&iv=..`, derived from the current password as the
+/// web UI derives it; `None` when the request carries no IV.
+pub(crate) fn request_cipher(device: &Device, uri: &Uri) -> Option<FieldCipher> {
+    let query = uri.query()?;
+    let encrypted = query.split('&').any(|pair| pair == "security=1");
+    let iv = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("iv="))
+        .and_then(|hex| parse_iv(hex).ok())?;
+    encrypted.then(|| {
+        let mut cap = device.caps.security.clone();
+        cap.salt = device.salt().map(str::to_owned);
+        FieldCipher::new(FieldKey::derive(&cap, ADMIN, &device.admin_password()), iv)
+    })
+}
+
+/// How a logged-in write's secrets must travel: encrypted whenever the device asks for it
+/// (the profile's scheme for a device reporting a `securityVersion`); a plaintext request to
+/// such a device is refused.
+pub(crate) fn logged_in_protection(device: &Device, uri: &Uri) -> Result<FieldProtection, Refusal> {
+    if let Some(cipher) = request_cipher(device, uri) {
+        return Ok(FieldProtection::Encrypted(cipher));
+    }
+    match device.details.logged_in_scheme(&device.caps.security) {
+        SecretFieldScheme::Plaintext => Ok(FieldProtection::Plain),
+        SecretFieldScheme::Security1 => Err(Refusal::BadBody(SubStatus::BadParameters)),
+    }
+}
+
+/// How a pre-login reset's secrets travel under `scheme` (the profile's per route).
+pub(crate) fn reset_protection(
+    device: &Device,
+    uri: &Uri,
+    scheme: SecretFieldScheme,
+) -> Result<FieldProtection, Refusal> {
+    FieldProtection::for_scheme(scheme, request_cipher(device, uri))
+        .map_err(|_| Refusal::BadBody(SubStatus::BadParameters))
+}
+
+/// The refusal for a body that did not read: under encryption a field that does not decrypt
+/// means another password was used (a wrong try); otherwise the body is malformed.
+pub(crate) fn unreadable(
+    device: &Device,
+    protection: &FieldProtection,
+    err: &ParseError,
+    bad: SubStatus,
+) -> Refusal {
+    let undecryptable = matches!(protection, FieldProtection::Encrypted(_))
+        && matches!(err, ParseError::InvalidValue { .. });
+    if undecryptable {
+        device.wrong_password()
+    } else {
+        tracing::debug!(%err, "devsim refused a request body");
+        Refusal::BadBody(bad)
+    }
 }
 
 /// The cookie a session login sets; real devices suffix the name with the port.

@@ -201,5 +201,29 @@ fn describe(
             StatusCode::UNAUTHORIZED,
             None,
         ),
+        Refusal::NoQuestionsSet => (
+            InvalidXmlContent,
+            Some(SubStatus::ResetErrorNoSeq),
+            StatusCode::BAD_REQUEST,
+            None,
+        ),
+        Refusal::AnswerCount => (
+            InvalidXmlContent,
+            Some(SubStatus::SeqConfigNumError),
+            StatusCode::BAD_REQUEST,
+            None,
+        ),
+        Refusal::WrongAnswers { retries_left } => (
+            InvalidXmlContent,
+            Some(SubStatus::SeqCertificateUnmatch),
+            StatusCode::BAD_REQUEST,
+            lock(false, *retries_left, 0),
+        ),
+        Refusal::GuidMismatch { retries_left } => (
+            InvalidXmlContent,
+            Some(SubStatus::GuidFileDataUnmatch),
+            StatusCode::BAD_REQUEST,
+            lock(false, *retries_left, 0),
+        ),
     }
 }
