@@ -4,6 +4,8 @@
 use crate::error::ApiError;
 use axum::http::Method;
 use protocol::isapi::paths;
+use protocol::profile::{AssumedCall, DeviceProfile};
+use std::borrow::Cow;
 
 /// What a call may carry as its body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,12 +17,12 @@ pub enum BodyKind {
 }
 
 /// One ISAPI call the wizard may make.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct AllowedCall {
     /// The HTTP method.
     pub method: Method,
-    /// The exact device path, from [`protocol::isapi::paths`].
-    pub path: &'static str,
+    /// The exact device path, from [`protocol::isapi::paths`] or the device profile.
+    pub path: Cow<'static, str>,
     /// The query keys it may carry, each at most once.
     pub query_keys: &'static [&'static str],
     /// Its body.
@@ -29,16 +31,20 @@ pub struct AllowedCall {
     pub submission: bool,
     /// Whether the browser's `Authorization` header is passed on (the older Basic login check).
     pub passes_authorization: bool,
+    /// Whether it is forwarded only after this session logged in to this device (the device
+    /// set a session cookie): the prevention settings and other logged-in writes.
+    pub needs_login: bool,
 }
 
 const fn read(path: &'static str, query_keys: &'static [&'static str]) -> AllowedCall {
     AllowedCall {
         method: Method::GET,
-        path,
+        path: Cow::Borrowed(path),
         query_keys,
         body: BodyKind::None,
         submission: false,
         passes_authorization: false,
+        needs_login: false,
     }
 }
 
@@ -49,43 +55,74 @@ const fn submit(
 ) -> AllowedCall {
     AllowedCall {
         method,
-        path,
+        path: Cow::Borrowed(path),
         query_keys,
         body: BodyKind::Document,
         submission: true,
         passes_authorization: false,
+        needs_login: false,
     }
 }
 
-/// The reset flow's calls. Writing the recovery email or the security questions needs the
-/// admin password the user lost and would let a stranger re-arm the reset: not forwarded.
+/// A logged-in write carrying the admin password (`security=1` when the device asks): counted
+/// like a password submission, and forwarded only once this session logged in to the device,
+/// so a stranger cannot re-arm a reset through the proxy.
+const fn logged_in_write(
+    method: Method,
+    path: &'static str,
+    query_keys: &'static [&'static str],
+) -> AllowedCall {
+    AllowedCall {
+        method,
+        path: Cow::Borrowed(path),
+        query_keys,
+        body: BodyKind::Document,
+        submission: true,
+        passes_authorization: false,
+        needs_login: true,
+    }
+}
+
+/// The query keys of the [assumed] calls from the device profile, whatever it lists.
+const ASSUMED_QUERY_KEYS: &[&str] = &["format", "security", "iv"];
+
+/// The reset flow's calls with paths the notes give. Writing the recovery e-mail or the
+/// security questions, exporting the GUID file: only after a login in the same session.
 pub const ALLOWED_CALLS: &[AllowedCall] = &[
     read(paths::ACTIVATE_STATUS, &[]),
     read(paths::SECURITY_CAPABILITIES, &["username"]),
     read(paths::EXTERN_CAPABILITIES, &[]),
     read(paths::EMAIL_PARAMETER_CAPABILITIES, &["format"]),
     read(paths::EMAIL_PARAMETER, &["format"]),
+    logged_in_write(
+        Method::PUT,
+        paths::EMAIL_PARAMETER,
+        &["format", "security", "iv"],
+    ),
     read(paths::EMAIL_QR_CODE, &["format"]),
     submit(Method::PUT, paths::EMAIL_CERTIFICATION, &["format"]),
     read(paths::QUESTION_CONFIGURATION, &["format"]),
-    submit(Method::PUT, paths::QUESTION_CERTIFICATION, &["format"]),
-    AllowedCall {
-        method: Method::POST,
-        path: paths::GUID_FILE_DATA,
-        query_keys: &["security", "iv"],
-        body: BodyKind::Document,
-        submission: false,
-        passes_authorization: false,
-    },
+    logged_in_write(
+        Method::PUT,
+        paths::QUESTION_CONFIGURATION,
+        &["format", "security", "iv"],
+    ),
+    submit(
+        Method::PUT,
+        paths::QUESTION_CERTIFICATION,
+        &["format", "security", "iv"],
+    ),
+    logged_in_write(Method::POST, paths::GUID_FILE_DATA, &["security", "iv"]),
     read(paths::SESSION_LOGIN_CAPABILITIES, &["username"]),
     submit(Method::POST, paths::SESSION_LOGIN, &["timeStamp"]),
     AllowedCall {
         method: Method::GET,
-        path: paths::USER_CHECK,
+        path: Cow::Borrowed(paths::USER_CHECK),
         query_keys: &[],
         body: BodyKind::None,
         submission: true,
         passes_authorization: true,
+        needs_login: false,
     },
     read(paths::ILLEGAL_LOGIN_LOCK, &[]),
 ];
@@ -93,17 +130,71 @@ pub const ALLOWED_CALLS: &[AllowedCall] = &[
 /// Longest query value accepted (timestamps, hex IVs and `json` are far shorter).
 const MAX_QUERY_VALUE: usize = 64;
 
-/// Finds the allowed call for `method path?query`; `path` and `query` are exactly as received
-/// (still percent-encoded), so `%2e%2e`, `%2f` or `%00` never match a listed path.
-pub fn check_call(
+/// Every call the proxy forwards: [`ALLOWED_CALLS`] and the [assumed] calls of the device
+/// profile (the GUID-file reset, an answer submission; SyncIPCPassword, a logged-in write).
+#[derive(Debug, Clone)]
+pub struct AllowList {
+    calls: Vec<AllowedCall>,
+}
+
+impl AllowList {
+    /// The fixed calls plus those `profile` names.
+    pub fn new(profile: &DeviceProfile) -> Self {
+        let mut calls = ALLOWED_CALLS.to_vec();
+        let assumed = |call: &AssumedCall, needs_login: bool| {
+            Method::from_bytes(call.method.trim().to_ascii_uppercase().as_bytes())
+                .ok()
+                .filter(|_| call.path.starts_with("/ISAPI/"))
+                .map(|method| AllowedCall {
+                    method,
+                    path: Cow::Owned(call.path.clone()),
+                    query_keys: ASSUMED_QUERY_KEYS,
+                    body: BodyKind::Document,
+                    submission: true,
+                    passes_authorization: false,
+                    needs_login,
+                })
+        };
+        calls.extend(assumed(&profile.guid_reset, false));
+        calls.extend(assumed(&profile.sync_ipc_password, true));
+        AllowList { calls }
+    }
+
+    /// Every call, fixed ones first.
+    pub fn calls(&self) -> &[AllowedCall] {
+        &self.calls
+    }
+
+    /// Finds the allowed call for `method path?query`; `path` and `query` are exactly as
+    /// received (still percent-encoded), so `%2e%2e`, `%2f` or `%00` never match a listed path.
+    pub fn check(
+        &self,
+        method: &Method,
+        path: &str,
+        query: Option<&str>,
+    ) -> Result<&AllowedCall, ApiError> {
+        let call = self
+            .calls
+            .iter()
+            .find(|call| call.method == *method && call.path == path)
+            .ok_or_else(|| ApiError::CallNotAllowed(format!("{method} {path}")))?;
+        check_query(call, method, path, query)?;
+        Ok(call)
+    }
+}
+
+impl Default for AllowList {
+    fn default() -> Self {
+        AllowList::new(&DeviceProfile::default())
+    }
+}
+
+fn check_query(
+    call: &AllowedCall,
     method: &Method,
     path: &str,
     query: Option<&str>,
-) -> Result<&'static AllowedCall, ApiError> {
-    let call = ALLOWED_CALLS
-        .iter()
-        .find(|call| call.method == *method && call.path == path)
-        .ok_or_else(|| ApiError::CallNotAllowed(format!("{method} {path}")))?;
+) -> Result<(), ApiError> {
     let mut seen: Vec<&str> = Vec::new();
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -127,12 +218,21 @@ pub fn check_call(
             )));
         }
     }
-    Ok(call)
+    Ok(())
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn check_call(
+        method: &Method,
+        path: &str,
+        query: Option<&str>,
+    ) -> Result<AllowedCall, ApiError> {
+        AllowList::default().check(method, path, query).cloned()
+    }
 
     #[test]
     fn only_listed_calls_and_query_keys_pass() {
@@ -165,9 +265,36 @@ mod tests {
     }
 
     #[test]
-    fn writing_the_recovery_email_is_not_forwarded() {
+    fn prevention_writes_need_a_login_and_count_as_submissions() {
         assert!(check_call(&Method::GET, paths::EMAIL_PARAMETER, Some("format=json")).is_ok());
-        assert!(check_call(&Method::PUT, paths::EMAIL_PARAMETER, Some("format=json")).is_err());
-        assert!(check_call(&Method::PUT, paths::QUESTION_CONFIGURATION, None).is_err());
+        for (method, path) in [
+            (Method::PUT, paths::EMAIL_PARAMETER),
+            (Method::PUT, paths::QUESTION_CONFIGURATION),
+            (Method::POST, paths::GUID_FILE_DATA),
+            (Method::PUT, paths::ASSUMED_SYNC_IPC_PASSWORD),
+        ] {
+            let call = check_call(&method, path, Some("security=1&iv=00ff")).unwrap();
+            assert!(call.needs_login && call.submission, "{method} {path}");
+        }
+        assert!(check_call(&Method::DELETE, paths::QUESTION_CONFIGURATION, None).is_err());
+        assert!(check_call(&Method::POST, paths::EMAIL_PARAMETER, None).is_err());
+    }
+
+    #[test]
+    fn the_assumed_calls_follow_the_profile() {
+        let guid =
+            check_call(&Method::PUT, paths::ASSUMED_GUID_RESET, Some("format=json")).unwrap();
+        assert!(guid.submission && !guid.needs_login);
+        let mut profile = DeviceProfile::default();
+        profile.guid_reset.path = "/ISAPI/Security/GUIDReset".into();
+        profile.sync_ipc_password.path = "/not/isapi".into();
+        let list = AllowList::new(&profile);
+        assert!(list
+            .check(&Method::PUT, "/ISAPI/Security/GUIDReset", None)
+            .is_ok());
+        assert!(list
+            .check(&Method::PUT, paths::ASSUMED_GUID_RESET, None)
+            .is_err());
+        assert!(list.check(&Method::PUT, "/not/isapi", None).is_err());
     }
 }

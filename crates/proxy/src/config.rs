@@ -64,6 +64,11 @@ pub struct Config {
     pub demo: bool,
     /// The demo device's mailbox, shown at `/api/v1/demo/mailbox` in demo mode only.
     pub demo_mailbox: Option<DemoMailbox>,
+    /// The [assumed] protocol details: which calls the GUID-file reset and SyncIPCPassword use
+    /// (allow-listed) and which field names hold secrets (redacted from transcripts).
+    pub device_profile: protocol::profile::DeviceProfile,
+    /// Where `--record` writes redacted transcripts (`.json`: one document; else JSON lines).
+    pub record: Option<PathBuf>,
 }
 
 /// A certificate chain and private key, both PEM files.
@@ -116,6 +121,8 @@ impl Config {
             attempt_window: Duration::from_secs(30 * 60),
             demo: false,
             demo_mailbox: None,
+            device_profile: protocol::profile::DeviceProfile::default(),
+            record: None,
         }
     }
 

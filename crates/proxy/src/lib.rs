@@ -15,6 +15,7 @@ pub mod routes;
 pub mod sessions;
 pub mod site;
 pub mod targets;
+pub mod transcripts;
 
 pub use config::{Config, DemoMailbox, TlsFiles};
 

@@ -76,6 +76,12 @@ struct Settings {
     /// Seconds a whole exchange with a device may take (default 10).
     #[arg(long, env = "RESET_PROXY_REQUEST_TIMEOUT")]
     request_timeout: Option<u64>,
+    /// Save a redacted transcript of every device exchange to this file (`.json`: one JSON
+    /// document; any other name: one JSON line per exchange, appended). Passwords, codes,
+    /// answers, hashes, salts, challenges, session ids, GUID files and QR contents are replaced
+    /// by placeholders; attach it to a bug report when a device answers unexpectedly.
+    #[arg(long, env = "RESET_PROXY_RECORD")]
+    record: Option<PathBuf>,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "RESET_PROXY_LOG_JSON")]
     #[serde(default)]
@@ -99,6 +105,7 @@ impl Settings {
         self.allow_loopback_devices |= file.allow_loopback_devices;
         self.log_json |= file.log_json;
         self.dist = self.dist.or(file.dist);
+        self.record = self.record.or(file.record);
         self.frame_ancestors = self.frame_ancestors.or(file.frame_ancestors);
         self.tls_cert = self.tls_cert.or(file.tls_cert);
         self.tls_key = self.tls_key.or(file.tls_key);
@@ -124,6 +131,7 @@ impl Settings {
         config.also_listen = also;
         config.extra_sadp_targets = sadp.collect();
         config.dist = self.dist;
+        config.record = self.record;
         config.allowed_device_ranges = self.allow_devices;
         config.allow_loopback_devices = self.allow_loopback_devices;
         config.host_names = self.host_name;

@@ -3,7 +3,7 @@
 
 use crate::abuse::AttemptLimiter;
 use crate::browser_guard::{self, BrowserGuard};
-use crate::calls::{self, AllowedCall, BodyKind};
+use crate::calls::{AllowList, AllowedCall, BodyKind};
 use crate::config::Config;
 use crate::csp;
 use crate::discovery::{Discoverer, DiscoverySettings};
@@ -13,17 +13,20 @@ use crate::listen::{self, ClientAddr};
 use crate::sessions::{SessionId, Sessions};
 use crate::site::{self, Site, WizardFiles};
 use crate::targets::TargetPolicy;
+use crate::transcripts::Transcripts;
+use anyhow::Context as _;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Extension, Json, Router};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Bytes;
 use protocol::isapi::ResponseStatus;
 use protocol::proxy_api::{self, Discovery, Envelope, Health, API_VERSION, SESSION_HEADER};
+use protocol::transcript::RawExchange;
 use serde::Deserialize;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -35,6 +38,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// What the API handlers share.
 struct App {
     targets: TargetPolicy,
+    calls: AllowList,
+    transcripts: Transcripts,
     devices: DeviceClient,
     sessions: Sessions,
     attempts: AttemptLimiter,
@@ -68,6 +73,7 @@ pub fn router(config: Config) -> anyhow::Result<Router> {
         .route("/devices", get(discover))
         .route("/devices/{ip}/{port}/{*path}", any(forward))
         .route("/demo/mailbox", get(demo_mailbox))
+        .route("/transcript", get(transcript))
         .fallback(no_such_call)
         .layer(middleware::from_fn_with_state(app.clone(), session))
         .layer(middleware::from_fn_with_state(
@@ -114,6 +120,12 @@ impl App {
         let mut sadp_targets = vec![config.sadp_target];
         sadp_targets.extend(config.extra_sadp_targets.iter().copied());
         Ok(App {
+            calls: AllowList::new(&config.device_profile),
+            transcripts: Transcripts::new(config.device_profile.clone(), config.record.as_deref())
+                .with_context(|| match &config.record {
+                    Some(path) => format!("opening the transcript file {}", path.display()),
+                    None => "keeping transcripts".to_string(),
+                })?,
             targets: TargetPolicy {
                 extra_ranges: config.allowed_device_ranges.clone(),
                 exact: config.extra_devices.clone(),
@@ -232,6 +244,19 @@ async fn demo_mailbox(State(app): State<Shared>) -> Result<Json<proxy_api::DemoM
     }))
 }
 
+/// `GET /api/v1/transcript`: this session's device exchange, redacted, as a file to save.
+async fn transcript(
+    State(app): State<Shared>,
+    Extension(session): Extension<SessionId>,
+) -> Response {
+    let mut response = Json(app.transcripts.of(&session)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"reset-transcript.json\""),
+    );
+    response
+}
+
 async fn no_such_call() -> ApiError {
     ApiError::NotFound
 }
@@ -247,14 +272,20 @@ async fn forward(
         .get::<ConnectInfo<ClientAddr>>()
         .map(|ConnectInfo(ClientAddr(peer))| peer.ip())
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    let (device, call, query) = parse_target(&app.targets, request.method(), request.uri())?;
+    let (device, call, query) = parse_target(&app, request.method(), request.uri())?;
+    if call.needs_login && app.sessions.device(&session, device).cookies.is_empty() {
+        return Err(ApiError::CallNotAllowed(format!(
+            "{} {} before logging in to the device in this session",
+            call.method, call.path
+        )));
+    }
     let (parts, body) = request.into_parts();
     let body = Limited::new(body, app.max_body)
         .collect()
         .await
         .map_err(|_| ApiError::RequestTooLarge)?
         .to_bytes();
-    let content_type = body_type(call, &parts.headers, &body)?;
+    let content_type = body_type(&call, &parts.headers, &body)?;
     let authorization = call
         .passes_authorization
         .then(|| parts.headers.get(header::AUTHORIZATION).cloned())
@@ -282,7 +313,21 @@ async fn forward(
         }
     };
     let answer = exchange(&app, &session, device, request).await?;
-    tracing::info!(%device, call = call.path, status = answer.status, "forwarded");
+    tracing::info!(%device, call = %call.path, status = answer.status, "forwarded");
+    app.transcripts.record(
+        &session,
+        &RawExchange {
+            method: call.method.as_str(),
+            path_and_query: &path_and_query,
+            request_content_type: content_type.as_ref().and_then(|v| v.to_str().ok()),
+            request_body: &body,
+            authorization: authorization.as_ref().and_then(|v| v.to_str().ok()),
+            status: answer.status,
+            content_type: answer.content_type.as_deref(),
+            response_body: &answer.body,
+            set_cookies: &answer.set_cookies,
+        },
+    );
     if let Some(attempt) = attempt {
         if accepted(&answer) {
             app.attempts.refund(attempt);
@@ -387,10 +432,10 @@ fn https_redirect(device: SocketAddr, answer: &DeviceAnswer) -> Option<u16> {
 /// Reads `/devices/{ip}/{port}/{device path}` from the raw, still-encoded URI, so that what is
 /// checked is exactly what is sent.
 fn parse_target(
-    targets: &TargetPolicy,
+    app: &App,
     method: &Method,
     uri: &Uri,
-) -> Result<(SocketAddr, &'static AllowedCall, String), ApiError> {
+) -> Result<(SocketAddr, AllowedCall, String), ApiError> {
     let rest = uri
         .path()
         .strip_prefix("/devices/")
@@ -400,9 +445,9 @@ fn parse_target(
         (Some(ip), Some(port), Some(path)) => (ip, port, path),
         _ => return Err(ApiError::CallNotAllowed(uri.path().to_string())),
     };
-    let device = targets.check(ip, port)?;
+    let device = app.targets.check(ip, port)?;
     let query = uri.query();
-    let call = calls::check_call(method, &format!("/{path}"), query)?;
+    let call = app.calls.check(method, &format!("/{path}"), query)?.clone();
     Ok((device, call, query.unwrap_or("").to_string()))
 }
 

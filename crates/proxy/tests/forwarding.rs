@@ -6,13 +6,18 @@ mod support;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use base64::Engine as _;
+use protocol::field_crypto::{FieldCipher, FieldKey, FieldProtection};
 use protocol::isapi::{
     paths, ActivationStatus, ExternCapabilities, QrCode, ResponseStatus, SecurityCap, SubStatus,
+};
+use protocol::isapi::{
+    GuidFile, GuidFileExport, GuidFileReset, QuestionAnswer, SetEmailParameter, SetQuestions,
+    SyncIpcPassword, SyncIpcResult,
 };
 use protocol::login::{SessionLogin, SessionLoginCap};
 use protocol::profile::DeviceProfile;
 use protocol::proxy_api::{Discovery, Envelope};
-use reset_proxy::calls::{BodyKind, ALLOWED_CALLS};
+use reset_proxy::calls::{AllowList, BodyKind};
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -101,7 +106,14 @@ async fn every_allow_listed_call_reaches_the_device_exactly_as_the_wizard_sent_i
     }))
     .await;
     let proxy = start(config(&[device.addr])).await;
-    for call in ALLOWED_CALLS {
+    // The logged-in writes are refused before a login (tested apart): every other call here.
+    let calls: Vec<_> = AllowList::default()
+        .calls()
+        .iter()
+        .filter(|call| !call.needs_login)
+        .cloned()
+        .collect();
+    for call in &calls {
         let query = example_query(call.query_keys);
         let path_and_query = if query.is_empty() {
             call.path.to_string()
@@ -130,7 +142,7 @@ async fn every_allow_listed_call_reaches_the_device_exactly_as_the_wizard_sent_i
             assert_eq!(seen.headers["content-type"], "application/json");
         }
     }
-    assert_eq!(device.requests().len(), ALLOWED_CALLS.len());
+    assert_eq!(device.requests().len(), calls.len());
 }
 
 #[tokio::test]
@@ -587,38 +599,127 @@ async fn every_allow_listed_call_is_answered_by_devsim_in_an_envelope_protocol_r
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 
-    // The question reset and the GUID export come back as the device's refusals in envelopes
-    // (malformed bodies), never as a proxy failure.
-    let answer = wizard
-        .call(wizard.with_body(
-            "PUT",
-            &format!("{}?format=json", paths::QUESTION_CERTIFICATION),
-            "application/json",
-            r#"{"SecurityQuestion":{}}"#.to_string(),
+    // The logged-in writes, under security=1 keyed on the new password: the prevention
+    // settings, the GUID export, and the NVR's camera password sync.
+    let protection = || {
+        FieldProtection::Encrypted(FieldCipher::new(
+            FieldKey::derive(&security, "admin", NEW),
+            rand::random(),
         ))
-        .await;
-    assert_eq!(answer.status, 400, "{}", answer.body);
-    assert_eq!(
-        ResponseStatus::parse(&answer.body)
-            .unwrap()
-            .sub_status_code
-            .as_deref(),
-        Some("badParameters")
-    );
+    };
+    let p = protection();
     let answer = wizard
-        .call(wizard.with_body(
-            "POST",
-            &format!(
-                "{}?security=1&iv=0123456789abcdef0123456789abcdef",
-                paths::GUID_FILE_DATA
+        .call(
+            wizard.with_body(
+                "POST",
+                &p.apply_to(paths::GUID_FILE_DATA),
+                "application/xml",
+                GuidFileExport {
+                    admin_password: NEW.into(),
+                }
+                .to_xml(&p),
             ),
-            "application/xml",
-            "<GUIDFileData/>".to_string(),
-        ))
+        )
         .await;
-    assert_eq!(answer.status, 400, "{}", answer.body);
+    let guid = GuidFile::from_export_answer(answer.body.as_bytes()).unwrap();
+    let p = protection();
+    let answer = wizard
+        .call(
+            wizard.with_body(
+                "PUT",
+                &p.apply_to(&format!("{}?format=json", paths::EMAIL_PARAMETER)),
+                "application/json",
+                SetEmailParameter {
+                    email_address: "owner@example.org".into(),
+                    admin_password: NEW.into(),
+                }
+                .to_json(&p),
+            ),
+        )
+        .await;
+    assert!(refusal(&answer).is_none(), "{}", answer.body);
+    let p = protection();
+    let answers: Vec<QuestionAnswer> = (1..=3)
+        .map(|id| QuestionAnswer {
+            id,
+            answer: format!("answer {id}"),
+        })
+        .collect();
+    let answer = wizard
+        .call(
+            wizard.with_body(
+                "PUT",
+                &p.apply_to(paths::QUESTION_CONFIGURATION),
+                "application/xml",
+                SetQuestions {
+                    answers: answers.clone(),
+                    admin_password: NEW.into(),
+                }
+                .to_xml(&details, &p),
+            ),
+        )
+        .await;
+    assert!(refusal(&answer).is_none(), "{}", answer.body);
+    let p = protection();
+    let answer = wizard
+        .call(
+            wizard.with_body(
+                "PUT",
+                &p.apply_to(&details.sync_ipc_password.path_and_query()),
+                "application/json",
+                SyncIpcPassword {
+                    admin_password: NEW.into(),
+                }
+                .to_json(&p),
+            ),
+        )
+        .await;
+    assert_eq!(
+        SyncIpcResult::from_json(&answer.body)
+            .unwrap()
+            .channels
+            .len(),
+        3
+    );
 
-    let allowed: BTreeSet<(String, String)> = ALLOWED_CALLS
+    // The other resets, without a login: the questions just set, then the GUID file.
+    let answer = wizard
+        .call(
+            wizard.with_body(
+                "PUT",
+                paths::QUESTION_CERTIFICATION,
+                "application/xml",
+                protocol::isapi::QuestionCertification {
+                    answers,
+                    reset_password: "Second-Pass55".into(),
+                }
+                .to_xml(&details, &FieldProtection::Plain),
+            ),
+        )
+        .await;
+    assert!(refusal(&answer).is_none(), "{}", answer.body);
+    let answer = wizard
+        .call(
+            wizard.with_body(
+                "PUT",
+                &details.guid_reset.path_and_query(),
+                "application/json",
+                GuidFileReset {
+                    file: guid,
+                    reset_password: "Third-Pass66".into(),
+                }
+                .to_json(&details, &FieldProtection::Plain),
+            ),
+        )
+        .await;
+    // The file died with the question reset's password change.
+    assert_eq!(
+        refusal(&answer).unwrap().sub_status(&details),
+        Some(SubStatus::GuidFileDataUnmatch)
+    );
+
+    let allowed: BTreeSet<(String, String)> = AllowList::default()
+        .calls()
         .iter()
         .map(|call| {
             (

@@ -256,3 +256,173 @@ async fn a_whole_reset_against_devsim_leaves_no_secret_in_the_logs() {
         ],
     );
 }
+
+#[tokio::test]
+async fn a_recorded_transcript_of_every_route_keeps_no_secret() {
+    let captured = captured_logs();
+    let device = devsim_of(devsim::Profile::Nvr).await;
+    let file = std::env::temp_dir().join(format!(
+        "reset-transcript-{}-{}.jsonl",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    let mut config = config(&[device.http_addr]);
+    config.record = Some(file.clone());
+    // Three failing submissions on purpose, plus the final Basic check: room for all.
+    config.attempts_per_device = 10;
+    config.attempts_per_client = 10;
+    let proxy = start(config).await;
+    let old = device.admin_password();
+    let (mut browser, secrets) = support::flow::run(
+        proxy,
+        device.http_addr,
+        &old,
+        || device.mailbox_code().unwrap(),
+        &support::flow::Inputs::default(),
+    )
+    .await;
+    for (step, done) in &secrets.outcomes {
+        assert!(done, "{step} did not end as expected");
+    }
+    assert_eq!(device.admin_password(), "Sec0nd-Lighth#5");
+
+    let download = browser.send(Raw::new("GET", "/api/v1/transcript")).await;
+    assert_eq!(download.status, 200);
+    assert!(download
+        .header("content-disposition")
+        .unwrap()
+        .contains("attachment"));
+    let transcript = protocol::transcript::Transcript::parse(&download.body).unwrap();
+    assert!(
+        transcript.exchanges.len() >= 14,
+        "{}",
+        transcript.exchanges.len()
+    );
+    let recorded = std::fs::read_to_string(&file).unwrap();
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(
+        protocol::transcript::Transcript::parse(&recorded)
+            .unwrap()
+            .exchanges,
+        transcript.exchanges
+    );
+    // The placeholders are there, so redaction did something, and no secret survived it.
+    for kind in [
+        "{{code.",
+        "{{password.",
+        "{{answer.",
+        "{{qr.",
+        "{{guid.",
+        "{{session.",
+        "{{challenge.",
+        "{{salt.",
+        "{{nonce.",
+        "{{email.",
+    ] {
+        assert!(
+            recorded.contains(kind),
+            "no {kind} placeholder in {recorded}"
+        );
+    }
+    let logs = captured.text();
+    for (name, secret) in &secrets.all {
+        for (place, text) in [
+            ("file", &recorded),
+            ("download", &download.body),
+            ("logs", &logs),
+        ] {
+            assert!(
+                !text.contains(secret.as_str()),
+                "the {name} {secret:?} survived in the {place}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn wrong_answers_and_stale_guid_files_count_with_wrong_codes() {
+    use protocol::field_crypto::FieldProtection;
+    use protocol::isapi::{GuidFile, GuidFileReset, QuestionAnswer, QuestionCertification};
+    let device = devsim_of(devsim::Profile::Nvr).await;
+    let proxy = start(config(&[device.http_addr])).await;
+    let prefix = prefix_of(device.http_addr);
+    let details = DeviceProfile::default();
+    let mut browser = Session::new(proxy);
+    let wrong_code = Raw::new(
+        "PUT",
+        &format!("{prefix}{}?format=json", paths::EMAIL_CERTIFICATION),
+    )
+    .body(
+        "application/json",
+        certification("NOTACODE", "Qu1et-Harb0ur#77"),
+    );
+    let answers: Vec<QuestionAnswer> = device
+        .question_answers()
+        .unwrap()
+        .into_iter()
+        .map(|a| QuestionAnswer {
+            id: a.id,
+            answer: "wrong".into(),
+        })
+        .collect();
+    let wrong_answers = Raw::new("PUT", &format!("{prefix}{}", paths::QUESTION_CERTIFICATION))
+        .body(
+            "application/xml",
+            QuestionCertification {
+                answers,
+                reset_password: "Qu1et-Harb0ur#77".into(),
+            }
+            .to_xml(&details, &FieldProtection::Plain),
+        );
+    let stale_guid = Raw::new(
+        "PUT",
+        &format!("{prefix}{}", details.guid_reset.path_and_query()),
+    )
+    .body(
+        "application/json",
+        GuidFileReset {
+            file: GuidFile(b"guid=stale".to_vec()),
+            reset_password: "Qu1et-Harb0ur#77".into(),
+        }
+        .to_json(&details, &FieldProtection::Plain),
+    );
+    for request in [wrong_code.clone(), wrong_answers, stale_guid.clone()] {
+        assert_eq!(browser.send(request).await.status, 200);
+    }
+    let refused = browser.send(stale_guid).await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    assert_eq!(refused.code(), "too_many_attempts");
+    let state = device.state();
+    assert_eq!(
+        (
+            state.failed_code_tries,
+            state.failed_answer_tries,
+            state.failed_guid_tries
+        ),
+        (1, 1, 1),
+        "the fourth never reached the device"
+    );
+    assert!(!state.locked);
+}
+
+#[tokio::test]
+async fn logged_in_writes_wait_for_a_login_in_the_same_session() {
+    let device = devsim_of(devsim::Profile::Nvr).await;
+    let proxy = start(config(&[device.http_addr])).await;
+    let prefix = prefix_of(device.http_addr);
+    let details = DeviceProfile::default();
+    for (method, path) in [
+        ("PUT", format!("{}?format=json", paths::EMAIL_PARAMETER)),
+        ("PUT", paths::QUESTION_CONFIGURATION.to_string()),
+        ("POST", paths::GUID_FILE_DATA.to_string()),
+        ("PUT", details.sync_ipc_password.path_and_query()),
+    ] {
+        let answer = Raw::new(method, &format!("{prefix}{path}"))
+            .body("application/json", "{}")
+            .send(proxy)
+            .await;
+        assert_eq!(answer.status, 403, "{method} {path}: {}", answer.body);
+        assert_eq!(answer.code(), "call_not_allowed");
+    }
+    assert_eq!(device.state().failed_login_tries, 0);
+}

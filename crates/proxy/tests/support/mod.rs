@@ -382,3 +382,4 @@ impl Session {
             .map(|(_, id)| id)
     }
 }
+pub mod flow;
