@@ -68,6 +68,29 @@
 //!   `failed_guid_tries`, `guid_exports` and `cameras` (`channel`, `ip`, `online`,
 //!   `password_synced`).
 //!
+//! # Replay
+//! [`Config::with_replay`] (`devsim --replay FILE`) makes the device answer from a support
+//! transcript (`reset-proxy --record`, or the wizard's download) instead of simulating one:
+//! - A request is answered by the next exchange, at or after the cursor, with the same method
+//!   and path (the query is ignored); the cursor then moves past it. Recorded exchanges the
+//!   client skips are passed over. A request matching only exchanges before the cursor gets the
+//!   latest of them again, without moving (clients re-read capabilities). Anything else gets
+//!   HTTP 404 with a `notSupport` status and is listed as unmatched.
+//! - The answer is the recorded status, content type and body, and the recorded cookies.
+//!   Each placeholder (`{{kind.n}}`) is filled with a generated value of its kind (a random
+//!   QR content, session id, challenge, salt, GUID file…), the same value every time the same
+//!   placeholder of the same recorded session appears, so a challenge's `sessionID` is the one
+//!   the login answer and cookie carry.
+//! - Request bodies are not checked for secrets: a placeholder in the recorded request stands
+//!   for anything, so a code, answer or hash the client computes from the generated values is
+//!   accepted exactly where the recording was accepted (and refused where it was refused: a
+//!   recording with a wrong code first replays that refusal to the first submission). A body
+//!   whose non-secret parts differ from the recording is still answered, and listed as
+//!   mismatched.
+//! - `GET /devsim/replay` → [`ReplayReport`]: `exchanges`, `cursor`, `answered`,
+//!   `unmatched`, `mismatched`. `GET /devsim/mailbox` (mailbox on) offers a generated code.
+//!   The other controls and SADP work as usual; faults still apply.
+//!
 //! # Many devices
 //! [`start_many`] starts `n` devices on 127.0.0.10, .11, … each with its own port, MAC and
 //! serial, and one SADP socket for the lot that answers a probe with one ProbeMatch datagram
@@ -77,6 +100,7 @@ mod behaviour;
 mod clock;
 mod faults;
 mod identity;
+mod replay;
 mod routes;
 mod sadp;
 mod serve;
@@ -89,7 +113,9 @@ pub use identity::{DeviceIdentity, Profile};
 pub use protocol::isapi::LockPolicy;
 pub use protocol::isapi::QuestionAnswer;
 pub use protocol::profile::DeviceProfile;
+pub use protocol::transcript::Transcript;
 pub use protocol::XmlNamespace;
+pub use replay::ReplayReport;
 pub use state::{CameraState, Questions, StateSnapshot};
 pub use tls::TlsError;
 
@@ -131,6 +157,8 @@ pub struct Config {
     pub questions: Questions,
     /// How many cameras sit behind the device; `None` gives NVRs three (the third offline).
     pub cameras: Option<u32>,
+    /// A recorded transcript to answer from instead of simulating ([`Config::with_replay`]).
+    pub replay: Option<Arc<Transcript>>,
 }
 
 impl Config {
@@ -149,6 +177,7 @@ impl Config {
             admin_password: None,
             questions: Questions::ProfileDefault,
             cameras: None,
+            replay: None,
         }
     }
 
@@ -230,6 +259,13 @@ impl Config {
     /// Puts `count` simulated cameras behind the device (every third one offline).
     pub fn with_cameras(mut self, count: u32) -> Self {
         self.cameras = Some(count);
+        self
+    }
+
+    /// Acts as the device recorded in `transcript` instead of simulating one (see "Replay"
+    /// in the crate docs).
+    pub fn with_replay(mut self, transcript: Transcript) -> Self {
+        self.replay = Some(Arc::new(transcript));
         self
     }
 
@@ -513,7 +549,10 @@ async fn start_device(config: Config) -> Result<Running, StartError> {
         Some(_) => Some(Arc::new(CertStore::new(http_addr.ip(), &identity.model)?)),
         None => None,
     };
-    let router = routes::router(device.clone(), tls.clone());
+    let router = match config.replay {
+        Some(transcript) => replay::router(transcript, device.clone()),
+        None => routes::router(device.clone(), tls.clone()),
+    };
     let mut tasks = vec![tokio::spawn(serve::serve(
         listener,
         router.clone(),

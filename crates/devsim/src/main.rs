@@ -48,6 +48,10 @@ struct Args {
     /// How many simulated cameras sit behind the device (NVR default 3, every third offline).
     #[arg(long)]
     cameras: Option<u32>,
+    /// Act as the device a support transcript recorded (reset-proxy --record FILE, JSON lines
+    /// or one JSON document) instead of simulating one; GET /devsim/replay reports progress.
+    #[arg(long, env = "DEVSIM_REPLAY")]
+    replay: Option<std::path::PathBuf>,
 }
 
 fn parse_profile(name: &str) -> Result<Profile, String> {
@@ -75,6 +79,13 @@ async fn main() -> Result<()> {
     }
     if let Some(cameras) = args.cameras {
         config = config.with_cameras(cameras);
+    }
+    if let Some(path) = &args.replay {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let transcript = devsim::Transcript::parse(&text)
+            .with_context(|| format!("reading the transcript {}", path.display()))?;
+        config = config.with_replay(transcript);
     }
     if let Some(sadp) = args.sadp {
         config = config.with_sadp(sadp);

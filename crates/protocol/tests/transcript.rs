@@ -2,6 +2,8 @@
 //! both file forms read back.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use protocol::profile::DeviceProfile;
 use protocol::transcript::{placeholders, RawExchange, Redactor, SecretKind, Transcript};
 
@@ -192,4 +194,64 @@ fn transcripts_read_back_from_a_document_and_from_json_lines() {
     assert_eq!(Transcript::parse(&lines).unwrap(), doc);
     assert!(Transcript::parse("").is_err());
     assert!(Transcript::parse(r#"{"format":"other","version":1,"exchanges":[]}"#).is_err());
+}
+
+/// A transcript recorded through reset-proxy against devsim's NVR over every route (refreshed
+/// by `TRANSCRIPT_FIXTURE_OUT=… cargo test -p reset-proxy --test replay`): with its
+/// placeholders filled, every answer parses with the protocol type for its call.
+#[test]
+fn a_recorded_transcript_reads_as_a_fixture() {
+    use protocol::isapi::{
+        paths, EmailParameter, GuidFile, QrCode, QuestionConfiguration, ResponseStatus,
+        SecurityCap, SyncIpcResult,
+    };
+    use protocol::login::SessionLoginCap;
+    use protocol::transcript::fill;
+    let text = common::fixture("transcripts/devsim_nvr_every_route.json");
+    let transcript = Transcript::parse(&text).unwrap();
+    let profile = DeviceProfile::default();
+    let mut seen = Vec::new();
+    for exchange in &transcript.exchanges {
+        let body = fill(&exchange.response_body, |p| {
+            format!("{}{}", p.kind.name(), p.n)
+        });
+        let path = exchange.path_only();
+        let parsed = match (exchange.method.as_str(), path) {
+            (_, paths::SECURITY_CAPABILITIES) => SecurityCap::from_xml(&body).map(drop),
+            (_, paths::SESSION_LOGIN_CAPABILITIES) => SessionLoginCap::from_xml(&body).map(drop),
+            (_, paths::EMAIL_QR_CODE) => QrCode::from_json(&body, &profile).map(drop),
+            ("GET", paths::QUESTION_CONFIGURATION) => {
+                QuestionConfiguration::from_xml(&body, &profile).map(drop)
+            }
+            ("POST", paths::GUID_FILE_DATA) => {
+                GuidFile::from_export_answer(body.as_bytes()).map(drop)
+            }
+            (_, p) if p == profile.sync_ipc_password.path => {
+                SyncIpcResult::from_json(&body).map(drop)
+            }
+            ("GET", paths::EMAIL_PARAMETER) => EmailParameter::from_json(&body).map(drop),
+            (_, paths::SESSION_LOGIN | paths::USER_CHECK) => Ok(()),
+            _ => ResponseStatus::parse(&body).map(drop),
+        };
+        assert!(
+            parsed.is_ok(),
+            "{} {path}: {parsed:?}\n{body}",
+            exchange.method
+        );
+        seen.push(path.to_owned());
+    }
+    for route in [
+        paths::EMAIL_CERTIFICATION,
+        paths::QUESTION_CERTIFICATION,
+        paths::QUESTION_CONFIGURATION,
+        paths::GUID_FILE_DATA,
+        paths::ASSUMED_GUID_RESET,
+        paths::ASSUMED_SYNC_IPC_PASSWORD,
+        paths::EMAIL_PARAMETER,
+    ] {
+        assert!(
+            seen.iter().any(|p| p == route),
+            "{route} is not in the fixture"
+        );
+    }
 }
