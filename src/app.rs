@@ -2,10 +2,11 @@
 //! device through reset-proxy when one answers, or as guidance when none does.
 
 use crate::client;
+use crate::connect::ConnectPanel;
+use crate::embed::{self, HostEvent, ModeChoice};
 use crate::flow::Step;
 use crate::guided::GuidedStep;
-use crate::i18n::{provide_i18n, Msg};
-use crate::route;
+use crate::i18n::{provide_i18n, I18n, Msg};
 use crate::state::{Mode, Wizard};
 use crate::stepper::Stepper;
 use crate::steps::{CodeStep, DeviceStep, ModeStep, PasswordStep, PrivacyStep, ProofStep, QrStep};
@@ -20,17 +21,41 @@ const PROXY_POLLS: u32 = 40;
 /// The whole wizard.
 #[component]
 pub fn App() -> impl IntoView {
+    let options = embed::provide();
     let i18n = provide_i18n();
     let wizard = Wizard::provide();
     let proxy_appeared = RwSignal::new(false);
-    detect_mode(wizard, proxy_appeared);
+    detect_mode(wizard, proxy_appeared, options.mode);
+    report_to_host(wizard, i18n);
     let _ = window_event_listener(leptos::ev::popstate, move |_| wizard.follow_history());
 
+    // "Connected" first offers the helper on this computer; the guide stays one click away.
+    let offer_first = RwSignal::new(options.mode == ModeChoice::Connected);
+    let offer_helper = options.mode != ModeChoice::Guided;
+    let on_connected = Callback::new(move |health: protocol::proxy_api::Health| {
+        wizard.demo.set(health.demo);
+        switch_to_connected(wizard);
+    });
     let current = move || match (wizard.mode.get(), wizard.step.get()) {
         (Mode::Checking, _) => {
             view! { <p role="status">{i18n.t(Msg::LookingForHelper)}</p> }.into_any()
         }
-        (Mode::Guided, step) => view! { <GuidedStep step /> }.into_any(),
+        (Mode::Guided, _) if offer_first.get() => view! {
+            <ConnectPanel on_connected />
+            <p>
+                <button type="button" class="secondary" on:click=move |_| offer_first.set(false)>
+                    {move || i18n.t(Msg::ShowGuideInstead)}
+                </button>
+            </p>
+        }
+        .into_any(),
+        (Mode::Guided, step) => view! {
+            <GuidedStep step />
+            <Show when=move || offer_helper>
+                <ConnectPanel on_connected />
+            </Show>
+        }
+        .into_any(),
         (Mode::Connected, step) => connected_step(step),
     };
     view! {
@@ -68,8 +93,8 @@ fn connected_step(step: Step) -> AnyView {
 
 /// Connected when a reset-proxy answers (unless the page asks for guidance), else guided;
 /// guided mode keeps looking, a bounded number of times, for a proxy started later.
-fn detect_mode(wizard: Wizard, proxy_appeared: RwSignal<bool>) {
-    let forced_guided = route::param("mode").as_deref() == Some("guided");
+fn detect_mode(wizard: Wizard, proxy_appeared: RwSignal<bool>, choice: ModeChoice) {
+    let forced_guided = choice == ModeChoice::Guided;
     spawn_local(async move {
         match client::health().await {
             Ok(health) if !forced_guided => {
@@ -93,6 +118,34 @@ fn detect_mode(wizard: Wizard, proxy_appeared: RwSignal<bool>) {
                 return;
             }
         }
+    });
+}
+
+/// Tells an embedding page when the wizard is ready, which step is on screen, and when the
+/// reset is done (events carry step names and modes only).
+fn report_to_host(wizard: Wizard, i18n: I18n) {
+    let mode_name = |mode| match mode {
+        Mode::Connected => Some("connected"),
+        Mode::Guided => Some("guided"),
+        Mode::Checking => None,
+    };
+    Effect::new(move |ready: Option<bool>| {
+        let Some(mode) = mode_name(wizard.mode.get()) else {
+            return ready.unwrap_or(false);
+        };
+        if ready != Some(true) {
+            embed::post(HostEvent::Ready {
+                mode,
+                lang: i18n.lang().tag(),
+                title: i18n.t(Msg::AppTitle),
+            });
+        }
+        let step = wizard.step.get();
+        embed::post(HostEvent::Step { step, mode });
+        if step == Step::Proof {
+            embed::post(HostEvent::Done { mode });
+        }
+        true
     });
 }
 

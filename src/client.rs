@@ -4,12 +4,13 @@
 use crate::device_address::DeviceAddress;
 use crate::i18n::Msg;
 use gloo_net::http::{Request, Response};
+
+mod helper_link;
+use crate::embed::Helper;
 use protocol::isapi::{
     paths, ActivationStatus, ExternCapabilities, ResponseStatus, SecurityCap, StatusKind,
 };
-use protocol::proxy_api::{
-    DemoMailbox, Discovery, Envelope, ErrorCode, Health, ProxyError, API_HEADER,
-};
+use protocol::proxy_api::{DemoMailbox, Discovery, Envelope, ErrorCode, Health, ProxyError};
 use protocol::sadp::ProbeMatch;
 
 /// Why an exchange with the proxy or the device did not give a usable answer.
@@ -94,6 +95,17 @@ const API: &str = "/api/v1";
 pub async fn health() -> Result<Health, ClientError> {
     let response = get(&format!("{API}/health")).await?;
     json(response).await
+}
+
+/// Asks `helper` who it is and, when it answers, sends every later call there.
+pub async fn connect(helper: &Helper) -> Result<Health, ClientError> {
+    let previous = helper_link::current();
+    helper_link::set(helper);
+    let answer = health().await;
+    if answer.is_err() {
+        helper_link::restore(previous);
+    }
+    answer
 }
 
 /// The demo mailbox: the code the simulated device's vendor would have e-mailed (demo only).
@@ -186,13 +198,12 @@ pub async fn send(
     path_and_query: &str,
     body: Option<(&str, String)>,
 ) -> Result<Envelope, ClientError> {
-    let url = device_url(address, path_and_query);
-    let builder = match method {
+    let url = helper_link::url(&device_url(address, path_and_query));
+    let builder = helper_link::prepare(match method {
         Method::Get => Request::get(&url),
         Method::Put => Request::put(&url),
         Method::Post => Request::post(&url),
-    }
-    .header(API_HEADER, "1");
+    });
     let sent = match body {
         Some((content_type, body)) => {
             builder
@@ -205,6 +216,7 @@ pub async fn send(
         None => builder.send().await,
     };
     let response = sent.map_err(|_| ClientError::ProxyUnreachable)?;
+    helper_link::remember(&response);
     json(response).await
 }
 
@@ -232,12 +244,13 @@ fn parse_ok<T>(
     })
 }
 
-async fn get(url: &str) -> Result<Response, ClientError> {
-    Request::get(url)
-        .header(API_HEADER, "1")
+async fn get(path: &str) -> Result<Response, ClientError> {
+    let response = helper_link::prepare(Request::get(&helper_link::url(path)))
         .send()
         .await
-        .map_err(|_| ClientError::ProxyUnreachable)
+        .map_err(|_| ClientError::ProxyUnreachable)?;
+    helper_link::remember(&response);
+    Ok(response)
 }
 
 async fn json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, ClientError> {

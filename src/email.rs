@@ -1,13 +1,8 @@
-//! The e-mail to the vendor's recovery mailbox: address from the protocol crate's table,
+//! The e-mail to the vendor's recovery mailbox (chosen from the protocol crate's table by the
+//! embedder's options),
 //! subject and body from the translations, as a mailto link the person's mail program opens.
 
 use crate::i18n::{text, Lang, Msg};
-use protocol::profile::{recovery_mailbox, RecoveryMailbox};
-
-/// The mailbox for `region` (an embedder's key into the table; the global one otherwise).
-pub fn mailbox(region: &str) -> &'static RecoveryMailbox {
-    recovery_mailbox(region)
-}
 
 /// A `mailto:` link with the subject and body filled in for the device `serial`.
 pub fn mailto(lang: Lang, address: &str, serial: Option<&str>) -> String {
@@ -51,10 +46,5 @@ mod tests {
         assert!(link.contains("DS-1%20X%26Y"));
         assert!(!link.contains(' '));
         assert!(link.contains("&body="));
-    }
-
-    #[test]
-    fn unknown_regions_fall_back_to_the_global_mailbox() {
-        assert_eq!(mailbox("no-such-region").address, mailbox("global").address);
     }
 }

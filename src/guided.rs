@@ -74,7 +74,7 @@ fn GuidedNav(step: Step) -> impl IntoView {
 #[component]
 fn GuidedQr() -> impl IntoView {
     let i18n = use_i18n();
-    let mailbox = email::mailbox(protocol::profile::DEFAULT_MAILBOX_KEY);
+    let mailbox = crate::embed::use_options().mailbox;
     let mailto = email::mailto(i18n.lang(), mailbox.address, None);
     view! {
         <ol class="instructions">

@@ -2,13 +2,16 @@
 //! Modules: the app shell, the step rules and state, one module per step, the proxy client,
 //! the reset calls, QR drawing, and the translation layer.
 
+mod alert;
 mod app;
 mod camera;
 pub mod client;
 mod clock;
+mod connect;
 mod copy;
 pub mod device_address;
 pub mod email;
+pub mod embed;
 pub mod flow;
 mod guided;
 pub mod i18n;

@@ -2,6 +2,7 @@
 //! verdict on it in plain words. Nothing here sends the code: the password step does, once.
 
 use super::StepHeading;
+use crate::alert::Alert;
 use crate::clock::now_ms;
 use crate::flow::Step;
 use crate::i18n::{use_i18n, Msg};
@@ -86,7 +87,6 @@ fn DemoMailbox() -> impl IntoView {
 /// The device's last verdict on a code, with a live countdown while it is locked.
 #[component]
 fn Verdict() -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
     let now = RwSignal::new(now_ms());
     // A one-second tick only matters while a lock is shown; it stops with the component.
@@ -94,16 +94,16 @@ fn Verdict() -> impl IntoView {
     {
         on_cleanup(move || handle.clear());
     }
-    move || {
+    let msg = Signal::derive(move || {
         let verdict = wizard.verdict.get()?;
-        let msg = match (&verdict, wizard.locked_until.get()) {
+        Some(match (&verdict, wizard.locked_until.get()) {
             (ResetVerdict::Locked { .. }, Some(until)) => {
                 Msg::locked_for(until.saturating_sub(now.get()) / 1000)
             }
             _ => verdict_message(&verdict),
-        };
-        Some(view! { <p class="verdict error" role="alert">{i18n.t(msg)}</p> })
-    }
+        })
+    });
+    view! { <Alert msg class="verdict" /> }
 }
 
 /// The sentence for a device verdict.

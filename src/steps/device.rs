@@ -1,6 +1,7 @@
 //! Step 1, the device: discovery list, a typed address, and what the device says about itself.
 
 use super::StepHeading;
+use crate::alert::Alert;
 use crate::client::{self, ClientError, DeviceFacts};
 use crate::device_address::{AddressError, DeviceAddress};
 use crate::flow::{SavedDevice, Step};
@@ -86,7 +87,8 @@ fn DiscoveryList(
     let body = move || match found.get() {
         Load::Loading => view! { <p role="status">{i18n.t(Msg::Searching)}</p> }.into_any(),
         Load::Failed(err) => {
-            view! { <p class="error" role="alert">{i18n.t(err.message(""))}</p> }.into_any()
+            let msg = err.message("");
+            view! { <Alert msg=Signal::stored(Some(msg)) /> }.into_any()
         }
         Load::Ready(devices) if devices.is_empty() => {
             view! { <p role="status">{i18n.t(Msg::NoDevicesFound)}</p> }.into_any()
@@ -233,7 +235,7 @@ fn DevicePanel(chosen: Chosen) -> impl IntoView {
         }
         Load::Failed(err) => {
             let msg = err.message(&address);
-            view! { <p class="error" role="alert">{move || i18n.t(msg.clone())}</p> }.into_any()
+            view! { <Alert msg=Signal::stored(Some(msg)) /> }.into_any()
         }
         Load::Ready(facts) => {
             view! { <DeviceFactsView facts discovered=chosen.discovered address /> }.into_any()

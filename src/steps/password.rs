@@ -2,6 +2,7 @@
 //! protocol crate; submitted once together with the code, and the device's verdict explained.
 
 use super::StepHeading;
+use crate::alert::Alert;
 use crate::clock::now_ms;
 use crate::flow::Step;
 use crate::i18n::{use_i18n, Msg};
@@ -73,7 +74,7 @@ pub fn PasswordStep() -> impl IntoView {
                     <label for="show-password">{move || i18n.t(Msg::ShowPassword)}</label>
                 </p>
                 <PasswordRules report limits />
-                <p class="error" role="alert">{move || problem.get().map(|m| i18n.t(m))}</p>
+                <Alert msg=problem />
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Code)>
                         {move || i18n.t(Msg::Back)}

@@ -3,6 +3,7 @@
 //! happens silently: not on return, not as a retry.
 
 use super::StepHeading;
+use crate::alert::Alert;
 use crate::clock::now_ms;
 use crate::copy::CopyButton;
 use crate::email;
@@ -75,7 +76,7 @@ pub fn QrStep() -> impl IntoView {
         <section class="step" aria-labelledby="step-heading">
             <StepHeading step=Step::Qr title=Msg::StepQr />
             {body}
-            <p class="error" role="alert">{move || problem.get().map(|m| i18n.t(m))}</p>
+            <Alert msg=problem />
             <Show when=move || no_email.get()>
                 <SupportDetails />
             </Show>
@@ -144,7 +145,7 @@ pub fn QrSend(matrix: QrMatrix, serial: Option<String>) -> impl IntoView {
     let svg = matrix.to_svg(&i18n.t(Msg::QrImageLabel));
     let png = matrix.to_png_data_url().unwrap_or_default();
     let file = png_file_name(serial.as_deref(), &today());
-    let mailbox = email::mailbox(protocol::profile::DEFAULT_MAILBOX_KEY);
+    let mailbox = crate::embed::use_options().mailbox;
     let mailto = email::mailto(i18n.lang(), mailbox.address, serial.as_deref());
     view! {
         <div class="qr" inner_html=svg></div>

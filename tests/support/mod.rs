@@ -87,6 +87,18 @@ impl Browser {
         })
     }
 
+    /// Calls a DevTools protocol method (through chromedriver) and returns its result.
+    pub async fn devtools(
+        &self,
+        method: &'static str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value> {
+        self.client
+            .issue_cmd(DevTools { method, params })
+            .await
+            .with_context(|| format!("DevTools {method}"))
+    }
+
     /// The CSP violations the current page reported, one line each.
     pub async fn csp_violations(&self) -> Result<Vec<String>> {
         let found = self
@@ -374,9 +386,19 @@ pub struct Proxy {
 impl Proxy {
     /// Starts the proxy on a free loopback port; `devices` are the loopback devices it may reach.
     pub async fn start(devices: &[SocketAddr], sadp_target: SocketAddr) -> Result<Self> {
+        Self::start_with(devices, sadp_target, |config| config).await
+    }
+
+    /// Like [`Proxy::start`], with the configuration adjusted by `tune`.
+    pub async fn start_with(
+        devices: &[SocketAddr],
+        sadp_target: SocketAddr,
+        tune: impl FnOnce(reset_proxy::Config) -> reset_proxy::Config,
+    ) -> Result<Self> {
         let mut config = reset_proxy::Config::new("127.0.0.1:0".parse()?, sadp_target);
         config.dist = Some(dist()?);
         config.extra_devices = devices.to_vec();
+        let config = tune(config);
         let bound = reset_proxy::Bound::bind(config).await?;
         let addr = bound.local_addr()?;
         let task = tokio::spawn(async move {

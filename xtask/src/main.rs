@@ -1,8 +1,9 @@
-//! `cargo xtask demo|test`: the project's only two set-up commands.
+//! `cargo xtask demo|test|dist|bench`: the project's set-up commands.
 //! They install the pinned tools they need into a per-user cache, build, and run.
 
 mod bench_qr;
 mod demo;
+mod dist;
 mod i18n;
 mod phases;
 mod shell;
@@ -23,6 +24,9 @@ commands:
                               (default listen address 127.0.0.1:8080)
   test                        install what is missing, then run every check and test
   i18n                        write public/i18n/*.json from the translations in src/i18n/
+  dist [--out DIR] [--frame-ancestors ORIGIN]...
+                              the wizard as static files for any host or CDN, with the
+                              headers to configure (default: target/wizard-static)
   bench qr [DATA_DIR] [opts]  the QR decoding benchmark on ZXing's pictures, beside zxing-cpp
 ";
 
@@ -51,6 +55,7 @@ fn run() -> Result<()> {
             }
             demo::run(listen)
         }
+        Some("dist") => dist::run(dist::Options::parse(args)?),
         Some("test") => {
             if let Some(extra) = args.next() {
                 bail!("test takes no options (got {extra})\n\n{USAGE}");

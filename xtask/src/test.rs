@@ -105,6 +105,8 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
                     "flow",
                     "--test",
                     "guided",
+                    "--test",
+                    "widget",
                     "--",
                     "--test-threads=1",
                 ])

@@ -3,6 +3,7 @@
 
 #![warn(missing_docs)]
 
+pub mod csp;
 mod error;
 pub mod field_crypto;
 pub mod isapi;

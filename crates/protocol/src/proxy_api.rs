@@ -153,3 +153,10 @@ pub const SESSION_HEADER: &str = "x-reset-wizard-session";
 
 /// The [`SESSION_HEADER`] value asking for a new session.
 pub const SESSION_HEADER_NEW: &str = "new";
+
+/// The host names a wizard served elsewhere may reach a helper on: this computer only, over plain
+/// HTTP (loopback needs no TLS; browsers treat it as secure). The page's CSP allows exactly these.
+pub const LOCAL_HELPER_HOSTS: [&str; 2] = ["127.0.0.1", "localhost"];
+
+/// Where reset-proxy listens when started without `--listen`.
+pub const DEFAULT_HELPER_PORT: u16 = 8080;

@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
+use protocol::proxy_api::DEFAULT_HELPER_PORT;
 use reset_proxy::targets::IpRange;
 use reset_proxy::{Bound, Config, TlsFiles};
 use serde::Deserialize;
@@ -118,10 +119,16 @@ impl Settings {
         let mut listen = self.listen.into_iter();
         let first = listen
             .next()
-            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], DEFAULT_HELPER_PORT)));
         let mut also: Vec<SocketAddr> = listen.collect();
-        if first == SocketAddr::from(([127, 0, 0, 1], 8080)) && also.is_empty() && ipv6_works() {
-            also.push(SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 8080)));
+        if first == SocketAddr::from(([127, 0, 0, 1], DEFAULT_HELPER_PORT))
+            && also.is_empty()
+            && ipv6_works()
+        {
+            also.push(SocketAddr::from((
+                std::net::Ipv6Addr::LOCALHOST,
+                DEFAULT_HELPER_PORT,
+            )));
         }
         let mut sadp = self.sadp_target.into_iter();
         let sadp_target = sadp.next().unwrap_or_else(|| {

@@ -1,0 +1,62 @@
+//! An error shown to the person: announced at once by screen readers (`role="alert"`), and
+//! reported to an embedding page as an `error` event carrying a stable name, never the sentence
+//! (which can hold an address or a device's words).
+
+use crate::embed::{self, HostEvent};
+use crate::i18n::{use_i18n, Msg};
+use leptos::prelude::*;
+
+/// Shows `msg` while it is `Some`.
+#[component]
+pub fn Alert(
+    #[prop(into)] msg: Signal<Option<Msg>>,
+    /// Extra classes besides `error`.
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    // Reported once per error, not again while its text changes (a lock's countdown).
+    Effect::new(move |reported: Option<Option<&'static str>>| {
+        let code = msg.get().map(|m| error_code(&m));
+        if let Some(code) = code.filter(|c| reported.flatten() != Some(*c)) {
+            embed::post(HostEvent::Error { code });
+        }
+        code
+    });
+    let class = if class.is_empty() {
+        "error".to_string()
+    } else {
+        format!("{class} error")
+    };
+    view! { <p class=class role="alert">{move || msg.get().map(|m| i18n.t(m))}</p> }
+}
+
+/// The stable name of an error, for the embedding page.
+pub fn error_code(msg: &Msg) -> &'static str {
+    match msg {
+        Msg::ProxyUnreachable => "proxy_unreachable",
+        Msg::HelperNotReached { .. } => "helper_unreachable",
+        Msg::ProxyRefused { .. } | Msg::OpenFromProxy => "proxy_refused",
+        Msg::ProxyBusy => "proxy_busy",
+        Msg::TooManyAttempts { .. } => "too_many_attempts",
+        Msg::DeviceUnreachable { .. } => "device_unreachable",
+        Msg::DeviceTimeout { .. } => "device_timeout",
+        Msg::DeviceAnswerTooLarge | Msg::DeviceGarbage { .. } => "device_bad_answer",
+        Msg::DeviceStatus { .. } | Msg::DeviceSaid { .. } => "device_refused",
+        Msg::DeviceStarting => "device_starting",
+        Msg::TargetNotAllowed => "device_not_allowed",
+        Msg::DiscoveryFailed => "discovery_failed",
+        Msg::CertificateChanged | Msg::TlsFailed => "device_tls",
+        Msg::WrongCode | Msg::WrongCodeTriesLeft { .. } => "wrong_code",
+        Msg::ExpiredCode => "expired_code",
+        Msg::Locked | Msg::LockedFor { .. } => "device_locked",
+        Msg::QrTooLong => "qr_too_long",
+        Msg::NoReservedEmail | Msg::ModeEmailMissing => "no_reserved_email",
+        Msg::PasswordIllegal
+        | Msg::PasswordRisky
+        | Msg::PasswordSameAsOld
+        | Msg::PasswordTooLongDevice
+        | Msg::PasswordsDiffer => "password_refused",
+        _ => "other",
+    }
+}

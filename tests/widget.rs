@@ -1,0 +1,650 @@
+//! The help-center widget in real headless Chromium: a host page on one name embeds the wizard,
+//! served as static files with its CSP on another name (Chromium's host resolver maps both to
+//! loopback), through `public/embed.js`. Guided and connected resets, the events the host
+//! receives (none carrying a secret), axe at every step in light, dark and Arabic, and a hostile
+//! host whose proxy and mailbox are not used.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use anyhow::{ensure, Context, Result};
+use axum::http::{header, HeaderValue};
+use devsim::{Config, DeviceIdentity, Profile, Running};
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use support::{Browser, Proxy};
+
+const HOST_NAME: &str = "help.test";
+const WIZARD_NAME: &str = "wizard.test";
+const EVIL_NAME: &str = "evil.test";
+const NEW_PASSWORD: &str = "Quiet-Harbor42";
+
+/// A tiny HTTPS server on loopback (self-signed; Chromium is told to accept it), stopped on drop.
+struct Server {
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    async fn start(router: axum::Router) -> Result<Server> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let incoming = reset_proxy::listen::tls(vec![listener], addr, acceptor()?);
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(incoming, router).await;
+        });
+        Ok(Server { addr, task })
+    }
+
+    fn origin(&self, name: &str) -> String {
+        format!("https://{name}:{}", self.addr.port())
+    }
+}
+
+fn acceptor() -> Result<tokio_rustls::TlsAcceptor> {
+    let generated = rcgen::generate_simple_self_signed(vec![
+        HOST_NAME.to_string(),
+        WIZARD_NAME.into(),
+        EVIL_NAME.into(),
+    ])?;
+    let key = rustls::pki_types::PrivatePkcs8KeyDer::from(generated.signing_key.serialize_der());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_no_client_auth()
+        .with_single_cert(vec![generated.cert.der().clone()], key.into())?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The help center (serving `page` at `/`) and the wizard's static site, which only lets that
+/// help center frame it: the headers `cargo xtask dist` documents.
+struct Sites {
+    host: Server,
+    wizard: Server,
+    page: Arc<std::sync::Mutex<String>>,
+}
+
+impl Sites {
+    async fn start() -> Result<Sites> {
+        let page = Arc::new(std::sync::Mutex::new(String::new()));
+        let served = page.clone();
+        let host = Server::start(axum::Router::new().route(
+            "/",
+            axum::routing::get(move || {
+                let html = served.lock().map(|p| p.clone()).unwrap_or_default();
+                async move { axum::response::Html(html) }
+            }),
+        ))
+        .await?;
+        let dist = support::dist()?;
+        let index = std::fs::read_to_string(dist.join("index.html"))?;
+        let csp = reset_proxy::csp::header_value(&index, &host.origin(HOST_NAME));
+        let wizard = Server::start(
+            axum::Router::new()
+                .fallback_service(tower_http::services::ServeDir::new(dist))
+                .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_str(&csp)?,
+                )),
+        )
+        .await?;
+        Ok(Sites { host, wizard, page })
+    }
+
+    /// Serves a help-center article with the widget element carrying `attributes`.
+    fn host_page(&self, attributes: &str) -> String {
+        self.serve(self.widget_page(attributes))
+    }
+
+    /// A help-center article with the widget element carrying `attributes`.
+    fn widget_page(&self, attributes: &str) -> String {
+        let html = format!(
+            r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Help center</title></head>
+<body><main><h1>Reset your camera's password</h1>
+<div id="wizard" data-reset-wizard {attributes}></div></main>
+<script>
+window.__events = [];
+for (const type of ["ready", "step", "done", "error"]) {{
+  document.addEventListener("resetwizard:" + type, e =>
+    window.__events.push({{ type, target: e.target.id, detail: e.detail }}));
+}}
+</script>
+<script src="{}/public/embed.js" async></script>
+</body></html>"#,
+            self.wizard.origin(WIZARD_NAME)
+        );
+        html
+    }
+
+    /// Serves `html` as the help center's page and returns its URL.
+    fn serve(&self, html: String) -> String {
+        if let Ok(mut page) = self.page.lock() {
+            *page = html;
+        }
+        format!("{}/", self.host.origin(HOST_NAME))
+    }
+}
+
+/// Chromium resolving the test's host names to loopback (nothing leaves this machine) and
+/// accepting the test's self-signed certificates.
+async fn browser() -> Result<Browser> {
+    Browser::start_with(&browser_flags()).await
+}
+
+fn browser_flags() -> Vec<String> {
+    vec![
+        format!(
+            "--host-resolver-rules=MAP {HOST_NAME} 127.0.0.1, MAP {WIZARD_NAME} 127.0.0.1, MAP {EVIL_NAME} 127.0.0.1"
+        ),
+        "--ignore-certificate-errors".into(),
+    ]
+}
+
+/// Like [`browser`], but the two sites count as public internet addresses, as a real help
+/// center would be: reaching the helper on loopback then needs Local Network Access, which
+/// the person has answered with `permission` (`granted` or `denied`).
+async fn public_browser(sites: &Sites, permission: &str) -> Result<Browser> {
+    let mut flags = browser_flags();
+    flags.push(format!(
+        "--ip-address-space-overrides=127.0.0.1:{}=public,127.0.0.1:{}=public",
+        sites.wizard.addr.port(),
+        sites.host.addr.port()
+    ));
+    let browser = Browser::start_with(&flags).await?;
+    // Chromium 145 split the permission in two; older ones know only the first name.
+    for name in ["local-network-access", "loopback-network", "local-network"] {
+        for origin in [
+            sites.wizard.origin(WIZARD_NAME),
+            sites.host.origin(HOST_NAME),
+        ] {
+            browser
+                .devtools(
+                    "Browser.setPermission",
+                    serde_json::json!({
+                        "permission": { "name": name },
+                        "setting": permission,
+                        "origin": origin,
+                    }),
+                )
+                .await?;
+        }
+    }
+    Ok(browser)
+}
+
+/// Switches into the widget's frame once the wizard shows `heading` there.
+async fn enter_widget(browser: &Browser) -> Result<()> {
+    browser
+        .wait_for("//iframe[contains(@src, '/?embed=1')]")
+        .await?;
+    browser.client.clone().enter_frame(0).await?;
+    Ok(())
+}
+
+/// The events the host page received so far (read from the top page).
+async fn host_events(browser: &Browser) -> Result<Vec<Value>> {
+    browser.client.clone().enter_parent_frame().await?;
+    let events = browser
+        .client
+        .execute("return window.__events;", vec![])
+        .await?;
+    Ok(serde_json::from_value(events)?)
+}
+
+fn events_of<'a>(events: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    events.iter().filter(|e| e["type"] == kind).collect()
+}
+
+async fn no_violations(browser: &Browser, at: &str) -> Result<()> {
+    let violations = browser.axe_violations().await?;
+    ensure!(violations.is_empty(), "{at}: {violations:#?}");
+    Ok(())
+}
+
+/// The frame's height, as the host page set it from the wizard's reports.
+async fn frame_height(browser: &Browser) -> Result<f64> {
+    let height = browser
+        .client
+        .execute(
+            "return document.querySelector('iframe').getBoundingClientRect().height;",
+            vec![],
+        )
+        .await?;
+    height.as_f64().context("a height")
+}
+
+/// Walks the guided steps inside the widget, checking axe at each.
+async fn guided_walk(browser: &Browser, label: &str, next: &str, steps: &[&str]) -> Result<()> {
+    for (i, step) in steps.iter().enumerate() {
+        if i > 0 {
+            browser.click(next).await?;
+        }
+        browser
+            .wait_for(&format!(
+                "//h2[@id='step-heading' and contains(., {})]",
+                support::xpath_literal(step)
+            ))
+            .await?;
+        no_violations(browser, &format!("{label}, {step}")).await?;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guided_reset_in_the_widget_reports_its_steps_and_fits_its_frame() -> Result<()> {
+    let sites = Sites::start().await?;
+    let browser = browser().await?;
+    let url = sites.host_page(r#"data-mode="guided" data-mailbox="guarding-vision""#);
+    browser.client.goto(&url).await?;
+    enter_widget(&browser).await?;
+    guided_walk(
+        &browser,
+        "light",
+        "Done, next step",
+        &[
+            "Find your device",
+            "Choose how to reset",
+            "Privacy notice",
+            "Send the QR code",
+        ],
+    )
+    .await?;
+    // The embedder chose the mailbox by key: the e-mail goes there.
+    let mailto = browser
+        .wait_for("//a[starts-with(@href, 'mailto:')]")
+        .await?
+        .attr("href")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        mailto.starts_with("mailto:pw_recovery@device-service.com?"),
+        "{mailto}"
+    );
+    // No inner scrollbar: the page inside is no taller than its frame.
+    let inner = browser
+        .client
+        .execute(
+            "return [document.documentElement.scrollHeight, window.innerHeight];",
+            vec![],
+        )
+        .await?;
+    let (content, viewport) = (
+        inner[0].as_f64().unwrap_or(0.0),
+        inner[1].as_f64().unwrap_or(0.0),
+    );
+    ensure!(
+        content <= viewport + 1.0,
+        "content {content} px in a {viewport} px frame"
+    );
+    for _ in 0..2 {
+        browser.click("Done, next step").await?;
+    }
+    browser.wait_for_step("Choose a new password").await?;
+    browser.type_into("New password", NEW_PASSWORD).await?;
+    browser.click("Done, next step").await?;
+    browser.wait_for_step("Done").await?;
+    no_violations(&browser, "light, done").await?;
+
+    let events = host_events(&browser).await?;
+    let ready = events_of(&events, "ready");
+    ensure!(ready.len() == 1, "one ready event: {events:#?}");
+    ensure!(ready[0]["detail"]["mode"] == "guided" && ready[0]["detail"]["version"] == 1);
+    ensure!(
+        ready[0]["target"] == "wizard",
+        "events reach the widget element"
+    );
+    let steps: Vec<&str> = events_of(&events, "step")
+        .iter()
+        .filter_map(|e| e["detail"]["step"].as_str())
+        .collect();
+    ensure!(
+        steps
+            == [
+                "device",
+                "mode",
+                "privacy",
+                "qr-code",
+                "code",
+                "new-password",
+                "done"
+            ],
+        "{steps:?}"
+    );
+    ensure!(events_of(&events, "done").len() == 1, "{events:#?}");
+    let text = serde_json::to_string(&events)?;
+    ensure!(
+        !text.contains(NEW_PASSWORD),
+        "no event carries the password"
+    );
+    ensure!(
+        frame_height(&browser).await? > 300.0,
+        "the frame grew to its content"
+    );
+    let title = browser
+        .wait_for("//iframe")
+        .await?
+        .attr("title")
+        .await?
+        .unwrap_or_default();
+    ensure!(title == "Password reset wizard", "{title}");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widget_passes_axe_in_dark_and_in_arabic() -> Result<()> {
+    let sites = Sites::start().await?;
+    let browser = browser().await?;
+    let steps = [
+        "Find your device",
+        "Choose how to reset",
+        "Privacy notice",
+        "Send the QR code",
+        "Type the reset code",
+        "Choose a new password",
+    ];
+    let url =
+        sites.host_page(r##"data-mode="guided" data-scheme="dark" data-accent-dark="#8cc4ff""##);
+    browser.client.goto(&url).await?;
+    enter_widget(&browser).await?;
+    let dark = browser
+        .client
+        .execute(
+            "return getComputedStyle(document.body).backgroundColor;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        dark == "rgb(21, 24, 29)",
+        "the dark scheme is applied: {dark}"
+    );
+    guided_walk(&browser, "dark", "Done, next step", &steps).await?;
+
+    // Arabic, right to left, and dark from the system's preference this time.
+    browser
+        .devtools(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+        )
+        .await?;
+    let url = sites.host_page(r#"data-mode="guided" data-lang="ar""#);
+    browser.client.clone().enter_parent_frame().await?;
+    browser.client.goto(&url).await?;
+    enter_widget(&browser).await?;
+    let dir = browser.wait_for("//html[@dir='rtl' and @lang='ar']").await;
+    ensure!(dir.is_ok(), "Arabic is laid out right to left");
+    let first = browser.text_of("//h2[@id='step-heading']").await?;
+    ensure!(!first.is_ascii(), "the step is in Arabic: {first}");
+    no_violations(&browser, "arabic, dark").await?;
+    let events = host_events(&browser).await?;
+    let ready = events_of(&events, "ready");
+    ensure!(
+        ready.last().is_some_and(|r| r["detail"]["lang"] == "ar"),
+        "{events:#?}"
+    );
+    browser.close().await
+}
+
+/// A device with its demo mailbox, and a helper on "this computer" that lets the wizard's
+/// origin call it.
+async fn connected_stack(sites: &Sites) -> Result<(Running, Proxy, DeviceIdentity)> {
+    let identity = DeviceIdentity::random(Profile::Nvr);
+    let config = Config::loopback(identity.clone()).with_mailbox(true);
+    let device = devsim::start(config).await?;
+    let wizard_origin = sites.wizard.origin(WIZARD_NAME);
+    let proxy = Proxy::start_with(&[device.http_addr], "127.0.0.1:9".parse()?, |mut c| {
+        c.allowed_origins = vec![wizard_origin];
+        c
+    })
+    .await?;
+    Ok((device, proxy, identity))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connected_reset_in_the_widget_goes_through_the_helper_on_this_computer() -> Result<()> {
+    let sites = Sites::start().await?;
+    let (device, proxy, identity) = connected_stack(&sites).await?;
+    let helper = format!("http://127.0.0.1:{}", proxy.addr.port());
+    let browser = browser().await?;
+    let url = sites.host_page(&format!(r#"data-mode="connected" data-proxy="{helper}""#));
+    browser.client.goto(&url).await?;
+    enter_widget(&browser).await?;
+    // Nothing reaches the helper before the person agrees.
+    let connect = format!("Connect to the helper on this computer ({helper})");
+    browser.button(&connect).await?;
+    no_violations(&browser, "connect offer").await?;
+    ensure!(device.state().qr_exports == 0);
+    browser.click(&connect).await?;
+    browser.wait_for_step("Find your device").await?;
+    browser
+        .type_into("Device address", &device.http_addr.to_string())
+        .await?;
+    browser.click("Check this device").await?;
+    browser.click("Reset this device's password").await?;
+    browser.wait_for_step("Choose how to reset").await?;
+    browser.click("E-mail verification").await?;
+    browser.wait_for_step("Privacy notice").await?;
+    browser
+        .field("I have read this and want to continue")
+        .await?
+        .click()
+        .await?;
+    browser.click("Continue").await?;
+    browser.wait_for_step("Send the QR code").await?;
+    browser.click("Make the QR code").await?;
+    browser.button("Download the QR code (PNG)").await?;
+    no_violations(&browser, "connected, QR").await?;
+    browser.click("I have my reset code").await?;
+    browser.wait_for_step("Type the reset code").await?;
+    // A wrong code first: the host hears of an error, by name only.
+    let code = device
+        .mailbox_code()
+        .context("devsim's mailbox has the code")?;
+    for attempt in ["AAAA1111", code.as_str()] {
+        browser.type_into("Reset code", attempt).await?;
+        browser.click("Continue").await?;
+        browser.wait_for_step("Choose a new password").await?;
+        browser.type_into("New password", NEW_PASSWORD).await?;
+        browser
+            .type_into("New password again", NEW_PASSWORD)
+            .await?;
+        browser.click("Reset the password").await?;
+        if attempt != code {
+            browser.wait_for_step("Type the reset code").await?;
+            browser
+                .text_of("//*[@role='alert' and contains(., 'wrong')]")
+                .await?;
+        }
+    }
+    browser.wait_for_step("Done").await?;
+    browser
+        .text_of("//p[@role='status' and contains(., 'new password works')]")
+        .await?;
+    no_violations(&browser, "connected, done").await?;
+    ensure!(device.admin_password() == NEW_PASSWORD);
+
+    let events = host_events(&browser).await?;
+    ensure!(
+        events_of(&events, "done")
+            .iter()
+            .any(|e| e["detail"]["mode"] == "connected"),
+        "{events:#?}"
+    );
+    ensure!(
+        events_of(&events, "error")
+            .iter()
+            .any(|e| e["detail"]["code"] == "wrong_code"),
+        "{events:#?}"
+    );
+    let text = serde_json::to_string(&events)?;
+    for secret in [
+        code.as_str(),
+        NEW_PASSWORD,
+        identity.serial.as_str(),
+        identity.mac.as_str(),
+        &identity.mac.replace(':', "-"),
+        "AAAA1111",
+    ] {
+        ensure!(!text.contains(secret), "an event carried {secret}: {text}");
+    }
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_local_network_permission_is_explained() -> Result<()> {
+    let sites = Sites::start().await?;
+    let (device, proxy, _) = connected_stack(&sites).await?;
+    let helper = format!("http://127.0.0.1:{}", proxy.addr.port());
+    let browser = public_browser(&sites, "denied").await?;
+    let url = sites.host_page(&format!(r#"data-proxy="{helper}""#));
+    browser.client.goto(&url).await?;
+    enter_widget(&browser).await?;
+    browser.wait_for_step("Find your device").await?;
+    browser
+        .click(&format!(
+            "Connect to the helper on this computer ({helper})"
+        ))
+        .await?;
+    let blocked = browser.text_of("//p[contains(., 'local network')]").await?;
+    ensure!(blocked.contains("site settings"), "{blocked}");
+    // Still guided, and nothing reached the device.
+    browser.text_of("//ol[@class='instructions']").await?;
+    ensure!(device.state().qr_exports == 0);
+    no_violations(&browser, "permission denied").await?;
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_helper_that_does_not_answer_gets_a_plain_message() -> Result<()> {
+    let sites = Sites::start().await?;
+    // A port with nothing listening on this computer.
+    let helper = format!("http://127.0.0.1:{}", support::free_port()?);
+    let browser = browser().await?;
+    let url = sites.host_page(&format!(r#"data-proxy="{helper}""#));
+    browser.client.goto(&url).await?;
+    enter_widget(&browser).await?;
+    browser.wait_for_step("Find your device").await?;
+    browser
+        .click(&format!(
+            "Connect to the helper on this computer ({helper})"
+        ))
+        .await?;
+    let alert = browser
+        .text_of("//*[@role='alert' and normalize-space(.) != '']")
+        .await?;
+    let wizard_origin = sites.wizard.origin(WIZARD_NAME);
+    ensure!(
+        alert.contains(&format!("No helper answered at {helper}"))
+            && alert.contains(&format!("--allow-origin {wizard_origin}")),
+        "{alert}"
+    );
+    let events = host_events(&browser).await?;
+    ensure!(
+        events_of(&events, "error")
+            .iter()
+            .any(|e| e["detail"]["code"] == "helper_unreachable"),
+        "{events:#?}"
+    );
+    browser.close().await
+}
+
+/// Counts connections to a port, to prove nothing was sent there.
+struct Tripwire {
+    hits: Arc<AtomicUsize>,
+    server: Server,
+}
+
+impl Tripwire {
+    async fn start() -> Result<Tripwire> {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counted = hits.clone();
+        let server = Server::start(axum::Router::new().fallback(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            async { "tripped" }
+        }))
+        .await?;
+        Ok(Tripwire { hits, server })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_host_cannot_pass_a_foreign_proxy_or_mailbox() -> Result<()> {
+    let sites = Sites::start().await?;
+    let tripwire = Tripwire::start().await?;
+    let foreign = tripwire.server.origin(EVIL_NAME);
+    let browser = browser().await?;
+    // Through the loader, and by framing the wizard directly with a hand-made URL.
+    let through_loader = sites.widget_page(&format!(
+        r#"data-mode="guided" data-proxy="{foreign}" data-mailbox="attacker@{EVIL_NAME}" data-accent="red;background:url({foreign}/x)""#
+    ));
+    let direct = format!(
+        "{}/?embed=1&host={}&mode=guided&proxy={}&mailbox=attacker%40{EVIL_NAME}&accent=url({}/x)",
+        sites.wizard.origin(WIZARD_NAME),
+        urlencode(&sites.host.origin(HOST_NAME)),
+        urlencode(&foreign),
+        urlencode(&foreign),
+    );
+    let framed_directly = framing_page(&direct);
+    for page in [through_loader, framed_directly] {
+        browser.client.goto(&sites.serve(page)).await?;
+        browser.wait_for("//iframe").await?;
+        browser.client.clone().enter_frame(0).await?;
+        // The second page frames the same wizard origin: its saved progress is still there.
+        if browser.text_of("//h2[@id='step-heading']").await? != "Send the QR code" {
+            for _ in 0..3 {
+                browser.click("Done, next step").await?;
+            }
+        }
+        browser.wait_for_step("Send the QR code").await?;
+        let mailto = browser
+            .wait_for("//a[starts-with(@href, 'mailto:')]")
+            .await?
+            .attr("href")
+            .await?
+            .unwrap_or_default();
+        ensure!(
+            mailto.starts_with("mailto:pw_recovery@hikvision.com?"),
+            "the default mailbox, not the attacker's: {mailto}"
+        );
+        // Guided by request, so no helper is offered at all; the foreign one never hears from us.
+        ensure!(browser
+            .client
+            .find(fantoccini::Locator::XPath("//h2[@id='connect-heading']"))
+            .await
+            .is_err());
+        browser.client.clone().enter_parent_frame().await?;
+    }
+    // The same hostile values without the guided mode: the offer names the default helper.
+    let offered = sites.serve(framing_page(&direct.replace("&mode=guided", "")));
+    browser.client.goto(&offered).await?;
+    browser.wait_for("//iframe").await?;
+    browser.client.clone().enter_frame(0).await?;
+    browser
+        .button("Connect to the helper on this computer (http://127.0.0.1:8080)")
+        .await?;
+    ensure!(
+        tripwire.hits.load(Ordering::SeqCst) == 0,
+        "nothing was sent to the foreign proxy"
+    );
+    browser.close().await
+}
+
+/// A page that frames `src` itself, without the loader.
+fn framing_page(src: &str) -> String {
+    format!(
+        r#"<!doctype html><html lang="en"><head><title>Hostile</title></head><body>
+<iframe title="wizard" src="{src}" style="width:100%;height:900px"></iframe></body></html>"#
+    )
+}
+
+fn urlencode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
