@@ -1,17 +1,24 @@
-//! One exchange with a device over HTTP or HTTPS, on a connection made to a checked IP literal.
-//! No redirects are followed, no system proxy is used, and every answer is size- and time-bounded.
+//! One exchange with a device over HTTP or HTTPS, on a kept-alive connection made to a checked IP
+//! literal. No redirects are followed, no system proxy is used, and every answer is size- and
+//! time-bounded.
 
 use crate::device_tls;
 use crate::error::ApiError;
-use axum::http::{header, HeaderValue, Method, Request};
+use axum::http::{header, HeaderValue, Method, Request, Uri};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
-use hyper_util::rt::TokioIo;
+use hyper_util::client::legacy::connect::{Connected, Connection};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use rustls::pki_types::ServerName;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
 /// What is sent to the device: nothing from the browser except what is named here.
@@ -60,14 +67,22 @@ pub struct DeviceAnswer {
     pub certificate: Option<[u8; 32]>,
 }
 
-/// Connects to devices; shared by all requests.
+/// Connects to devices; shared by all requests. Plain HTTP connections are kept alive and
+/// reused (a wizard makes a dozen calls to one device, and a new connection costs a small
+/// device's CPU). HTTPS is not pooled: every call makes a new handshake, so a device's certificate
+/// is checked against the session's pin on each call and a replaced one is noticed at once.
 #[derive(Clone)]
 pub struct DeviceClient {
-    tls: TlsConnector,
-    connect_timeout: Duration,
+    connector: DeviceConnector,
+    http: Client<DeviceConnector, Full<Bytes>>,
     request_timeout: Duration,
     max_body: usize,
 }
+
+/// How long an unused connection to a device stays open; devices close theirs after a while too.
+const POOL_IDLE: Duration = Duration::from_secs(30);
+/// Unused connections kept per device.
+const POOL_PER_DEVICE: usize = 8;
 
 impl DeviceClient {
     /// A client with the given connect and whole-exchange timeouts and answer size limit.
@@ -76,9 +91,14 @@ impl DeviceClient {
         request_timeout: Duration,
         max_body: usize,
     ) -> Result<Self, rustls::Error> {
-        Ok(DeviceClient {
+        let connector = DeviceConnector {
             tls: TlsConnector::from(device_tls::client_config()?),
             connect_timeout,
+            https: None,
+        };
+        Ok(DeviceClient {
+            http: client(connector.clone(), POOL_PER_DEVICE),
+            connector,
             request_timeout,
             max_body,
         })
@@ -105,106 +125,229 @@ impl DeviceClient {
         transport: Transport,
         request: DeviceRequest,
     ) -> Result<DeviceAnswer, ApiError> {
-        // A socket address, never a name: the address checked is the one connected to.
-        let tcp = tokio::time::timeout(self.connect_timeout, TcpStream::connect(device))
-            .await
-            .map_err(|_| ApiError::Unreachable(format!("{device} (no answer in time)")))?
-            .map_err(|err| ApiError::Unreachable(format!("{device} ({err})")))?;
-        let _ = tcp.set_nodelay(true);
-        let request = build(device, request)?;
-        match transport {
-            Transport::Http => self.send(tcp, request, None).await,
+        let (client, scheme) = match transport {
+            Transport::Http => (self.http.clone(), "http"),
             Transport::Https { pinned } => {
-                let name = ServerName::IpAddress(device.ip().into());
-                let tls = self
-                    .tls
-                    .connect(name, tcp)
-                    .await
-                    .map_err(|err| ApiError::TlsFailed(tls_failure(&err)))?;
-                let seen = tls
-                    .get_ref()
-                    .1
-                    .peer_certificates()
-                    .and_then(|chain| chain.first())
-                    .map(|leaf| device_tls::fingerprint(leaf))
-                    .ok_or_else(|| {
-                        ApiError::TlsFailed("the device showed no certificate".into())
-                    })?;
-                // Checked before a single byte of the request (codes, passwords) is sent.
-                if pinned.is_some_and(|pin| pin != seen) {
-                    return Err(ApiError::CertificateChanged(device.to_string()));
-                }
-                self.send(tls, request, Some(seen)).await
+                let connector = DeviceConnector {
+                    https: Some(pinned),
+                    ..self.connector.clone()
+                };
+                (client(connector, 0), "https")
             }
-        }
-    }
-
-    async fn send<S>(
-        &self,
-        stream: S,
-        request: Request<Full<Bytes>>,
-        certificate: Option<[u8; 32]>,
-    ) -> Result<DeviceAnswer, ApiError>
-    where
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        };
+        let request = build(scheme, device, request)?;
+        let response = client.request(request).await.map_err(device_error)?;
+        let certificate = response
+            .extensions()
+            .get::<SeenCertificate>()
+            .map(|seen| seen.0);
+        let status = response.status().as_u16();
+        let headers = response.headers();
+        let text = |name| {
+            headers
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = text(header::CONTENT_TYPE);
+        let location = text(header::LOCATION);
+        let set_cookies = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect();
+        let body = Limited::new(response.into_body(), self.max_body)
+            .collect()
             .await
-            .map_err(|err| ApiError::BadAnswer(err.to_string()))?;
-        let driver = tokio::spawn(connection);
-        let result = async {
-            let response = sender
-                .send_request(request)
-                .await
-                .map_err(|err| ApiError::BadAnswer(err.to_string()))?;
-            let status = response.status().as_u16();
-            let headers = response.headers();
-            let text = |name| {
-                headers
-                    .get(name)
-                    .and_then(|v: &HeaderValue| v.to_str().ok())
-                    .map(str::to_string)
-            };
-            let content_type = text(header::CONTENT_TYPE);
-            let location = text(header::LOCATION);
-            let set_cookies = headers
-                .get_all(header::SET_COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok().map(str::to_string))
-                .collect();
-            let body = Limited::new(response.into_body(), self.max_body)
-                .collect()
-                .await
-                .map_err(|err| {
-                    if err.is::<http_body_util::LengthLimitError>() {
-                        ApiError::TooLarge
-                    } else {
-                        ApiError::BadAnswer(err.to_string())
-                    }
-                })?
-                .to_bytes();
-            Ok(DeviceAnswer {
-                status,
-                content_type,
-                body,
-                set_cookies,
-                location,
-                certificate,
-            })
-        }
-        .await;
-        driver.abort();
-        result
+            .map_err(|err| {
+                if err.is::<http_body_util::LengthLimitError>() {
+                    ApiError::TooLarge
+                } else {
+                    ApiError::BadAnswer(err.to_string())
+                }
+            })?
+            .to_bytes();
+        Ok(DeviceAnswer {
+            status,
+            content_type,
+            body,
+            set_cookies,
+            location,
+            certificate,
+        })
     }
 }
 
-fn build(device: SocketAddr, request: DeviceRequest) -> Result<Request<Full<Bytes>>, ApiError> {
+/// A client keeping up to `idle_per_device` unused connections to each device.
+fn client(
+    connector: DeviceConnector,
+    idle_per_device: usize,
+) -> Client<DeviceConnector, Full<Bytes>> {
+    Client::builder(TokioExecutor::new())
+        .pool_timer(TokioTimer::new())
+        .pool_idle_timeout(POOL_IDLE)
+        .pool_max_idle_per_host(idle_per_device)
+        .build(connector)
+}
+
+/// The proxy's own error behind a pooled client's error (the connector's), or a bad answer.
+fn device_error(err: hyper_util::client::legacy::Error) -> ApiError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    while let Some(cause) = source {
+        if let Some(api) = cause.downcast_ref::<ApiError>() {
+            return match api {
+                ApiError::Unreachable(why) => ApiError::Unreachable(why.clone()),
+                ApiError::TlsFailed(why) => ApiError::TlsFailed(why.clone()),
+                ApiError::CertificateChanged(device) => {
+                    ApiError::CertificateChanged(device.clone())
+                }
+                other => ApiError::BadAnswer(other.to_string()),
+            };
+        }
+        source = cause.source();
+    }
+    ApiError::BadAnswer(error_chain(&err))
+}
+
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text = format!("{text}: {cause}");
+        source = cause.source();
+    }
+    text
+}
+
+/// The certificate fingerprint of the connection an answer came on, as a response extension.
+#[derive(Clone, Copy)]
+struct SeenCertificate([u8; 32]);
+
+/// Opens one connection to the IP literal in the URI (never a name: the address checked is the
+/// one connected to), over TLS when `https` is set, with that pin checked right after the
+/// handshake, before a single byte of a request (codes, passwords) is sent.
+#[derive(Clone)]
+struct DeviceConnector {
+    tls: TlsConnector,
+    connect_timeout: Duration,
+    https: Option<Option<[u8; 32]>>,
+}
+
+impl tower::Service<Uri> for DeviceConnector {
+    type Response = TokioIo<DeviceStream>;
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, ApiError>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), ApiError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let this = self.clone();
+        Box::pin(async move {
+            let device = device_addr(&uri)?;
+            let tcp = tokio::time::timeout(this.connect_timeout, TcpStream::connect(device))
+                .await
+                .map_err(|_| ApiError::Unreachable(format!("{device} (no answer in time)")))?
+                .map_err(|err| ApiError::Unreachable(format!("{device} ({err})")))?;
+            let _ = tcp.set_nodelay(true);
+            let Some(pinned) = this.https else {
+                return Ok(TokioIo::new(DeviceStream::Plain(tcp)));
+            };
+            let name = ServerName::IpAddress(device.ip().into());
+            let tls = this
+                .tls
+                .connect(name, tcp)
+                .await
+                .map_err(|err| ApiError::TlsFailed(tls_failure(&err)))?;
+            let seen = tls
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|chain| chain.first())
+                .map(|leaf| device_tls::fingerprint(leaf))
+                .ok_or_else(|| ApiError::TlsFailed("the device showed no certificate".into()))?;
+            if pinned.is_some_and(|pin| pin != seen) {
+                return Err(ApiError::CertificateChanged(device.to_string()));
+            }
+            Ok(TokioIo::new(DeviceStream::Tls(Box::new(tls), seen)))
+        })
+    }
+}
+
+/// The socket address in a URI `build` made from one.
+fn device_addr(uri: &Uri) -> Result<SocketAddr, ApiError> {
+    uri.authority()
+        .and_then(|authority| authority.as_str().parse().ok())
+        .ok_or_else(|| ApiError::Unreachable(format!("{uri} (not an address)")))
+}
+
+/// A connection to a device, plain or TLS (with the certificate it showed).
+enum DeviceStream {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>, [u8; 32]),
+}
+
+impl Connection for DeviceStream {
+    fn connected(&self) -> Connected {
+        match self {
+            DeviceStream::Plain(_) => Connected::new(),
+            DeviceStream::Tls(_, seen) => Connected::new().extra(SeenCertificate(*seen)),
+        }
+    }
+}
+
+impl AsyncRead for DeviceStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            DeviceStream::Plain(tcp) => Pin::new(tcp).poll_read(cx, buf),
+            DeviceStream::Tls(tls, _) => Pin::new(tls.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for DeviceStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            DeviceStream::Plain(tcp) => Pin::new(tcp).poll_write(cx, buf),
+            DeviceStream::Tls(tls, _) => Pin::new(tls.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            DeviceStream::Plain(tcp) => Pin::new(tcp).poll_flush(cx),
+            DeviceStream::Tls(tls, _) => Pin::new(tls.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            DeviceStream::Plain(tcp) => Pin::new(tcp).poll_shutdown(cx),
+            DeviceStream::Tls(tls, _) => Pin::new(tls.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
+fn build(
+    scheme: &str,
+    device: SocketAddr,
+    request: DeviceRequest,
+) -> Result<Request<Full<Bytes>>, ApiError> {
     let mut builder = Request::builder()
         .method(request.method)
-        .uri(request.path_and_query.as_str())
+        // Absolute for the pool to pick the device's connections; sent in origin form.
+        .uri(format!("{scheme}://{device}{}", request.path_and_query))
         .header(header::HOST, device.to_string())
-        .header(header::ACCEPT, "application/xml, application/json")
-        .header(header::CONNECTION, "close");
+        .header(header::ACCEPT, "application/xml, application/json");
     if let Some(content_type) = request.content_type {
         builder = builder.header(header::CONTENT_TYPE, content_type);
     }
