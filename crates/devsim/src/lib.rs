@@ -373,6 +373,21 @@ impl Running {
         move || device.mailbox_code()
     }
 
+    /// A reader of what the device's owner would know (answers, GUID file) for a proxy's demo
+    /// route to hold, like [`Running::mailbox_reader`].
+    pub fn secrets_reader(
+        &self,
+    ) -> impl Fn() -> protocol::proxy_api::DemoSecrets + Send + Sync + 'static {
+        use base64::Engine as _;
+        let device = self.device.clone();
+        move || protocol::proxy_api::DemoSecrets {
+            answers: device.question_answers().unwrap_or_default(),
+            guid_file: device.caps.reset_modes.guid_file.then(|| {
+                base64::engine::general_purpose::STANDARD.encode(device.current_guid_file())
+            }),
+        }
+    }
+
     /// The last exported QR content, if any.
     pub fn last_qr_content(&self) -> Option<String> {
         self.device.last_qr_content()

@@ -141,6 +141,19 @@ pub struct DemoMailbox {
     pub code: Option<String>,
 }
 
+/// `GET /api/v1/demo/secrets` (demo mode only): what the owner of the simulated device would
+/// know, so the other reset routes can be tried: the security answers and the GUID file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoSecrets {
+    /// The security questions and their answers (empty when none are set).
+    #[serde(default)]
+    pub answers: Vec<crate::isapi::QuestionAnswer>,
+    /// The GUID file of the current password, base64-encoded, when the device has the route.
+    #[serde(default)]
+    pub guid_file: Option<String>,
+}
+
 /// The cookie in which the proxy keeps the wizard's session id (HttpOnly, SameSite=Strict,
 /// Path=/api): the wizard never reads it; the browser sends it with same-origin API calls.
 pub const SESSION_COOKIE: &str = "reset_session";

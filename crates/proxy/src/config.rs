@@ -64,6 +64,8 @@ pub struct Config {
     pub demo: bool,
     /// The demo device's mailbox, shown at `/api/v1/demo/mailbox` in demo mode only.
     pub demo_mailbox: Option<DemoMailbox>,
+    /// The demo device owner's answers and GUID file, at `/api/v1/demo/secrets` (demo only).
+    pub demo_secrets: Option<DemoSecrets>,
     /// The [assumed] protocol details: which calls the GUID-file reset and SyncIPCPassword use
     /// (allow-listed) and which field names hold secrets (redacted from transcripts).
     pub device_profile: protocol::profile::DeviceProfile,
@@ -83,6 +85,16 @@ pub struct TlsFiles {
 /// Reads the code the simulated device "e-mailed" (demo only).
 #[derive(Clone)]
 pub struct DemoMailbox(pub Arc<dyn Fn() -> Option<String> + Send + Sync>);
+
+/// Reads what the demo device's owner would know (demo only).
+#[derive(Clone)]
+pub struct DemoSecrets(pub Arc<dyn Fn() -> protocol::proxy_api::DemoSecrets + Send + Sync>);
+
+impl fmt::Debug for DemoSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DemoSecrets")
+    }
+}
 
 impl fmt::Debug for DemoMailbox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -121,6 +133,7 @@ impl Config {
             attempt_window: Duration::from_secs(30 * 60),
             demo: false,
             demo_mailbox: None,
+            demo_secrets: None,
             device_profile: protocol::profile::DeviceProfile::default(),
             record: None,
         }

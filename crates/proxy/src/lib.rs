@@ -17,7 +17,7 @@ pub mod site;
 pub mod targets;
 pub mod transcripts;
 
-pub use config::{Config, DemoMailbox, TlsFiles};
+pub use config::{Config, DemoMailbox, DemoSecrets, TlsFiles};
 
 use anyhow::Context;
 use std::net::SocketAddr;

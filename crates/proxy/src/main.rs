@@ -226,6 +226,9 @@ async fn start_demo_device(config: &mut Config) -> Result<devsim::Running> {
     config.demo_mailbox = Some(reset_proxy::config::DemoMailbox(std::sync::Arc::new(
         device.mailbox_reader(),
     )));
+    config.demo_secrets = Some(reset_proxy::config::DemoSecrets(std::sync::Arc::new(
+        device.secrets_reader(),
+    )));
     config.extra_devices.push(device.http_addr);
     if let Some(sadp) = device.sadp_addr {
         config.sadp_target = sadp;

@@ -49,6 +49,7 @@ struct App {
     secure_cookie: bool,
     demo: bool,
     demo_mailbox: Option<crate::config::DemoMailbox>,
+    demo_secrets: Option<crate::config::DemoSecrets>,
 }
 
 type Shared = Arc<App>;
@@ -73,6 +74,7 @@ pub fn router(config: Config) -> anyhow::Result<Router> {
         .route("/devices", get(discover))
         .route("/devices/{ip}/{port}/{*path}", any(forward))
         .route("/demo/mailbox", get(demo_mailbox))
+        .route("/demo/secrets", get(demo_secrets))
         .route("/transcript", get(transcript))
         .fallback(no_such_call)
         .layer(middleware::from_fn_with_state(app.clone(), session))
@@ -155,6 +157,7 @@ impl App {
             secure_cookie: tls,
             demo: config.demo,
             demo_mailbox: config.demo_mailbox,
+            demo_secrets: config.demo_secrets,
         })
     }
 }
@@ -255,6 +258,12 @@ async fn transcript(
         HeaderValue::from_static("attachment; filename=\"reset-transcript.json\""),
     );
     response
+}
+
+async fn demo_secrets(State(app): State<Shared>) -> Result<Json<proxy_api::DemoSecrets>, ApiError> {
+    let secrets = app.demo_secrets.as_ref().filter(|_| app.demo);
+    let secrets = secrets.ok_or(ApiError::NotFound)?;
+    Ok(Json((secrets.0)()))
 }
 
 async fn no_such_call() -> ApiError {

@@ -13,6 +13,8 @@ fn routes(device: SocketAddr) -> Vec<(&'static str, String)> {
         ("GET", "/api/v1/health".to_string()),
         ("GET", "/api/v1/devices".to_string()),
         ("GET", "/api/v1/demo/mailbox".to_string()),
+        ("GET", "/api/v1/demo/secrets".to_string()),
+        ("GET", "/api/v1/transcript".to_string()),
         (
             "GET",
             format!(

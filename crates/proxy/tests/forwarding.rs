@@ -443,6 +443,27 @@ async fn the_demo_mailbox_exists_only_in_the_demo() {
     assert_eq!((answer.status, answer.code().as_str()), (404, "not_found"));
 }
 
+#[tokio::test]
+async fn the_demo_secrets_are_the_simulated_owners_and_only_in_the_demo() {
+    let device = devsim_of(devsim::Profile::Nvr).await;
+    let mut demo = config(&[device.http_addr]);
+    demo.demo = true;
+    demo.demo_secrets = Some(reset_proxy::DemoSecrets(Arc::new(device.secrets_reader())));
+    let mut not_demo = demo.clone();
+    not_demo.demo = false;
+    let demo = start(demo).await;
+    let not_demo = start(not_demo).await;
+    let answer = get(demo, "demo/secrets").await;
+    let secrets: protocol::proxy_api::DemoSecrets = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(Some(secrets.answers), device.question_answers());
+    let file = base64::engine::general_purpose::STANDARD
+        .decode(secrets.guid_file.unwrap())
+        .unwrap();
+    assert_eq!(file, device.guid_file().into_bytes());
+    let answer = get(not_demo, "demo/secrets").await;
+    assert_eq!((answer.status, answer.code().as_str()), (404, "not_found"));
+}
+
 /// The wizard's side of a reset against one device, remembering which calls it made.
 struct Wizard {
     browser: Session,
