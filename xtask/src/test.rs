@@ -107,6 +107,8 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
                     "guided",
                     "--test",
                     "widget",
+                    "--test",
+                    "transcript",
                     "--",
                     "--test-threads=1",
                 ])
