@@ -5,15 +5,14 @@
 use crate::sessions::SessionId;
 use protocol::profile::DeviceProfile;
 use protocol::transcript::{Exchange, RawExchange, Redactor, Transcript};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
 
 /// Redacted bytes kept per session; later exchanges are dropped and the transcript says so.
 const SESSION_BUDGET: usize = 256 * 1024;
-/// Sessions whose transcripts are kept at once; the least recently used goes first.
+/// Sessions whose transcripts are kept at once; the oldest goes first.
 const MAX_SESSIONS: usize = 256;
 /// Redacted bytes kept for a `--record` file written as one JSON document.
 const FILE_BUDGET: usize = 16 * 1024 * 1024;
@@ -33,18 +32,25 @@ enum RecordFile {
 }
 
 struct SessionTranscript {
-    number: u32,
     redactor: Redactor,
     exchanges: Vec<Exchange>,
     bytes: usize,
     truncated: bool,
-    last_used: Instant,
+}
+
+/// The sessions with a transcript, oldest first; the map lock is held only to find one, so
+/// redaction (the costly part) runs under the session's own lock, in parallel across sessions.
+#[derive(Default)]
+struct Index {
+    next: u32,
+    map: HashMap<SessionId, Arc<Mutex<SessionTranscript>>>,
+    order: VecDeque<SessionId>,
 }
 
 /// All sessions' transcripts, and the record file.
 pub struct Transcripts {
     profile: DeviceProfile,
-    sessions: Mutex<(u32, HashMap<SessionId, SessionTranscript>)>,
+    sessions: Mutex<Index>,
     file: Option<Mutex<RecordFile>>,
 }
 
@@ -72,37 +78,16 @@ impl Transcripts {
         };
         Ok(Transcripts {
             profile,
-            sessions: Mutex::new((0, HashMap::new())),
+            sessions: Mutex::new(Index::default()),
             file,
         })
     }
 
     /// Redacts one exchange of `session` and keeps it (and writes it, when recording).
     pub fn record(&self, session: &SessionId, raw: &RawExchange<'_>) {
+        let transcript = self.session(session);
         let exchange = {
-            let mut guard = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-            let (next, sessions) = &mut *guard;
-            if !sessions.contains_key(session) && sessions.len() >= MAX_SESSIONS {
-                if let Some(oldest) = sessions
-                    .iter()
-                    .min_by_key(|(_, t)| t.last_used)
-                    .map(|(id, _)| id.clone())
-                {
-                    sessions.remove(&oldest);
-                }
-            }
-            let transcript = sessions.entry(session.clone()).or_insert_with(|| {
-                *next += 1;
-                SessionTranscript {
-                    number: *next,
-                    redactor: Redactor::new(&self.profile, *next),
-                    exchanges: Vec::new(),
-                    bytes: 0,
-                    truncated: false,
-                    last_used: Instant::now(),
-                }
-            });
-            transcript.last_used = Instant::now();
+            let mut transcript = transcript.lock().unwrap_or_else(|p| p.into_inner());
             let exchange = transcript.redactor.redact(raw);
             let size = size_of(&exchange);
             if transcript.bytes + size <= SESSION_BUDGET {
@@ -111,7 +96,6 @@ impl Transcripts {
             } else {
                 transcript.truncated = true;
             }
-            debug_assert!(transcript.number == exchange.session);
             exchange
         };
         if let Some(file) = &self.file {
@@ -122,11 +106,43 @@ impl Transcripts {
         }
     }
 
+    /// The transcript of `session`, made (and the oldest dropped, past the limit) when new.
+    fn session(&self, session: &SessionId) -> Arc<Mutex<SessionTranscript>> {
+        let mut index = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(found) = index.map.get(session) {
+            return found.clone();
+        }
+        while index.order.len() >= MAX_SESSIONS {
+            if let Some(oldest) = index.order.pop_front() {
+                index.map.remove(&oldest);
+            }
+        }
+        index.next += 1;
+        let made = Arc::new(Mutex::new(SessionTranscript {
+            redactor: Redactor::new(&self.profile, index.next),
+            exchanges: Vec::new(),
+            bytes: 0,
+            truncated: false,
+        }));
+        index.map.insert(session.clone(), made.clone());
+        index.order.push_back(session.clone());
+        made
+    }
+
     /// The redacted transcript of `session` (empty when it made no device call).
     pub fn of(&self, session: &SessionId) -> Transcript {
-        let guard = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-        match guard.1.get(session) {
-            Some(t) => Transcript::new(t.exchanges.clone(), t.truncated),
+        let found = self
+            .sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .map
+            .get(session)
+            .cloned();
+        match found {
+            Some(t) => {
+                let t = t.lock().unwrap_or_else(|p| p.into_inner());
+                Transcript::new(t.exchanges.clone(), t.truncated)
+            }
             None => Transcript::new(Vec::new(), false),
         }
     }
@@ -168,4 +184,50 @@ fn write_document(path: &Path, exchanges: &[Exchange], truncated: bool) -> std::
     partial.push(".partial");
     std::fs::write(&partial, text)?;
     std::fs::rename(&partial, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(body: &[u8]) -> RawExchange<'_> {
+        RawExchange {
+            method: "GET",
+            path_and_query: "/SDK/activateStatus",
+            request_content_type: None,
+            request_body: b"",
+            authorization: None,
+            status: 200,
+            content_type: Some("application/xml"),
+            response_body: body,
+            set_cookies: &[],
+        }
+    }
+
+    fn session(n: usize) -> SessionId {
+        let header = format!("reset_session={}", format!("{n:04x}").repeat(16));
+        SessionId::from_cookie_header(&header).unwrap_or_else(|| unreachable!())
+    }
+
+    #[test]
+    fn memory_is_bounded_per_session_and_in_sessions() {
+        let transcripts =
+            Transcripts::new(DeviceProfile::default(), None).unwrap_or_else(|_| unreachable!());
+        let big = vec![b'x'; 60 * 1024];
+        for _ in 0..6 {
+            transcripts.record(&session(0), &raw(&big));
+        }
+        let first = transcripts.of(&session(0));
+        assert!(first.truncated);
+        assert_eq!(first.exchanges.len(), 4);
+        for n in 1..=MAX_SESSIONS {
+            transcripts.record(&session(n), &raw(b"<a/>"));
+        }
+        assert!(
+            transcripts.of(&session(0)).exchanges.is_empty(),
+            "the oldest went"
+        );
+        assert_eq!(transcripts.of(&session(1)).exchanges.len(), 1);
+        assert_eq!(transcripts.of(&session(1)).exchanges[0].session, 2);
+    }
 }
