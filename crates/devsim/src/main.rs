@@ -48,6 +48,10 @@ struct Args {
     /// How many simulated cameras sit behind the device (NVR default 3, every third offline).
     #[arg(long)]
     cameras: Option<u32>,
+    /// A device profile (JSON, `protocol::profile::DeviceProfile`) with other [assumed]
+    /// protocol details to follow (e.g. the GUID-reset call a capture showed).
+    #[arg(long, env = "DEVSIM_DEVICE_PROFILE")]
+    device_profile: Option<std::path::PathBuf>,
     /// Act as the device a support transcript recorded (reset-proxy --record FILE, JSON lines
     /// or one JSON document) instead of simulating one; GET /devsim/replay reports progress.
     #[arg(long, env = "DEVSIM_REPLAY")]
@@ -79,6 +83,13 @@ async fn main() -> Result<()> {
     }
     if let Some(cameras) = args.cameras {
         config = config.with_cameras(cameras);
+    }
+    if let Some(path) = &args.device_profile {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let details = devsim::DeviceProfile::from_json(&text)
+            .with_context(|| format!("reading the device profile {}", path.display()))?;
+        config = config.with_profile_details(details);
     }
     if let Some(path) = &args.replay {
         let text =

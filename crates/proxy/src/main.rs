@@ -83,6 +83,11 @@ struct Settings {
     /// by placeholders; attach it to a bug report when a device answers unexpectedly.
     #[arg(long, env = "RESET_PROXY_RECORD")]
     record: Option<PathBuf>,
+    /// A device profile (JSON, `protocol::profile::DeviceProfile`) correcting the [assumed]
+    /// protocol details after a capture from a real device: which calls the GUID-file reset and
+    /// SyncIPCPassword use (allow-listed), which field names hold secrets (redacted).
+    #[arg(long, env = "RESET_PROXY_DEVICE_PROFILE")]
+    device_profile: Option<PathBuf>,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "RESET_PROXY_LOG_JSON")]
     #[serde(default)]
@@ -107,6 +112,7 @@ impl Settings {
         self.log_json |= file.log_json;
         self.dist = self.dist.or(file.dist);
         self.record = self.record.or(file.record);
+        self.device_profile = self.device_profile.or(file.device_profile);
         self.frame_ancestors = self.frame_ancestors.or(file.frame_ancestors);
         self.tls_cert = self.tls_cert.or(file.tls_cert);
         self.tls_key = self.tls_key.or(file.tls_key);
@@ -139,6 +145,12 @@ impl Settings {
         config.extra_sadp_targets = sadp.collect();
         config.dist = self.dist;
         config.record = self.record;
+        if let Some(path) = &self.device_profile {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            config.device_profile = protocol::profile::DeviceProfile::from_json(&text)
+                .with_context(|| format!("reading the device profile {}", path.display()))?;
+        }
         config.allowed_device_ranges = self.allow_devices;
         config.allow_loopback_devices = self.allow_loopback_devices;
         config.host_names = self.host_name;
