@@ -51,6 +51,11 @@ pub fn error_code(msg: &Msg) -> &'static str {
         Msg::ExpiredCode => "expired_code",
         Msg::Locked | Msg::LockedFor { .. } => "device_locked",
         Msg::QrTooLong => "qr_too_long",
+        Msg::WrongAnswers => "wrong_answers",
+        Msg::AnswersNeverSet => "no_questions",
+        Msg::OtherQuestions => "other_questions",
+        Msg::GuidMismatch => "guid_mismatch",
+        Msg::GuidUnusable => "guid_unusable",
         Msg::NoReservedEmail | Msg::ModeEmailMissing => "no_reserved_email",
         Msg::PasswordIllegal
         | Msg::PasswordRisky

@@ -4,12 +4,16 @@
 use crate::client;
 use crate::connect::ConnectPanel;
 use crate::embed::{self, HostEvent, ModeChoice};
+use crate::flow::ResetRoute;
 use crate::flow::Step;
 use crate::guided::GuidedStep;
 use crate::i18n::{provide_i18n, I18n, Msg};
 use crate::state::{Mode, Wizard};
 use crate::stepper::Stepper;
-use crate::steps::{CodeStep, DeviceStep, ModeStep, PasswordStep, PrivacyStep, ProofStep, QrStep};
+use crate::steps::{
+    AnswersStep, CodeStep, DeviceStep, GuidStep, ModeStep, PasswordStep, PrivacyStep, ProofStep,
+    QrStep,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
@@ -36,6 +40,8 @@ pub fn App() -> impl IntoView {
         wizard.demo.set(health.demo);
         switch_to_connected(wizard);
     });
+    // A memo, so that saving other progress does not draw the step again.
+    let route = Memo::new(move |_| wizard.progress.with(|p| p.route));
     let current = move || match (wizard.mode.get(), wizard.step.get()) {
         (Mode::Checking, _) => {
             view! { <p role="status">{i18n.t(Msg::LookingForHelper)}</p> }.into_any()
@@ -56,7 +62,7 @@ pub fn App() -> impl IntoView {
             </Show>
         }
         .into_any(),
-        (Mode::Connected, step) => connected_step(step),
+        (Mode::Connected, step) => connected_step(step, route.get()),
     };
     view! {
         <header class="app-header">
@@ -79,8 +85,10 @@ pub fn App() -> impl IntoView {
     }
 }
 
-fn connected_step(step: Step) -> AnyView {
+fn connected_step(step: Step, route: ResetRoute) -> AnyView {
     match step {
+        Step::Code if route == ResetRoute::Questions => view! { <AnswersStep /> }.into_any(),
+        Step::Code if route == ResetRoute::GuidFile => view! { <GuidStep /> }.into_any(),
         Step::Device => view! { <DeviceStep /> }.into_any(),
         Step::Mode => view! { <ModeStep /> }.into_any(),
         Step::Privacy => view! { <PrivacyStep /> }.into_any(),

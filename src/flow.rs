@@ -66,6 +66,27 @@ impl Step {
     }
 }
 
+/// How the device's password is being reset: which proof of ownership the person gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResetRoute {
+    /// A code the vendor e-mails back for the device's QR code.
+    #[default]
+    Email,
+    /// The answers to the security questions set up earlier.
+    Questions,
+    /// The GUID file exported while the password was still known.
+    GuidFile,
+}
+
+impl ResetRoute {
+    /// Whether `step` is part of this route (the other routes skip the privacy notice and
+    /// the QR code: at the code step they ask for their own proof instead).
+    pub fn includes(self, step: Step) -> bool {
+        self == ResetRoute::Email || !matches!(step, Step::Privacy | Step::Qr)
+    }
+}
+
 /// What the wizard remembers of a person's progress, kept across reloads for 48 hours.
 /// Never the reset code, the password or the QR content: only where they are and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -83,6 +104,9 @@ pub struct Progress {
     /// step reached, since nothing about the device itself can be checked from here.
     #[serde(default)]
     pub guided_reached: Option<Step>,
+    /// The reset route chosen at the mode step.
+    #[serde(default)]
+    pub route: ResetRoute,
 }
 
 /// The device, as remembered: enough to find it again and to show which one it is.
@@ -109,7 +133,7 @@ pub struct SavedDevice {
 /// What is held in memory only for the current page: lost on reload, on purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct InMemory {
-    /// Whether a reset code has been typed on this page.
+    /// Whether the route's proof (reset code, answers or GUID file) was given on this page.
     pub has_code: bool,
 }
 
@@ -121,6 +145,14 @@ impl Progress {
         }
         if self.reset_done {
             return Step::Proof;
+        }
+        if self.route != ResetRoute::Email {
+            // Answers and GUID files live only in memory, like codes.
+            return if memory.has_code {
+                Step::Password
+            } else {
+                Step::Code
+            };
         }
         if self.qr_exported_at_ms.is_some() {
             // The code lives only in memory: after a reload it must be typed again.
@@ -137,9 +169,15 @@ impl Progress {
         }
     }
 
-    /// The step to show when `wanted` is asked for (by URL or a button): never past what is allowed.
+    /// The step to show when `wanted` is asked for (by URL or a button): never past what is
+    /// allowed, and never a step the chosen route skips.
     pub fn allowed(&self, wanted: Step, memory: InMemory) -> Step {
-        wanted.min(self.furthest(memory))
+        let step = wanted.min(self.furthest(memory));
+        if self.route.includes(step) {
+            step
+        } else {
+            Step::Mode
+        }
     }
 
     /// Records that guided mode reached `step`.
@@ -169,6 +207,29 @@ mod tests {
             }),
             ..Progress::default()
         }
+    }
+
+    #[test]
+    fn the_other_routes_skip_privacy_and_qr_and_keep_their_proof_in_memory() {
+        for route in [ResetRoute::Questions, ResetRoute::GuidFile] {
+            let mut progress = with_device();
+            progress.route = route;
+            assert_eq!(
+                progress.allowed(Step::Proof, InMemory::default()),
+                Step::Code
+            );
+            assert_eq!(progress.allowed(Step::Qr, InMemory::default()), Step::Mode);
+            assert_eq!(
+                progress.allowed(Step::Privacy, InMemory::default()),
+                Step::Mode
+            );
+            let given = InMemory { has_code: true };
+            assert_eq!(progress.allowed(Step::Proof, given), Step::Password);
+            progress.reset_done = true;
+            assert_eq!(progress.allowed(Step::Proof, given), Step::Proof);
+        }
+        assert!(ResetRoute::Email.includes(Step::Qr));
+        assert!(!ResetRoute::Questions.includes(Step::Privacy));
     }
 
     #[test]

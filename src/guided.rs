@@ -28,7 +28,7 @@ pub fn GuidedStep(step: Step) -> impl IntoView {
     };
     view! {
         <section class="step guided" aria-labelledby="step-heading">
-            <StepHeading step title=step_title(step) />
+            <StepHeading step title=step_title(step, crate::flow::ResetRoute::Email) />
             <p class="hint">{move || i18n.t(Msg::GuidedIntro)}</p>
             {body}
             <GuidedNav step />

@@ -3,7 +3,11 @@
 
 use crate::client::{self, ClientError, Method};
 use crate::device_address::DeviceAddress;
-use protocol::isapi::{paths, EmailCertification, QrCode, ResponseStatus, StatusKind, SubStatus};
+use protocol::field_crypto::FieldProtection;
+use protocol::isapi::{
+    paths, EmailCertification, GuidFile, GuidFileReset, QrCode, QuestionAnswer,
+    QuestionCertification, QuestionConfiguration, ResponseStatus, StatusKind, SubStatus,
+};
 use protocol::login::{SessionLogin, SessionLoginCap};
 use protocol::profile::DeviceProfile;
 use protocol::proxy_api::Envelope;
@@ -28,6 +32,14 @@ pub enum ResetVerdict {
     Booting,
     /// No recovery e-mail was ever reserved on the device: the e-mail reset cannot work.
     NoReservedEmail,
+    /// At least one security answer is wrong (counted towards the device's lock).
+    WrongAnswers,
+    /// The security questions were never set on the device.
+    NoQuestions,
+    /// The device asks other questions than the ones answered (they changed meanwhile).
+    OtherQuestions,
+    /// The GUID file is not the current one: every password change makes a new one.
+    GuidMismatch,
     /// Anything else, with the device's own words to show verbatim.
     Other { detail: String },
 }
@@ -62,35 +74,97 @@ pub async fn export_qr(
     })
 }
 
-/// Sends the reset code and the new password, once.
+/// What proves the person may reset the device, kept in memory only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proof {
+    /// The reset code the vendor e-mailed.
+    Code(String),
+    /// The answers to the device's security questions.
+    Answers(Vec<QuestionAnswer>),
+    /// The GUID file exported earlier.
+    GuidFile(GuidFile),
+}
+
+/// Sends the route's proof and the new password, once.
 pub async fn submit(
     address: DeviceAddress,
     profile: &DeviceProfile,
-    code: &str,
+    proof: &Proof,
     password: &str,
 ) -> Result<ResetVerdict, ClientError> {
-    let body = EmailCertification {
-        security_code: code.trim().to_string(),
-        reset_password: password.to_string(),
-    }
-    .to_json(profile, None)
-    .map_err(|err| ClientError::Garbage {
-        detail: err.to_string(),
-    })?;
-    let path = format!("{}?format=json", paths::EMAIL_CERTIFICATION);
-    let envelope = client::send(
-        address,
-        Method::Put,
-        &path,
-        Some(("application/json", body)),
-    )
-    .await?;
+    let garbage = |detail: String| ClientError::Garbage { detail };
+    let (method, path, content_type, body) = match proof {
+        Proof::Code(code) => {
+            let body = EmailCertification {
+                security_code: code.trim().to_string(),
+                reset_password: password.to_string(),
+            }
+            .to_json(profile, None)
+            .map_err(|err| garbage(err.to_string()))?;
+            let path = format!("{}?format=json", paths::EMAIL_CERTIFICATION);
+            (Method::Put, path, "application/json", body)
+        }
+        Proof::Answers(answers) => {
+            let protection =
+                FieldProtection::for_scheme(profile.question_certification_secrets, None)
+                    .map_err(|err| garbage(err.to_string()))?;
+            let body = QuestionCertification {
+                answers: answers.clone(),
+                reset_password: password.to_string(),
+            }
+            .to_xml(profile, &protection);
+            (
+                Method::Put,
+                paths::QUESTION_CERTIFICATION.to_string(),
+                "application/xml",
+                body,
+            )
+        }
+        Proof::GuidFile(file) => {
+            let protection = FieldProtection::for_scheme(profile.guid_reset_secrets, None)
+                .map_err(|err| garbage(err.to_string()))?;
+            let body = GuidFileReset {
+                file: file.clone(),
+                reset_password: password.to_string(),
+            }
+            .to_json(profile, &protection);
+            let call = &profile.guid_reset;
+            let method = match call.method.as_str() {
+                "POST" => Method::Post,
+                _ => Method::Put,
+            };
+            // The only query key the [assumed] call may carry besides security/iv is `format`.
+            let path = if call.query_keys.iter().any(|k| k == "format") {
+                format!("{}?format=json", call.path)
+            } else {
+                call.path.clone()
+            };
+            (method, path, "application/json", body)
+        }
+    };
+    let envelope = client::send(address, method, &path, Some((content_type, body))).await?;
     Ok(match refusal(&envelope) {
         Some(status) => verdict_of(&status, profile),
         None if (200..300).contains(&envelope.status) => ResetVerdict::Accepted,
         None => ResetVerdict::Other {
             detail: format!("HTTP {}", envelope.status),
         },
+    })
+}
+
+/// Reads which security questions the device would ask (a harmless read).
+pub async fn read_questions(
+    address: DeviceAddress,
+    profile: &DeviceProfile,
+) -> Result<QuestionConfiguration, ResetError> {
+    let envelope = client::send(address, Method::Get, paths::QUESTION_CONFIGURATION, None).await?;
+    if let Some(status) = refusal(&envelope) {
+        return Err(ResetError::Refused(verdict_of(&status, profile)));
+    }
+    QuestionConfiguration::from_xml(&envelope.body, profile).map_err(|err| {
+        ResetError::Client(ClientError::Garbage {
+            detail: err.to_string(),
+        })
     })
 }
 
@@ -163,6 +237,10 @@ pub fn verdict_of(status: &ResponseStatus, profile: &DeviceProfile) -> ResetVerd
             ResetVerdict::PasswordRefused(PasswordRefusal::SameAsOld)
         }
         Some(SubStatus::PasswordTooLong) => ResetVerdict::PasswordRefused(PasswordRefusal::TooLong),
+        Some(SubStatus::SeqCertificateUnmatch) => ResetVerdict::WrongAnswers,
+        Some(SubStatus::ResetErrorNoSeq) => ResetVerdict::NoQuestions,
+        Some(SubStatus::SeqConfigNumError) => ResetVerdict::OtherQuestions,
+        Some(SubStatus::GuidFileDataUnmatch) => ResetVerdict::GuidMismatch,
         _ if status.kind() == StatusKind::InvalidOperation => ResetVerdict::Booting,
         other => ResetVerdict::Other {
             detail: other

@@ -4,9 +4,11 @@
 use crate::client::DeviceFacts;
 use crate::clock::now_ms;
 use crate::device_address::DeviceAddress;
-use crate::flow::{InMemory, Progress, Step};
+use crate::flow::{InMemory, Progress, ResetRoute, Step};
+use crate::reset::Proof;
 use crate::{route, storage};
 use leptos::prelude::*;
+use protocol::isapi::{GuidFile, QuestionAnswer};
 use protocol::profile::DeviceProfile;
 
 /// Whether the wizard drives the device itself or guides the person through its own page.
@@ -31,6 +33,10 @@ pub struct Wizard {
     pub facts: RwSignal<Option<DeviceFacts>>,
     /// The reset code, typed on this page; never stored.
     pub code: RwSignal<String>,
+    /// The security answers, typed on this page; never stored.
+    pub answers: RwSignal<Vec<QuestionAnswer>>,
+    /// The GUID file, chosen on this page; never stored.
+    pub guid_file: RwSignal<Option<GuidFile>>,
     /// The new password, kept only until the proof login; never stored.
     pub password: RwSignal<String>,
     /// The last device verdict on a reset attempt, shown on the code or password step.
@@ -56,6 +62,8 @@ impl Wizard {
             step: RwSignal::new(step),
             facts: RwSignal::new(None),
             code: RwSignal::new(String::new()),
+            answers: RwSignal::new(Vec::new()),
+            guid_file: RwSignal::new(None),
             password: RwSignal::new(String::new()),
             verdict: RwSignal::new(None),
             locked_until: RwSignal::new(None),
@@ -72,8 +80,30 @@ impl Wizard {
     /// What is in memory now, for the step rules.
     pub fn memory(&self) -> InMemory {
         InMemory {
-            has_code: !self.code.with_untracked(String::is_empty),
+            has_code: self.proof().is_some(),
         }
+    }
+
+    /// The chosen route's proof, when it was given on this page.
+    pub fn proof(&self) -> Option<Proof> {
+        match self.progress.with_untracked(|p| p.route) {
+            ResetRoute::Email => {
+                let code = self.code.get_untracked();
+                (!code.is_empty()).then_some(Proof::Code(code))
+            }
+            ResetRoute::Questions => {
+                let answers = self.answers.get_untracked();
+                (!answers.is_empty()).then_some(Proof::Answers(answers))
+            }
+            ResetRoute::GuidFile => self.guid_file.get_untracked().map(Proof::GuidFile),
+        }
+    }
+
+    /// Forgets the proof given on this page (after the device refused it, or used it).
+    pub fn forget_proof(&self) {
+        self.code.set(String::new());
+        self.answers.set(Vec::new());
+        self.guid_file.set(None);
     }
 
     /// Shows `wanted`, or the furthest step allowed before it, and records it in history.

@@ -1,6 +1,6 @@
 //! The list of steps at the top, with the current one marked for assistive technology.
 
-use crate::flow::Step;
+use crate::flow::{ResetRoute, Step};
 use crate::i18n::{use_i18n, Msg};
 use crate::state::use_wizard;
 use leptos::prelude::*;
@@ -10,9 +10,11 @@ use leptos::prelude::*;
 pub fn Stepper() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
+    let route = Memo::new(move |_| wizard.progress.with(|p| p.route));
     let items = Step::ALL
         .into_iter()
         .map(|step| {
+            let included = move || route.get().includes(step);
             let current = move || wizard.step.get() == step;
             let reachable = move || {
                 wizard
@@ -20,10 +22,11 @@ pub fn Stepper() -> impl IntoView {
                     .with(|p| p.allowed(step, wizard.memory()) == step)
             };
             view! {
-                <li class:current=current aria-current=move || current().then_some("step")>
+                <li class:current=current aria-current=move || current().then_some("step")
+                    hidden=move || !included()>
                     <button type="button" class="link" disabled=move || !reachable() || current()
                         on:click=move |_| wizard.go(step)>
-                        {move || i18n.t(step_title(step))}
+                        {move || i18n.t(step_title(step, route.get()))}
                     </button>
                 </li>
             }
@@ -36,9 +39,11 @@ pub fn Stepper() -> impl IntoView {
     }
 }
 
-/// The title of each step, used by the step list and the step headings alike.
-pub fn step_title(step: Step) -> Msg {
+/// The title of each step on `route`, used by the step list and the step headings alike.
+pub fn step_title(step: Step, route: ResetRoute) -> Msg {
     match step {
+        Step::Code if route == ResetRoute::Questions => Msg::StepAnswers,
+        Step::Code if route == ResetRoute::GuidFile => Msg::StepGuid,
         Step::Device => Msg::StepDevice,
         Step::Mode => Msg::StepMode,
         Step::Privacy => Msg::StepPrivacy,

@@ -86,7 +86,7 @@ fn DemoMailbox() -> impl IntoView {
 
 /// The device's last verdict on a code, with a live countdown while it is locked.
 #[component]
-fn Verdict() -> impl IntoView {
+pub(super) fn Verdict() -> impl IntoView {
     let wizard = use_wizard();
     let now = RwSignal::new(now_ms());
     // A one-second tick only matters while a lock is shown; it stops with the component.
@@ -127,6 +127,10 @@ pub fn verdict_message(verdict: &ResetVerdict) -> Msg {
         ResetVerdict::PasswordRefused(PasswordRefusal::TooLong) => Msg::PasswordTooLongDevice,
         ResetVerdict::Booting => Msg::DeviceStarting,
         ResetVerdict::NoReservedEmail => Msg::NoReservedEmail,
+        ResetVerdict::WrongAnswers => Msg::WrongAnswers,
+        ResetVerdict::NoQuestions => Msg::AnswersNeverSet,
+        ResetVerdict::OtherQuestions => Msg::OtherQuestions,
+        ResetVerdict::GuidMismatch => Msg::GuidMismatch,
         ResetVerdict::Other { detail } => Msg::DeviceSaid {
             detail: detail.clone(),
         },

@@ -1,15 +1,19 @@
 //! One module per step of the reset, each a component that reads and moves the shared state.
 
+mod answers;
 mod code;
 mod device;
+mod guid;
 mod mode;
 mod password;
 mod privacy;
 mod proof;
 mod qr;
 
+pub use answers::AnswersStep;
 pub use code::CodeStep;
 pub use device::DeviceStep;
+pub use guid::GuidStep;
 pub use mode::ModeStep;
 pub use password::{PasswordRules, PasswordStep};
 pub use privacy::PrivacyStep;
@@ -31,9 +35,20 @@ pub fn StepHeading(step: Step, title: Msg) -> impl IntoView {
             let _ = h.focus();
         }
     });
+    // Counted along the chosen route: the other routes skip the e-mail route's steps.
+    let route = crate::state::use_wizard()
+        .progress
+        .with_untracked(|p| p.route);
+    let on_route: Vec<Step> = Step::ALL
+        .into_iter()
+        .filter(|s| route.includes(*s))
+        .collect();
     let number = Msg::StepOf {
-        number: step.number(),
-        total: Step::ALL.len(),
+        number: on_route
+            .iter()
+            .position(|s| *s == step)
+            .map_or(1, |i| i + 1),
+        total: on_route.len(),
     };
     view! {
         <p class="step-number">{move || i18n.t(number.clone())}</p>

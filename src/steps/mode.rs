@@ -3,7 +3,7 @@
 
 use super::device::mode_name;
 use super::StepHeading;
-use crate::flow::Step;
+use crate::flow::{ResetRoute, Step};
 use crate::i18n::{use_i18n, Msg};
 use crate::state::use_wizard;
 use crate::support::SupportDetails;
@@ -20,6 +20,16 @@ pub fn ModeStep() -> impl IntoView {
             return view! { <p role="status">{i18n.t(Msg::ReadingDevice)}</p> }.into_any();
         };
         let email = facts.modes.supports(ResetMode::Email);
+        let choose = move |route: ResetRoute| {
+            wizard.progress.update(|p| p.route = route);
+            wizard.forget_proof();
+            wizard.verdict.set(None);
+            wizard.go(if route == ResetRoute::Email {
+                Step::Privacy
+            } else {
+                Step::Code
+            });
+        };
         let others = facts
             .modes
             .reset_modes()
@@ -27,10 +37,26 @@ pub fn ModeStep() -> impl IntoView {
             .filter(|m| m.mode != ResetMode::Email)
             .map(|m| {
                 let name = mode_name(m.mode);
-                let why = if m.supported { Msg::ModeLater } else { Msg::ModeUnavailable };
+                let route = match m.mode {
+                    ResetMode::SecurityQuestions => Some(ResetRoute::Questions),
+                    ResetMode::GuidFile => Some(ResetRoute::GuidFile),
+                    ResetMode::Email | ResetMode::HikConnectApp => None,
+                };
+                let why = match (m.supported, route) {
+                    (false, _) => Msg::ModeUnavailable,
+                    (true, Some(ResetRoute::Questions)) => Msg::ModeQuestionsExplain,
+                    (true, Some(_)) => Msg::ModeGuidExplain,
+                    (true, None) => Msg::ModeLater,
+                };
+                let usable = m.supported && route.is_some();
                 view! {
                     <li>
-                        <button type="button" disabled=true aria-describedby=format!("why-{:?}", m.mode)>
+                        <button type="button" disabled=!usable aria-describedby=format!("why-{:?}", m.mode)
+                            on:click=move |_| {
+                                if let Some(route) = route {
+                                    choose(route);
+                                }
+                            }>
                             {i18n.t(name)}
                         </button>
                         <span id=format!("why-{:?}", m.mode) class="hint">{i18n.t(why)}</span>
@@ -43,7 +69,7 @@ pub fn ModeStep() -> impl IntoView {
                 <li>
                     <button type="button" class="primary" disabled=!email
                         aria-describedby="why-email"
-                        on:click=move |_| wizard.go(Step::Privacy)>
+                        on:click=move |_| choose(ResetRoute::Email)>
                         {i18n.t(Msg::ModeEmail)}
                     </button>
                     <span id="why-email" class="hint">

@@ -39,7 +39,7 @@ pub fn PasswordStep() -> impl IntoView {
         if !ready() {
             return;
         }
-        let (Some(address), code) = (wizard.address(), wizard.code.get_untracked()) else {
+        let (Some(address), Some(proof)) = (wizard.address(), wizard.proof()) else {
             wizard.go(Step::Device);
             return;
         };
@@ -48,7 +48,7 @@ pub fn PasswordStep() -> impl IntoView {
         busy.set(true);
         problem.set(None);
         spawn_local(async move {
-            match reset::submit(address, &profile, &code, &new_password).await {
+            match reset::submit(address, &profile, &proof, &new_password).await {
                 Ok(verdict) => settle(wizard, verdict, new_password, problem),
                 Err(err) => problem.set(Some(err.message(&address.to_string()))),
             }
@@ -99,14 +99,18 @@ fn settle(
     match verdict {
         ResetVerdict::Accepted => {
             wizard.verdict.set(None);
-            wizard.code.set(String::new());
+            wizard.forget_proof();
             wizard.password.set(new_password);
             wizard.progress.update(|p| p.reset_done = true);
             wizard.go(Step::Proof);
         }
         ResetVerdict::WrongCode { .. }
         | ResetVerdict::ExpiredCode
-        | ResetVerdict::Locked { .. } => {
+        | ResetVerdict::Locked { .. }
+        | ResetVerdict::WrongAnswers
+        | ResetVerdict::NoQuestions
+        | ResetVerdict::OtherQuestions
+        | ResetVerdict::GuidMismatch => {
             if let ResetVerdict::Locked {
                 unlock_in_secs: Some(secs),
             } = verdict
@@ -116,8 +120,8 @@ fn settle(
                     .set(Some(now_ms() + u64::from(secs) * 1000));
             }
             wizard.verdict.set(Some(verdict));
-            // The code was the problem: it must be typed again, never resent by itself.
-            wizard.code.set(String::new());
+            // The proof was the problem: it must be given again, never resent by itself.
+            wizard.forget_proof();
             wizard.go(Step::Code);
         }
         other => problem.set(Some(verdict_message(&other))),

@@ -109,6 +109,8 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
                     "widget",
                     "--test",
                     "transcript",
+                    "--test",
+                    "routes",
                     "--",
                     "--test-threads=1",
                 ])

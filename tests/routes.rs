@@ -1,0 +1,176 @@
+//! The other reset routes in real headless Chromium, through a real reset-proxy, against devsim:
+//! by security questions and by GUID file, each with the device's refusal explained first.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use anyhow::{ensure, Context, Result};
+use devsim::{Config, DeviceIdentity, Profile, Running};
+use support::{Browser, Proxy};
+
+const NEW_PASSWORD: &str = "Quiet-Harbor42";
+
+/// An NVR (it offers both routes) with its test endpoints on, and a proxy allowed to reach it.
+async fn stack() -> Result<(Running, Proxy)> {
+    let config = Config::loopback(DeviceIdentity::random(Profile::Nvr)).with_mailbox(true);
+    let device = devsim::start(config).await?;
+    let proxy = Proxy::start(&[device.http_addr], "127.0.0.1:9".parse()?).await?;
+    Ok((device, proxy))
+}
+
+/// From the first screen to the mode step of the typed device, then `route`.
+async fn choose_route(
+    browser: &Browser,
+    proxy: &Proxy,
+    device: &Running,
+    route: &str,
+) -> Result<()> {
+    browser.client.goto(&proxy.url()).await?;
+    browser
+        .type_into("Device address", &device.http_addr.to_string())
+        .await?;
+    browser.click("Check this device").await?;
+    browser.click("Reset this device's password").await?;
+    browser.wait_for_step("Choose how to reset").await?;
+    browser.click(route).await
+}
+
+async fn new_password(browser: &Browser) -> Result<()> {
+    browser.wait_for_step("Choose a new password").await?;
+    browser.type_into("New password", NEW_PASSWORD).await?;
+    browser
+        .type_into("New password again", NEW_PASSWORD)
+        .await?;
+    browser.click("Reset the password").await
+}
+
+async fn no_violations(browser: &Browser, at: &str) -> Result<()> {
+    let violations = browser.axe_violations().await?;
+    ensure!(violations.is_empty(), "{at}: {violations:#?}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_by_security_questions_explains_a_wrong_answer_then_works() -> Result<()> {
+    let (device, proxy) = stack().await?;
+    let answers = device
+        .question_answers()
+        .context("the NVR profile sets security questions")?;
+    let browser = Browser::start().await?;
+    choose_route(&browser, &proxy, &device, "Security questions").await?;
+    browser
+        .wait_for_step("Answer the security questions")
+        .await?;
+    // The step list leaves out the e-mail route's steps.
+    let steps = browser.text_of("//nav[@class='stepper']").await?;
+    ensure!(!steps.contains("Privacy notice"), "{steps}");
+    browser
+        .text_of("//p[@class='step-number' and .='Step 3 of 5']")
+        .await?;
+    no_violations(&browser, "answers").await?;
+
+    for (i, answer) in answers.iter().enumerate() {
+        let wrong = format!("{} nope", answer.answer);
+        let typed = if i == 0 {
+            wrong.as_str()
+        } else {
+            answer.answer.as_str()
+        };
+        browser
+            .type_into(&format!("Answer to security question {}", answer.id), typed)
+            .await?;
+    }
+    browser.click("Continue").await?;
+    new_password(&browser).await?;
+    browser
+        .wait_for_step("Answer the security questions")
+        .await?;
+    let verdict = browser
+        .text_of("//*[@role='alert' and normalize-space(.) != '']")
+        .await?;
+    ensure!(
+        verdict.contains("at least one answer is wrong"),
+        "{verdict}"
+    );
+    ensure!(device.state().failed_answer_tries == 1);
+    ensure!(!device.state().password_changed);
+
+    for answer in &answers {
+        browser
+            .type_into(
+                &format!("Answer to security question {}", answer.id),
+                &answer.answer,
+            )
+            .await?;
+    }
+    browser.click("Continue").await?;
+    new_password(&browser).await?;
+    browser.wait_for_step("Done").await?;
+    browser
+        .text_of("//p[@role='status' and contains(., 'new password works')]")
+        .await?;
+    ensure!(device.admin_password() == NEW_PASSWORD);
+    no_violations(&browser, "done").await?;
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn questions_never_set_are_explained_with_the_support_details() -> Result<()> {
+    let config = Config::loopback(DeviceIdentity::random(Profile::Nvr))
+        .with_questions(devsim::Questions::NeverSet);
+    let device = devsim::start(config).await?;
+    let proxy = Proxy::start(&[device.http_addr], "127.0.0.1:9".parse()?).await?;
+    let browser = Browser::start().await?;
+    choose_route(&browser, &proxy, &device, "Security questions").await?;
+    let notice = browser
+        .text_of("//*[@role='alert' and contains(., 'were ever set')]")
+        .await?;
+    ensure!(notice.contains("another way"), "{notice}");
+    ensure!(device.state().failed_answer_tries == 0, "no try was spent");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_by_guid_file_explains_a_stale_file_then_works() -> Result<()> {
+    let (device, proxy) = stack().await?;
+    let dir = tempfile::tempdir()?;
+    let stale = dir.path().join("old-guid.bin");
+    std::fs::write(&stale, "a file from before the last password change")?;
+    let current = dir.path().join("nvr-guid.bin");
+    std::fs::write(&current, device.guid_file())?;
+
+    let browser = Browser::start().await?;
+    choose_route(&browser, &proxy, &device, "GUID file").await?;
+    browser.wait_for_step("Give the GUID file").await?;
+    no_violations(&browser, "guid").await?;
+    browser
+        .field("The GUID file")
+        .await?
+        .send_keys(&stale.display().to_string())
+        .await?;
+    browser
+        .text_of("//p[@id='guid-status' and contains(., 'old-guid.bin')]")
+        .await?;
+    browser.click("Continue").await?;
+    new_password(&browser).await?;
+    browser.wait_for_step("Give the GUID file").await?;
+    let verdict = browser
+        .text_of("//*[@role='alert' and normalize-space(.) != '']")
+        .await?;
+    ensure!(verdict.contains("does not match"), "{verdict}");
+    ensure!(!device.state().password_changed);
+
+    browser
+        .field("The GUID file")
+        .await?
+        .send_keys(&current.display().to_string())
+        .await?;
+    browser
+        .text_of("//p[@id='guid-status' and contains(., 'nvr-guid.bin')]")
+        .await?;
+    browser.click("Continue").await?;
+    new_password(&browser).await?;
+    browser.wait_for_step("Done").await?;
+    ensure!(device.admin_password() == NEW_PASSWORD);
+    browser.close().await
+}
