@@ -85,8 +85,8 @@ async fn main() -> Result<()> {
         config = config.with_cameras(cameras);
     }
     if let Some(path) = &args.device_profile {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let details = devsim::DeviceProfile::from_json(&text)
             .with_context(|| format!("reading the device profile {}", path.display()))?;
         config = config.with_profile_details(details);
