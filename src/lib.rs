@@ -15,6 +15,7 @@ pub mod embed;
 pub mod flow;
 mod guided;
 pub mod i18n;
+mod prevention;
 pub mod qr_draw;
 mod qr_reader;
 mod qr_scan;

@@ -3,13 +3,14 @@
 
 use crate::client::{self, ClientError, Method};
 use crate::device_address::DeviceAddress;
-use protocol::field_crypto::FieldProtection;
+use protocol::field_crypto::{FieldCipher, FieldKey, FieldProtection};
 use protocol::isapi::{
     paths, EmailCertification, GuidFile, GuidFileReset, QrCode, QuestionAnswer,
-    QuestionCertification, QuestionConfiguration, ResponseStatus, StatusKind, SubStatus,
+    QuestionCertification, QuestionConfiguration, ResponseStatus, SecurityCap, SetEmailParameter,
+    SetQuestions, StatusKind, SubStatus,
 };
 use protocol::login::{SessionLogin, SessionLoginCap};
-use protocol::profile::DeviceProfile;
+use protocol::profile::{DeviceProfile, SecretFieldScheme};
 use protocol::proxy_api::Envelope;
 
 /// The user name whose password the vendor's reset replaces.
@@ -189,6 +190,74 @@ pub async fn prove_login(address: DeviceAddress, password: &str) -> Result<bool,
     )
     .await?;
     Ok((200..300).contains(&envelope.status) && refusal(&envelope).is_none())
+}
+
+/// A prevention setting to write while logged in with the new password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prevention {
+    /// Reserve this recovery e-mail address.
+    Email(String),
+    /// Set these security answers.
+    Questions(Vec<QuestionAnswer>),
+}
+
+/// Writes `setting` after the proof login (the proxy holds the device's session cookie). The
+/// admin password goes along, under the device's `security=1` field encryption when it asks
+/// for it, keyed on the new password.
+pub async fn save_prevention(
+    address: DeviceAddress,
+    profile: &DeviceProfile,
+    security: &SecurityCap,
+    password: &str,
+    setting: &Prevention,
+) -> Result<(), ResetError> {
+    let protection = match profile.logged_in_scheme(security) {
+        SecretFieldScheme::Plaintext => FieldProtection::Plain,
+        SecretFieldScheme::Security1 => {
+            let key = FieldKey::derive(security, ADMIN, password);
+            FieldProtection::Encrypted(FieldCipher::new(key, random_iv()?))
+        }
+    };
+    let (path, content_type, body) = match setting {
+        Prevention::Email(address) => (
+            protection.apply_to(&format!("{}?format=json", paths::EMAIL_PARAMETER)),
+            "application/json",
+            SetEmailParameter {
+                email_address: address.clone(),
+                admin_password: password.to_string(),
+            }
+            .to_json(&protection),
+        ),
+        Prevention::Questions(answers) => (
+            protection.apply_to(paths::QUESTION_CONFIGURATION),
+            "application/xml",
+            SetQuestions {
+                answers: answers.clone(),
+                admin_password: password.to_string(),
+            }
+            .to_xml(profile, &protection),
+        ),
+    };
+    let envelope = client::send(address, Method::Put, &path, Some((content_type, body))).await?;
+    match refusal(&envelope) {
+        Some(status) => Err(ResetError::Refused(verdict_of(&status, profile))),
+        None if (200..300).contains(&envelope.status) => Ok(()),
+        None => Err(ResetError::Client(ClientError::DeviceStatus {
+            status: envelope.status,
+        })),
+    }
+}
+
+/// A fresh IV from the browser's cryptographic random source.
+fn random_iv() -> Result<[u8; 16], ResetError> {
+    let mut iv = [0u8; 16];
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut iv).ok())
+        .ok_or(ResetError::Client(ClientError::Garbage {
+            detail: "no cryptographic random source".into(),
+        }))?;
+    Ok(iv)
 }
 
 /// Why an export or proof did not complete.

@@ -174,3 +174,80 @@ async fn a_reset_by_guid_file_explains_a_stale_file_then_works() -> Result<()> {
     ensure!(device.admin_password() == NEW_PASSWORD);
     browser.close().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_reset_the_recovery_email_and_questions_can_be_set() -> Result<()> {
+    let config = Config::loopback(DeviceIdentity::random(Profile::Nvr))
+        .with_mailbox(true)
+        .with_questions(devsim::Questions::NeverSet);
+    let device = devsim::start(config).await?;
+    let proxy = Proxy::start(&[device.http_addr], "127.0.0.1:9".parse()?).await?;
+    let dir = tempfile::tempdir()?;
+    let current = dir.path().join("nvr-guid.bin");
+    std::fs::write(&current, device.guid_file())?;
+    let browser = Browser::start().await?;
+    choose_route(&browser, &proxy, &device, "GUID file").await?;
+    browser
+        .field("The GUID file")
+        .await?
+        .send_keys(&current.display().to_string())
+        .await?;
+    browser
+        .text_of("//p[@id='guid-status' and contains(., 'nvr-guid.bin')]")
+        .await?;
+    browser.click("Continue").await?;
+    new_password(&browser).await?;
+    browser.wait_for_step("Done").await?;
+    browser
+        .text_of("//h3[.='Make the next reset easy (optional)']")
+        .await?;
+    no_violations(&browser, "prevention").await?;
+
+    browser
+        .type_into("Recovery e-mail address", "not an address")
+        .await?;
+    browser
+        .click("Save the e-mail address on the device")
+        .await?;
+    browser
+        .text_of("//p[@id='prevent-email-error' and contains(., 'does not look like')]")
+        .await?;
+    let before = device.state().reserved_email;
+    ensure!(before.as_deref() != Some("owner@example.org"));
+    browser
+        .type_into("Recovery e-mail address", "owner@example.org")
+        .await?;
+    browser
+        .click("Save the e-mail address on the device")
+        .await?;
+    browser
+        .text_of("(//p[@role='status' and .='Saved on the device.'])[1]")
+        .await?;
+    ensure!(device.state().reserved_email.as_deref() == Some("owner@example.org"));
+
+    for id in 1..=3 {
+        browser
+            .type_into(
+                &format!("Answer to security question {id}"),
+                &format!("answer {id}"),
+            )
+            .await?;
+    }
+    browser.click("Save the answers on the device").await?;
+    browser
+        .text_of("(//p[@role='status' and .='Saved on the device.'])[2]")
+        .await?;
+    let answers = device
+        .question_answers()
+        .context("the questions are set now")?;
+    ensure!(
+        answers
+            .iter()
+            .map(|a| a.answer.as_str())
+            .collect::<Vec<_>>()
+            == ["answer 1", "answer 2", "answer 3"],
+        "{:?}",
+        answers.iter().map(|a| a.id).collect::<Vec<_>>()
+    );
+    browser.close().await
+}

@@ -1,7 +1,7 @@
 //! One module per step of the reset, each a component that reads and moves the shared state.
 
 mod answers;
-mod code;
+pub(crate) mod code;
 mod device;
 mod guid;
 mod mode;

@@ -4,6 +4,7 @@
 use super::StepHeading;
 use crate::flow::Step;
 use crate::i18n::{use_i18n, Msg};
+use crate::prevention::PreventionOffers;
 use crate::reset::{self, ResetError};
 use crate::state::use_wizard;
 use crate::steps::code::verdict_message;
@@ -31,6 +32,8 @@ pub fn ProofStep() -> impl IntoView {
     } else {
         Proof::Checking
     });
+    // Kept here only for the prevention offers, which the device checks it with once more.
+    let kept = StoredValue::new(password.clone());
     if let (false, Some(address)) = (password.is_empty(), wizard.address()) {
         // Taken out of memory before the one attempt, so nothing can send it twice.
         wizard.password.set(String::new());
@@ -64,6 +67,12 @@ pub fn ProofStep() -> impl IntoView {
             <StepHeading step=Step::Proof title=Msg::StepProof />
             <p>{move || i18n.t(Msg::ResetAccepted)}</p>
             {status}
+            {move || match (proof.get(), wizard.address()) {
+                (Proof::Proven, Some(address)) => {
+                    Some(view! { <PreventionOffers address password=kept.get_value() /> })
+                }
+                _ => None,
+            }}
             <button type="button" class="secondary" on:click=start_over>{move || i18n.t(Msg::ResetAnother)}</button>
         </section>
     }

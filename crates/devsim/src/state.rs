@@ -54,6 +54,9 @@ pub struct StateSnapshot {
     pub reboots: u32,
     /// Whether a recovery e-mail is reserved.
     pub email_reserved: bool,
+    /// The reserved recovery address itself (tests check what a prevention write stored).
+    #[serde(default)]
+    pub reserved_email: Option<String>,
     /// Faults in force, by path.
     pub faults: HashMap<String, Fault>,
     /// Whether security questions are set (a reset by questions can work).
@@ -731,6 +734,7 @@ impl Device {
             password_changed: state.password_changed,
             reboots: state.reboots,
             email_reserved: state.email.is_some(),
+            reserved_email: state.email.clone(),
             faults: self.faults.all(),
             questions_set: state.questions.is_some(),
             failed_answer_tries: state.failed_answer_tries,
