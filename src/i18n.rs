@@ -2,12 +2,12 @@
 //! A small layer of our own instead of fluent: an exhaustive `match` per language makes a
 //! missing translation a compile error.
 //!
-//! Only English is compiled into the wasm bundle. The other languages' `match`es are compiled
-//! natively, where they are the source of `public/i18n/<tag>.json` (`cargo xtask i18n`; a test
-//! fails when a committed table differs): the page fetches the one table it needs before it
-//! shows anything, so the first load carries one language instead of eight.
+//! The `match`es are compiled natively only, where they are the source of the tables the
+//! browser uses (`cargo xtask i18n`; a test fails when a committed table differs): English,
+//! `src/i18n/en.json`, is built into the wasm; any other language, `public/i18n/<tag>.json`,
+//! is fetched before the page shows anything, so the first load carries one language, not
+//! eight, and no per-language code.
 
-mod en;
 mod load;
 mod template;
 
@@ -15,6 +15,8 @@ mod template;
 mod ar;
 #[cfg(not(target_arch = "wasm32"))]
 mod de;
+#[cfg(not(target_arch = "wasm32"))]
+mod en;
 #[cfg(not(target_arch = "wasm32"))]
 mod es;
 #[cfg(not(target_arch = "wasm32"))]
@@ -169,14 +171,31 @@ macro_rules! messages {
             $($(#[$doc])* $variant $({ $($field: $ty),* })?),*
         }
 
+        /// Each kind of message without its values: its position among the names below
+        /// (a lookup instead of a match arm per message, which is smaller in the wasm).
+        #[derive(Clone, Copy)]
+        enum MsgKind {
+            $($variant),*
+        }
+
+        /// Every message's name, in declaration order.
+        const MSG_NAMES: &[&str] = &[$(stringify!($variant)),*];
+
         impl Msg {
-            /// The message's name in the translation tables, and its values by field name.
-            fn fields(&self) -> (&'static str, Vec<(&'static str, &dyn MsgValue)>) {
+            /// The message's name in the translation tables.
+            fn name(&self) -> &'static str {
+                let kind = match self {
+                    $(Msg::$variant { .. } => MsgKind::$variant,)*
+                };
+                MSG_NAMES[kind as usize]
+            }
+
+            /// Calls `each` with every value the message carries and its field's name.
+            fn each_value(&self, each: &mut dyn FnMut(&'static str, &dyn MsgValue)) {
                 match self {
-                    $(Msg::$variant $({ $($field),* })? => (
-                        stringify!($variant),
-                        vec![$($((stringify!($field), $field as &dyn MsgValue)),*)?],
-                    ),)*
+                    $(Msg::$variant $({ $($field),* })? => {
+                        $($(each(stringify!($field), $field);)*)?
+                    })*
                 }
             }
 
@@ -478,7 +497,7 @@ pub fn text(lang: Lang, msg: &Msg) -> Cow<'static, str> {
     }
     #[cfg(target_arch = "wasm32")]
     {
-        load::loaded_text(lang, msg).map_or_else(|| en::text(msg), Cow::Owned)
+        Cow::Owned(load::text(lang, msg))
     }
 }
 

@@ -1,7 +1,8 @@
 //! Drawing the device's QR content crisply: an SVG on screen and a PNG to download and attach.
 //! The content is opaque to us; we only encode it as the device's own page would.
 
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::bits::Bits;
+use qrcode::{Color, EcLevel, QrCode, Version};
 use wasm_bindgen::JsCast;
 
 /// Modules of white around the code, as the QR standard asks, so phones and the vendor read it.
@@ -17,9 +18,16 @@ pub struct QrMatrix {
 }
 
 impl QrMatrix {
-    /// Encodes `content` (medium error correction, like the device's own page).
+    /// Encodes `content` (medium error correction, like the device's own page) in byte mode,
+    /// in the smallest version it fits. Byte mode reads back the same whatever the content,
+    /// and skipping the crate's mode optimiser keeps it out of the first-load bundle.
     pub fn encode(content: &str) -> Option<Self> {
-        let code = QrCode::with_error_correction_level(content.as_bytes(), EcLevel::M).ok()?;
+        let code = (1..=40).find_map(|version| {
+            let mut bits = Bits::new(Version::Normal(version));
+            bits.push_byte_data(content.as_bytes()).ok()?;
+            bits.push_terminator(EcLevel::M).ok()?;
+            QrCode::with_bits(bits, EcLevel::M).ok()
+        })?;
         let width = code.width();
         let dark = code
             .to_colors()
@@ -117,6 +125,46 @@ mod tests {
         assert!(matrix.is_dark(3, 3));
         let svg = matrix.to_svg("Reset \"QR\"");
         assert!(svg.contains("aria-label=\"Reset &quot;QR&quot;\""));
+    }
+
+    /// The drawing as grey pixels, 4 per module, with its quiet zone.
+    fn pixels(matrix: &QrMatrix) -> (usize, Vec<u8>) {
+        let side = (matrix.width() + 2 * QUIET_ZONE) * 4;
+        let mut grey = vec![255u8; side * side];
+        for y in 0..side {
+            for x in 0..side {
+                let (mx, my) = (
+                    (x / 4).wrapping_sub(QUIET_ZONE),
+                    (y / 4).wrapping_sub(QUIET_ZONE),
+                );
+                if matrix.is_dark(mx, my) {
+                    grey[y * side + x] = 0;
+                }
+            }
+        }
+        (side, grey)
+    }
+
+    #[test]
+    fn drawn_codes_read_back_as_their_content() {
+        let long = "QR-RESET:".to_string() + &"0123456789ABCDEFabcdef+/=".repeat(20);
+        for content in ["AB12", "opaque-device-content-1234567890", long.as_str()] {
+            let Some(matrix) = QrMatrix::encode(content) else {
+                panic!("encoding {content:?} failed")
+            };
+            let (side, grey) = pixels(&matrix);
+            let image = qr::GreyImage::new(side, side, &grey).expect("a valid picture");
+            let decoded = qr::decode(image, qr::Budget::Upload, &qr::NoClock);
+            let texts: Vec<_> = decoded.codes.iter().map(|c| c.text.as_str()).collect();
+            assert_eq!(texts, [content], "{} modules wide", matrix.width());
+        }
+    }
+
+    #[test]
+    fn content_beyond_the_largest_version_is_refused() {
+        // Version 40 at medium error correction holds 2331 bytes.
+        assert!(QrMatrix::encode(&"x".repeat(2331)).is_some());
+        assert!(QrMatrix::encode(&"x".repeat(2332)).is_none());
     }
 
     #[test]

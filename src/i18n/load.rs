@@ -1,6 +1,6 @@
-//! Loading a language's table in the browser before it is shown. English is built in; any
-//! other language is fetched from `public/i18n/<tag>.json` the first time it is needed.
-//! Natively every language is compiled in, so nothing is ever loaded.
+//! Loading a language's table in the browser before it is shown. English's is built in
+//! (`en.json`); any other language's is fetched from `public/i18n/<tag>.json` the first time
+//! it is needed. Natively every language is compiled in, so nothing is ever loaded.
 
 use super::Lang;
 
@@ -20,6 +20,8 @@ mod browser {
     thread_local! {
         /// The tables fetched so far (the page is single-threaded).
         static TABLES: RefCell<Vec<(Lang, Rc<Table>)>> = const { RefCell::new(Vec::new()) };
+        /// English, made by `cargo xtask i18n` with the others and checked by the same tests.
+        static ENGLISH: Option<Table> = Table::parse(include_str!("en.json")).ok();
     }
 
     fn table(lang: Lang) -> Option<Rc<Table>> {
@@ -36,9 +38,13 @@ mod browser {
         lang == Lang::En || table(lang).is_some()
     }
 
-    /// The sentence for `msg` from `lang`'s table, when it is loaded and has it.
-    pub fn loaded_text(lang: Lang, msg: &Msg) -> Option<String> {
-        table(lang)?.text(msg)
+    /// The sentence for `msg` in `lang`; in English when that table is not loaded or lacks
+    /// it (a table cached from an older version), and its name when even English lacks it.
+    pub fn text(lang: Lang, msg: &Msg) -> String {
+        table(lang)
+            .and_then(|table| table.text(msg))
+            .or_else(|| ENGLISH.with(|english| english.as_ref()?.text(msg)))
+            .unwrap_or_else(|| msg.key_and_values().0)
     }
 
     /// Fetches and keeps `lang`'s table; bounded by [`LOAD_TIMEOUT_MS`] as a whole.
@@ -68,7 +74,7 @@ mod browser {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub use browser::loaded_text;
+pub use browser::text;
 
 /// Runs `mount` once the page's language can be shown: at once for English, else after its
 /// table is loaded, or after a failed or slow load (then in English, with a console warning).

@@ -1,7 +1,8 @@
 //! The translation tables the browser fetches, made from the Rust sources (compiled natively
 //! only): each language's sentence for every message, with markers in its values turned into
-//! `{field}` placeholders. `cargo xtask i18n` writes them to `public/i18n/<tag>.json`; a test
-//! fails while a committed table differs from what the sources make.
+//! `{field}` placeholders. `cargo xtask i18n` writes them (`src/i18n/en.json`, built into the
+//! page, and `public/i18n/<tag>.json`, fetched); a test fails while a committed table differs
+//! from what the sources make.
 
 use super::{text, Lang, Msg};
 use std::path::PathBuf;
@@ -10,17 +11,17 @@ use std::path::PathBuf;
 /// comparing them; `cargo xtask i18n` does that.
 pub const WRITE_ENV: &str = "WIZARD_I18N_WRITE";
 
-/// Where `lang`'s table lives in the source tree (Trunk copies `public/` into the build).
+/// Where `lang`'s table lives in the source tree: English's beside the module that builds it
+/// into the wasm, the others in `public/`, which Trunk copies into the build.
 pub fn path(lang: Lang) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("public")
-        .join("i18n")
-        .join(format!("{}.json", lang.tag()))
-}
-
-/// The languages that are fetched (English is built into the page).
-pub fn fetched_languages() -> impl Iterator<Item = Lang> {
-    Lang::ALL.into_iter().filter(|&lang| lang != Lang::En)
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    match lang {
+        Lang::En => root.join("src").join("i18n").join("en.json"),
+        _ => root
+            .join("public")
+            .join("i18n")
+            .join(format!("{}.json", lang.tag())),
+    }
 }
 
 /// `lang`'s table as `(key, template)`, in the order messages are declared.
@@ -61,28 +62,29 @@ pub fn json(lang: Lang) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::template::{MsgValue, Part, Table};
+    use super::super::template::{Part, Table};
     use super::super::tests::samples;
     use super::*;
 
     /// Whether `msg` carries a value that picks its sentence (its key then names the choice).
     fn selects(msg: &Msg) -> bool {
-        msg.fields()
-            .1
-            .iter()
-            .any(|(_, value)| matches!(MsgValue::part(*value), Part::Selects(_)))
+        let mut selects = false;
+        msg.each_value(&mut |_, value| {
+            selects |= matches!(value.part(), Part::Selects(_));
+        });
+        selects
     }
 
     #[test]
     fn committed_tables_are_made_from_the_rust_sources() {
         let write = std::env::var_os(WRITE_ENV).is_some();
         let mut stale = Vec::new();
-        for lang in fetched_languages() {
+        for lang in Lang::ALL {
             let made = json(lang).unwrap_or_else(|err| panic!("{err}"));
             let path = path(lang);
             if write {
-                std::fs::create_dir_all(path.parent().expect("public/i18n"))
-                    .expect("creating public/i18n");
+                std::fs::create_dir_all(path.parent().expect("a folder"))
+                    .expect("creating the tables' folder");
                 std::fs::write(&path, &made)
                     .unwrap_or_else(|err| panic!("writing {}: {err}", path.display()));
             } else if std::fs::read_to_string(&path).ok().as_deref() != Some(made.as_str()) {

@@ -5,7 +5,7 @@
 use super::Msg;
 use protocol::password::Strength;
 #[cfg(any(test, target_arch = "wasm32"))]
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// Seconds of a minute (0 to 59), always shown with two digits: "2 min 05 s".
@@ -71,18 +71,15 @@ impl MsgValue for Strength {
 impl Msg {
     /// The message's key in a table and the text of each of its `{field}`s.
     pub(super) fn key_and_values(&self) -> (String, Vec<(&'static str, String)>) {
-        let (name, fields) = self.fields();
-        let mut key = name.to_string();
+        let mut key = self.name().to_string();
         let mut values = Vec::new();
-        for (field, value) in fields {
-            match value.part() {
-                Part::Shown(text) => values.push((field, text)),
-                Part::Selects(choice) => {
-                    key.push('.');
-                    key.push_str(choice);
-                }
+        self.each_value(&mut |field, value| match value.part() {
+            Part::Shown(text) => values.push((field, text)),
+            Part::Selects(choice) => {
+                key.push('.');
+                key.push_str(choice);
             }
-        }
+        });
         (key, values)
     }
 }
@@ -90,7 +87,7 @@ impl Msg {
 /// One language's sentences as templates, by key.
 #[cfg(any(test, target_arch = "wasm32"))]
 #[derive(Debug)]
-pub struct Table(HashMap<String, String>);
+pub struct Table(BTreeMap<String, String>);
 
 #[cfg(any(test, target_arch = "wasm32"))]
 impl Table {

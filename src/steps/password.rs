@@ -165,7 +165,8 @@ pub fn PasswordRules(
     let strength = move || report.get().strength;
     view! {
         <ul id="password-rules" class="rules">{items}</ul>
-        <p id="password-strength" class=move || format!("strength {:?}", strength()).to_lowercase()>
+        // ASCII lowercasing: `to_lowercase` would pull Unicode's case tables into the bundle.
+        <p id="password-strength" class=move || format!("strength {:?}", strength()).to_ascii_lowercase()>
             {move || i18n.t(Msg::Strength { level: strength() })}
         </p>
     }

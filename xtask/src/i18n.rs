@@ -25,6 +25,6 @@ pub fn run(root: &Path) -> Result<()> {
             ])
             .env("WIZARD_I18N_WRITE", "1"),
     )?;
-    println!("wrote {}", root.join("public/i18n/*.json").display());
+    println!("wrote src/i18n/en.json and public/i18n/*.json");
     Ok(())
 }
