@@ -12,8 +12,19 @@ use std::process::Command;
 /// Where the ZXing blackbox pictures live, beside the checkout.
 const DEFAULT_DATA: &str = "../shared/data/qr/zxing-blackbox";
 
+/// Sets cargo's bench profile for speed. It inherits the workspace's release settings, made
+/// for the wasm: panic = "abort" would end the run at rqrr's first panic (qr-bench catches them
+/// per picture), and opt-level "z" with LTO would measure size, not speed.
+pub fn speed_profile(cmd: &mut Command) {
+    cmd.env("CARGO_PROFILE_BENCH_PANIC", "unwind")
+        .env("CARGO_PROFILE_BENCH_OPT_LEVEL", "3")
+        .env("CARGO_PROFILE_BENCH_LTO", "false")
+        .env("CARGO_PROFILE_BENCH_CODEGEN_UNITS", "16");
+}
+
 /// Runs the benchmark; `args` are passed to qr-bench (a data folder first, if given).
-pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
+/// Returns both parts' Markdown output.
+pub fn run(root: &Path, args: Vec<String>) -> Result<String> {
     let mut bench_args = args;
     if bench_args.first().is_none_or(|a| a.starts_with('-')) {
         bench_args.insert(0, root.join(DEFAULT_DATA).to_string_lossy().into_owned());
@@ -23,15 +34,9 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
     cmd.current_dir(root)
         .args(["run", "--quiet", "--profile", "bench", "--package", "qr"])
         .args(["--features", "native", "--bin", "qr-bench", "--"])
-        .args(&bench_args)
-        // The bench profile inherits the workspace's release settings, made for the wasm:
-        // panic = "abort" would end the run at rqrr's first panic (qr-bench catches them per
-        // picture), and opt-level "z" with LTO would measure size, not speed.
-        .env("CARGO_PROFILE_BENCH_PANIC", "unwind")
-        .env("CARGO_PROFILE_BENCH_OPT_LEVEL", "3")
-        .env("CARGO_PROFILE_BENCH_LTO", "false")
-        .env("CARGO_PROFILE_BENCH_CODEGEN_UNITS", "16");
-    shell::run(&mut cmd)?;
+        .args(&bench_args);
+    speed_profile(&mut cmd);
+    let native = shell::run_tee(&mut cmd)?;
 
     let toolbox = Toolbox::for_build(root)?;
     let browser = tools::ensure_chromium()?;
@@ -52,5 +57,6 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<()> {
         .arg(&bench_args[0])
         .env("CHROMEDRIVER", &browser.chromedriver)
         .env("CHROMIUM", &browser.chromium);
-    shell::run(&mut timing)
+    let worker = shell::run_tee(&mut timing)?;
+    Ok(format!("{native}\n{worker}"))
 }

@@ -1,6 +1,7 @@
 //! `cargo xtask demo|test|dist|bench`: the project's set-up commands.
 //! They install the pinned tools they need into a per-user cache, build, and run.
 
+mod bench;
 mod bench_qr;
 mod demo;
 mod dist;
@@ -27,6 +28,9 @@ commands:
   dist [--out DIR] [--frame-ancestors ORIGIN]...
                               the wizard as static files for any host or CDN, with the
                               headers to configure (default: target/wizard-static)
+  bench                       every benchmark beside its peer; writes BENCHMARKS.md
+  bench bundle|load|proxy|discovery
+                              one part of it, printed only
   bench qr [DATA_DIR] [opts]  the QR decoding benchmark on ZXing's pictures, beside zxing-cpp
 ";
 
@@ -64,8 +68,10 @@ fn run() -> Result<()> {
         }
         Some("i18n") => i18n::run(&workspace_root()),
         Some("bench") => match args.next().as_deref() {
-            Some("qr") => bench_qr::run(&workspace_root(), args.collect()),
-            _ => bail!("usage: cargo xtask bench qr [DATA_DIR] [qr-bench options]\n\n{USAGE}"),
+            Some("qr") if args.len() > 0 => {
+                bench_qr::run(&workspace_root(), args.collect()).map(drop)
+            }
+            part => bench::run(&workspace_root(), part),
         },
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

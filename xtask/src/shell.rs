@@ -2,7 +2,8 @@
 
 use anyhow::{bail, Context, Result};
 use std::ffi::OsStr;
-use std::process::{Command, Output};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
 
 /// Runs `cmd` with inherited output; fails with the command line when it exits non-zero.
 pub fn run(cmd: &mut Command) -> Result<()> {
@@ -15,6 +16,32 @@ pub fn run(cmd: &mut Command) -> Result<()> {
         bail!("`{line}` failed ({status})");
     }
     Ok(())
+}
+
+/// Runs `cmd` like [`run`], echoing its standard output as it comes and also returning it.
+pub fn run_tee(cmd: &mut Command) -> Result<String> {
+    let line = describe(cmd);
+    println!("$ {line}");
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start `{line}`"))?;
+    let mut out = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        for text in BufReader::new(stdout).lines() {
+            let text = text.with_context(|| format!("reading the output of `{line}`"))?;
+            println!("{text}");
+            out.push_str(&text);
+            out.push('\n');
+        }
+    }
+    let status = child
+        .wait()
+        .with_context(|| format!("waiting for `{line}`"))?;
+    if !status.success() {
+        bail!("`{line}` failed ({status})");
+    }
+    Ok(out)
 }
 
 /// Runs `cmd` and returns its captured output, whatever the exit status.

@@ -14,6 +14,8 @@ const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
 /// axe-core, injected by the browser tests to check every step for accessibility problems.
 const AXE_CORE_VERSION: &str = "4.14.1";
+/// twiggy, which `bench` uses to say what each crate adds to the wasm.
+const TWIGGY_VERSION: &str = "0.8.0";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -105,6 +107,37 @@ pub fn ensure_chromium() -> Result<Browser> {
         bail!("apt-get installed chromium, but {CHROMIUM} or {CHROMEDRIVER} is still missing");
     }
     Ok(browser)
+}
+
+/// Installs twiggy (once) into the cache and returns the path of its binary.
+pub fn ensure_twiggy() -> Result<PathBuf> {
+    let bin = ensure_cargo_tool(&cache_dir()?, "twiggy", TWIGGY_VERSION, "twiggy", true)?;
+    Ok(bin.join("twiggy"))
+}
+
+/// Makes sure Debian's `package` provides `binary` (as /usr/sbin or /usr/bin), installing it
+/// when missing and running as root; otherwise says what to install. Returns the binary's path.
+pub fn ensure_debian_tool(package: &str, binary: &str) -> Result<PathBuf> {
+    let find = || {
+        ["/usr/sbin", "/usr/bin"]
+            .iter()
+            .map(|dir| Path::new(dir).join(binary))
+            .find(|path| path.exists())
+    };
+    if let Some(path) = find() {
+        return Ok(path);
+    }
+    if !running_as_root() {
+        bail!("{binary} is missing: install it with `sudo apt-get install {package}`, then run this again");
+    }
+    println!("installing {package} from Debian's packages (once)...");
+    shell::run(Command::new("apt-get").args(["update", "-q"]))?;
+    shell::run(
+        Command::new("apt-get")
+            .args(["install", "-y", "-q", "--no-install-recommends", package])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )?;
+    find().with_context(|| format!("apt-get installed {package}, but {binary} is still missing"))
 }
 
 /// `${XDG_CACHE_HOME:-~/.cache}/reset-wizard/tools`, or `RESET_WIZARD_TOOLS` when set.

@@ -1,0 +1,86 @@
+//! Navigation to the first step being interactive, beside a plain HTML page served the same
+//! way: runs `examples/load_timing.rs` (which defines "interactive") in headless Chromium.
+
+use super::{Bench, Section};
+use crate::{bench_qr, shell};
+use anyhow::{Context, Result};
+
+/// Cold loads of each page; the median is reported.
+const RUNS: usize = 9;
+/// The line of load_timing's output that carries its figures.
+const PREFIX: &str = "BENCH-JSON ";
+
+/// load_timing's figures.
+struct Figures {
+    runs: u64,
+    wizard_ms: f64,
+    listed_ms: f64,
+    plain_ms: f64,
+}
+
+impl Figures {
+    fn read(json: &str) -> Result<Self> {
+        let value: serde_json::Value = serde_json::from_str(json)?;
+        let number = |key: &str| {
+            value[key]
+                .as_f64()
+                .with_context(|| format!("no {key} in {json}"))
+        };
+        Ok(Figures {
+            runs: value["runs"].as_u64().context("no runs")?,
+            wizard_ms: number("wizard_ms")?,
+            listed_ms: number("listed_ms")?,
+            plain_ms: number("plain_ms")?,
+        })
+    }
+}
+
+pub fn run(bench: &mut Bench) -> Result<Section> {
+    let dist = bench.dist()?;
+    let browser = bench.browser()?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.current_dir(bench.root())
+        .args(["run", "--quiet", "--profile", "bench", "-p", "wizard"])
+        .args(["--example", "load_timing", "--"])
+        .arg(&dist)
+        .arg(RUNS.to_string())
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("CHROMIUM", &browser.chromium);
+    // The server compresses the files as it sends them: built for speed, as reset-proxy is.
+    bench_qr::speed_profile(&mut cmd);
+    let out = shell::run_tee(&mut cmd)?;
+    let json = out
+        .lines()
+        .find_map(|l| l.strip_prefix(PREFIX))
+        .context("load_timing printed no figures")?;
+    let f = Figures::read(json).context("reading load_timing's figures")?;
+    let markdown = format!(
+        "Median of {runs} cold loads each (HTTP cache cleared before every load), alternating, \
+         both pages served by reset-proxy from the same folder on loopback, in headless \
+         Chromium (1024×900, no throttling). Milliseconds from navigation start.\n\n\
+         | page | interactive ms | ratio to plain |\n|---|---:|---:|\n\
+         | wizard, first step (\"Find your device\") | {w:.0} | {r:.2}× |\n\
+         | plain static HTML page, same elements | {p:.0} | 1.00× |\n\
+         | wizard, the simulated device listed (includes SADP discovery) | {l:.0} | {rl:.2}× |\n\n\
+         **Interactive** means the page holds the first step's heading (`h2#step-heading`, \
+         with text), the discovery list's \"Search again\" button and the address field \
+         (`#device-address`), both rendered and enabled, so a person can read the step and act \
+         on it (type an address, search again). It is `performance.now()` at the first DOM \
+         change that meets that, watched by a MutationObserver installed before the page's own \
+         scripts. The plain page is static HTML with the same three elements, no script and no \
+         style sheet. \"Listed\" is when the discovered device's Choose button appears; \
+         discovery itself is measured under Discovery.\n",
+        runs = f.runs,
+        w = f.wizard_ms,
+        p = f.plain_ms,
+        l = f.listed_ms,
+        r = f.wizard_ms / f.plain_ms,
+        rl = f.listed_ms / f.plain_ms,
+    );
+    Ok(Section {
+        title: "Load (navigation to the first step interactive)".into(),
+        markdown,
+        missed: Vec::new(),
+    })
+}
