@@ -99,18 +99,6 @@ impl Browser {
             .with_context(|| format!("DevTools {method}"))
     }
 
-    /// Calls a DevTools protocol method (e.g. `Network.clearBrowserCache`) and returns its result.
-    pub async fn devtools(
-        &self,
-        method: &'static str,
-        params: serde_json::Value,
-    ) -> Result<serde_json::Value> {
-        self.client
-            .issue_cmd(DevTools { method, params })
-            .await
-            .with_context(|| format!("DevTools {method}"))
-    }
-
     /// The CSP violations the current page reported, one line each.
     pub async fn csp_violations(&self) -> Result<Vec<String>> {
         let found = self
