@@ -109,6 +109,10 @@ fn breakdown(twiggy: &Path, wasm: &Path) -> Result<String> {
         let Some((name, size)) = parse_csv_row(line) else {
             continue;
         };
+        // Names and wasm-bindgen's description are gone from the shipped file.
+        if is_metadata(&name) {
+            continue;
+        }
         total += size;
         *per_crate.entry(crate_of(&name)).or_default() += size;
     }
@@ -119,9 +123,9 @@ fn breakdown(twiggy: &Path, wasm: &Path) -> Result<String> {
     ranked.sort_by_key(|(_, size)| std::cmp::Reverse(*size));
     let mut out = format!(
         "\n### What each crate adds to the main wasm\n\n\
-         twiggy 0.8.0 `top` over `wizard.wasm` as cargo built it ({total} B, with names), before \
-         wasm-bindgen and wasm-opt shrink it to the shipped file; shares of that file, summed \
-         by the crate that owns each function (generic code counts for the crate that defines \
+         twiggy 0.8.0 `top` over `wizard.wasm` as cargo built it, before wasm-bindgen and \
+         wasm-opt shrink it to the shipped file: its code and data ({total} B; the function \
+         names and custom sections, which the shipped file drops, left out), summed by the crate that owns each function (generic code counts for the crate that defines \
          it; `std` includes core and alloc).\n\n| crate | bytes | share |\n|---|---:|---:|\n"
     );
     let mut rest = 0usize;
@@ -158,17 +162,30 @@ fn parse_csv_row(line: &str) -> Option<(String, usize)> {
     Some((name, size))
 }
 
-/// The crate a demangled item name belongs to; wasm's own sections by kind.
+/// Custom sections and name subsections: stripped by wasm-bindgen and wasm-opt.
+fn is_metadata(name: &str) -> bool {
+    name.contains("subsection") || name.starts_with("custom section")
+}
+
+/// The crate a demangled item name belongs to; wasm's own sections by kind. A generic
+/// parameter's impl (`<F as tachys::…>::f`) counts for the trait's crate.
 fn crate_of(name: &str) -> String {
+    if name.starts_with("data[") || name.starts_with("data segment") {
+        return "(data: strings and tables)".into();
+    }
+    let name = match name
+        .strip_prefix('<')
+        .and_then(|rest| rest.split_once(" as "))
+    {
+        Some((subject, trait_path)) if !subject.contains("::") => trait_path,
+        _ => name,
+    };
     let trimmed = name.trim_start_matches(['<', '&', '*', '(', '[', ' ']);
     let trimmed = trimmed
         .strip_prefix("mut ")
         .or_else(|| trimmed.strip_prefix("dyn "))
         .or_else(|| trimmed.strip_prefix("const "))
         .unwrap_or(trimmed);
-    if name.starts_with("data[") {
-        return "(data: strings and tables)".into();
-    }
     let head: String = trimmed
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -197,6 +214,9 @@ mod tests {
             "serde_json"
         );
         assert_eq!(crate_of("data[12]"), "(data: strings and tables)");
+        assert_eq!(crate_of("<F as tachys::view::Render>::build"), "tachys");
+        assert!(is_metadata("\"function names\" subsection"));
+        assert!(is_metadata("custom section '__wasm_bindgen_unstable'"));
         assert_eq!(
             crate_of("code section headers"),
             "(wasm sections, imports, unnamed)"
