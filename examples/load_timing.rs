@@ -1,5 +1,5 @@
-//! How fast the wizard's first step becomes usable, beside a plain HTML page, both served by
-//! reset-proxy from the same folder on loopback and loaded cold (HTTP cache cleared) in headless
+//! How fast the wizard's first step becomes usable, beside a plain HTML page, each served as the
+//! front page of its own reset-proxy (same settings) on loopback and loaded cold (HTTP cache cleared) in headless
 //! Chromium, alternating, `RUNS` times each. Run by `cargo xtask bench load`.
 //!
 //! "Interactive" is the moment the page holds the first step's heading (`h2#step-heading`,
@@ -29,7 +29,8 @@ fn main() {}
 mod timing {
     use super::support::Browser;
     use anyhow::{bail, Context, Result};
-    use std::path::Path;
+    use std::net::SocketAddr;
+    use std::path::PathBuf;
     use std::time::{Duration, Instant};
 
     /// The plain page: the first step's three elements, no script, no style sheet.
@@ -71,24 +72,20 @@ mod timing {
             bail!("usage: load_timing DIST_DIR RUNS");
         };
         let runs: usize = runs.parse().context("RUNS must be a number")?;
-        // The wizard's files and the plain page in one folder, served by one proxy.
-        let site = tempfile::tempdir()?;
-        copy_dir(Path::new(&dist), site.path())?;
-        std::fs::write(site.path().join("plain.html"), PLAIN_PAGE)?;
+        // The plain page is the front page of a folder of its own: reset-proxy serves any other
+        // page sandboxed, without scripts, and the watcher is a script.
+        let plain_site = tempfile::tempdir()?;
+        std::fs::write(plain_site.path().join("index.html"), PLAIN_PAGE)?;
 
         let identity = devsim::DeviceIdentity::random(devsim::Profile::Nvr);
         let device =
             devsim::start(devsim::Config::loopback(identity).with_sadp("127.0.0.1:0".parse()?))
                 .await?;
         let sadp = device.sadp_addr.context("devsim started without SADP")?;
-        let mut config = reset_proxy::Config::new("127.0.0.1:0".parse()?, sadp);
-        config.dist = Some(site.path().to_path_buf());
-        config.extra_devices = vec![device.http_addr];
-        let bound = reset_proxy::Bound::bind(config).await?;
-        let addr = bound.local_addr()?;
-        let server = tokio::spawn(async move {
-            let _ = bound.serve(std::future::pending()).await;
-        });
+        let (wizard_addr, wizard_server) =
+            serve(PathBuf::from(&dist), sadp, device.http_addr).await?;
+        let (plain_addr, plain_server) =
+            serve(plain_site.path().to_path_buf(), sadp, device.http_addr).await?;
 
         let browser = Browser::start().await?;
         browser
@@ -97,8 +94,8 @@ mod timing {
                 serde_json::json!({ "source": WATCH }),
             )
             .await?;
-        let wizard_url = format!("http://{addr}/");
-        let plain_url = format!("http://{addr}/plain.html");
+        let wizard_url = format!("http://{wizard_addr}/");
+        let plain_url = format!("http://{plain_addr}/");
         // One unmeasured load of each warms the proxy and Chromium's process, not the cache.
         load(&browser, &wizard_url, true).await?;
         load(&browser, &plain_url, false).await?;
@@ -110,7 +107,8 @@ mod timing {
             plain.push(load(&browser, &plain_url, false).await?.0);
         }
         browser.close().await?;
-        server.abort();
+        wizard_server.abort();
+        plain_server.abort();
 
         let (wizard, listed, plain) = (median(wizard), median(listed), median(plain));
         println!("\nload, median of {runs} cold loads each (ms since navigation start):");
@@ -170,19 +168,20 @@ mod timing {
         values[values.len() / 2]
     }
 
-    fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-        for entry in
-            std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))?
-        {
-            let entry = entry?;
-            let target = to.join(entry.file_name());
-            if entry.file_type()?.is_dir() {
-                std::fs::create_dir_all(&target)?;
-                copy_dir(&entry.path(), &target)?;
-            } else {
-                std::fs::copy(entry.path(), &target)?;
-            }
-        }
-        Ok(())
+    /// A reset-proxy serving `dist` on a free loopback port, with the simulated device allowed.
+    async fn serve(
+        dist: PathBuf,
+        sadp: SocketAddr,
+        device: SocketAddr,
+    ) -> Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+        let mut config = reset_proxy::Config::new("127.0.0.1:0".parse()?, sadp);
+        config.dist = Some(dist);
+        config.extra_devices = vec![device];
+        let bound = reset_proxy::Bound::bind(config).await?;
+        let addr = bound.local_addr()?;
+        let task = tokio::spawn(async move {
+            let _ = bound.serve(std::future::pending()).await;
+        });
+        Ok((addr, task))
     }
 }
