@@ -115,6 +115,18 @@ pub async fn demo_mailbox() -> Result<Option<String>, ClientError> {
     Ok(mailbox.code)
 }
 
+/// This session's device exchange as a redacted support transcript (JSON text, to save).
+pub async fn transcript() -> Result<String, ClientError> {
+    let response = get(&format!("{API}/transcript")).await?;
+    if !response.ok() {
+        return json::<String>(response).await;
+    }
+    response
+        .text()
+        .await
+        .map_err(|_| ClientError::ProxyUnreachable)
+}
+
 /// Runs discovery on the proxy's LAN.
 pub async fn discover() -> Result<Vec<ProbeMatch>, ClientError> {
     let response = get(&format!("{API}/devices")).await?;

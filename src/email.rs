@@ -21,6 +21,23 @@ pub fn mailto(lang: Lang, address: &str, serial: Option<&str>) -> String {
     )
 }
 
+/// A `mailto:` link to whoever the person chooses (support addresses differ by country and
+/// seller), with the device's `details` in the body.
+pub fn support_mailto(lang: Lang, details: &str) -> String {
+    let subject = text(lang, &Msg::SupportEmailSubject);
+    let body = text(
+        lang,
+        &Msg::SupportEmailBody {
+            details: details.to_string(),
+        },
+    );
+    format!(
+        "mailto:?subject={}&body={}",
+        percent_encode(&subject),
+        percent_encode(&body)
+    )
+}
+
 /// Percent-encodes everything but unreserved characters (RFC 3986), as mailto needs.
 fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3);
@@ -38,6 +55,13 @@ fn percent_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_support_mailto_carries_the_details_and_no_address() {
+        let link = support_mailto(Lang::En, "Serial number: DS-1 X");
+        assert!(link.starts_with("mailto:?subject="));
+        assert!(link.contains("Serial%20number%3A%20DS-1%20X"));
+    }
 
     #[test]
     fn the_mailto_link_carries_an_encoded_subject_with_the_serial() {

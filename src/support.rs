@@ -1,9 +1,15 @@
-//! What the vendor's support asks for when no e-mail reset is possible, ready to copy.
+//! What the vendor's support asks for when no self-service reset is possible, ready to copy
+//! and to mail, the support route's steps and time limits, and the support transcript.
 
+use crate::alert::Alert;
+use crate::client;
 use crate::copy::CopyButton;
+use crate::email;
 use crate::i18n::{use_i18n, Msg};
-use crate::state::use_wizard;
+use crate::state::{use_wizard, Mode};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 /// The device's details in one copyable block, with what to do with them.
 #[component]
@@ -30,12 +36,68 @@ pub fn SupportDetails() -> impl IntoView {
             })
             .unwrap_or_default()
     });
+    let mailto = {
+        let details = details.clone();
+        move || email::support_mailto(i18n.lang(), &details)
+    };
     view! {
         <div class="support">
             <h3>{move || i18n.t(Msg::SupportHeading)}</h3>
             <p>{move || i18n.t(Msg::SupportExplain)}</p>
             <pre class="support-details">{details.clone()}</pre>
             <CopyButton text=details what=Msg::CopyDetails />
+            <ol class="instructions">
+                <li>
+                    {move || i18n.t(Msg::SupportStepSend)}" "
+                    <a href=mailto>{move || i18n.t(Msg::SupportEmailPrepare)}</a>
+                </li>
+                <li>{move || i18n.t(Msg::SupportStepUse)}</li>
+                <li>{move || i18n.t(Msg::SupportStepValidity)}</li>
+            </ol>
+            <Show when=move || wizard.mode.get() == Mode::Connected>
+                <TranscriptButton />
+            </Show>
         </div>
     }
+}
+
+/// Saves the proxy's redacted record of this session's device exchange, for a bug report.
+#[component]
+pub fn TranscriptButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = RwSignal::new(None::<Msg>);
+    let save = move |_| {
+        problem.set(None);
+        spawn_local(async move {
+            match client::transcript().await {
+                Ok(text) => offer_download(&text),
+                Err(err) => problem.set(Some(err.message(""))),
+            }
+        });
+    };
+    view! {
+        <p id="transcript-hint" class="hint">{move || i18n.t(Msg::TranscriptExplain)}</p>
+        <button type="button" class="secondary" aria-describedby="transcript-hint" on:click=save>
+            {move || i18n.t(Msg::TranscriptSave)}
+        </button>
+        <Alert msg=problem />
+    }
+}
+
+/// Hands `text` to the browser as a file download.
+fn offer_download(text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(link) = document
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    let encoded: String = js_sys::encode_uri_component(text).into();
+    link.set_href(&format!("data:application/json;charset=utf-8,{encoded}"));
+    link.set_download("reset-transcript.json");
+    link.click();
 }

@@ -127,6 +127,42 @@ async fn questions_never_set_are_explained_with_the_support_details() -> Result<
         .await?;
     ensure!(notice.contains("another way"), "{notice}");
     ensure!(device.state().failed_answer_tries == 0, "no try was spent");
+
+    // The support route: details in a prepared e-mail, steps, and a transcript to save.
+    let mailto = browser
+        .wait_for("//a[starts-with(@href, 'mailto:?subject=')]")
+        .await?
+        .attr("href")
+        .await?
+        .unwrap_or_default();
+    ensure!(mailto.contains("Model%3A"), "{mailto}");
+    let steps = browser.text_of("//div[@class='support']/ol").await?;
+    ensure!(
+        steps.contains("24 hours") && steps.contains("48 hours"),
+        "{steps}"
+    );
+    no_violations(&browser, "support route").await?;
+    let downloads = tempfile::tempdir()?;
+    browser
+        .devtools(
+            "Browser.setDownloadBehavior",
+            serde_json::json!({ "behavior": "allow", "downloadPath": downloads.path() }),
+        )
+        .await?;
+    browser
+        .click("Save a record of the exchange with the device")
+        .await?;
+    let saved = downloads.path().join("reset-transcript.json");
+    for _ in 0..100 {
+        if saved.exists() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let transcript = std::fs::read_to_string(&saved).context("the transcript was saved")?;
+    ensure!(transcript.contains("reset-wizard-transcript"));
+    ensure!(transcript.contains("questionConfiguration"), "{transcript}");
+    ensure!(!transcript.contains(&device.admin_password()));
     browser.close().await
 }
 
