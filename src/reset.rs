@@ -7,10 +7,10 @@ use protocol::field_crypto::{FieldCipher, FieldKey, FieldProtection};
 use protocol::isapi::{
     paths, EmailCertification, GuidFile, GuidFileReset, QrCode, QuestionAnswer,
     QuestionCertification, QuestionConfiguration, ResponseStatus, SecurityCap, SetEmailParameter,
-    SetQuestions, StatusKind, SubStatus,
+    SetQuestions, StatusKind, SubStatus, SyncIpcPassword, SyncIpcResult,
 };
 use protocol::login::{SessionLogin, SessionLoginCap};
-use protocol::profile::{DeviceProfile, SecretFieldScheme};
+use protocol::profile::{AssumedCall, DeviceProfile, SecretFieldScheme};
 use protocol::proxy_api::Envelope;
 
 /// The user name whose password the vendor's reset replaces.
@@ -129,17 +129,7 @@ pub async fn submit(
                 reset_password: password.to_string(),
             }
             .to_json(profile, &protection);
-            let call = &profile.guid_reset;
-            let method = match call.method.as_str() {
-                "POST" => Method::Post,
-                _ => Method::Put,
-            };
-            // The only query key the [assumed] call may carry besides security/iv is `format`.
-            let path = if call.query_keys.iter().any(|k| k == "format") {
-                format!("{}?format=json", call.path)
-            } else {
-                call.path.clone()
-            };
+            let (method, path) = assumed_call(&profile.guid_reset);
             (method, path, "application/json", body)
         }
     };
@@ -211,13 +201,7 @@ pub async fn save_prevention(
     password: &str,
     setting: &Prevention,
 ) -> Result<(), ResetError> {
-    let protection = match profile.logged_in_scheme(security) {
-        SecretFieldScheme::Plaintext => FieldProtection::Plain,
-        SecretFieldScheme::Security1 => {
-            let key = FieldKey::derive(security, ADMIN, password);
-            FieldProtection::Encrypted(FieldCipher::new(key, random_iv()?))
-        }
-    };
+    let protection = logged_in_protection(profile, security, password)?;
     let (path, content_type, body) = match setting {
         Prevention::Email(address) => (
             protection.apply_to(&format!("{}?format=json", paths::EMAIL_PARAMETER)),
@@ -239,7 +223,68 @@ pub async fn save_prevention(
         ),
     };
     let envelope = client::send(address, Method::Put, &path, Some((content_type, body))).await?;
-    match refusal(&envelope) {
+    accepted(&envelope, profile)
+}
+
+/// Asks an NVR, after the proof login, to give its new admin password to the cameras behind
+/// it ([assumed] call from the profile). The password goes along as for [`save_prevention`];
+/// the answer says, per camera channel, whether it took it.
+pub async fn sync_ipc_password(
+    address: DeviceAddress,
+    profile: &DeviceProfile,
+    security: &SecurityCap,
+    password: &str,
+) -> Result<SyncIpcResult, ResetError> {
+    let protection = logged_in_protection(profile, security, password)?;
+    let (method, path) = assumed_call(&profile.sync_ipc_password);
+    let body = SyncIpcPassword {
+        admin_password: password.to_string(),
+    }
+    .to_json(&protection);
+    let path = protection.apply_to(&path);
+    let envelope = client::send(address, method, &path, Some(("application/json", body))).await?;
+    accepted(&envelope, profile)?;
+    SyncIpcResult::from_json(&envelope.body).map_err(|err| {
+        ResetError::Client(ClientError::Garbage {
+            detail: err.to_string(),
+        })
+    })
+}
+
+/// How a logged-in call protects the secrets it carries: under `security=1` when the device
+/// asks for it, keyed on the (new) admin password and a fresh IV.
+fn logged_in_protection(
+    profile: &DeviceProfile,
+    security: &SecurityCap,
+    password: &str,
+) -> Result<FieldProtection, ResetError> {
+    Ok(match profile.logged_in_scheme(security) {
+        SecretFieldScheme::Plaintext => FieldProtection::Plain,
+        SecretFieldScheme::Security1 => {
+            let key = FieldKey::derive(security, ADMIN, password);
+            FieldProtection::Encrypted(FieldCipher::new(key, random_iv()?))
+        }
+    })
+}
+
+/// The method and path of an [assumed] call from the profile. The only query key such a call
+/// may carry besides `security`/`iv` is `format`.
+fn assumed_call(call: &AssumedCall) -> (Method, String) {
+    let method = match call.method.trim().to_ascii_uppercase().as_str() {
+        "POST" => Method::Post,
+        _ => Method::Put,
+    };
+    let path = if call.query_keys.iter().any(|k| k == "format") {
+        format!("{}?format=json", call.path)
+    } else {
+        call.path.clone()
+    };
+    (method, path)
+}
+
+/// A write's answer: fine when 2xx without a failing status, else why not.
+fn accepted(envelope: &Envelope, profile: &DeviceProfile) -> Result<(), ResetError> {
+    match refusal(envelope) {
         Some(status) => Err(ResetError::Refused(verdict_of(&status, profile))),
         None if (200..300).contains(&envelope.status) => Ok(()),
         None => Err(ResetError::Client(ClientError::DeviceStatus {
