@@ -1,6 +1,7 @@
 //! After a proven reset, while the proxy is still logged in with the new password: offer to
-//! reserve a recovery e-mail and to set security questions, so the next reset is easy. Each is
-//! explained in one sentence, optional, and written only when the person presses its button.
+//! reserve a recovery e-mail and to set security questions, so the next reset is easy, and on
+//! an NVR to give the new password to its cameras. Each is explained in one sentence, optional,
+//! and written only when the person presses its button.
 
 use crate::alert::Alert;
 use crate::device_address::DeviceAddress;
@@ -10,7 +11,10 @@ use crate::state::use_wizard;
 use crate::steps::code::verdict_message;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::isapi::{is_plausible_email, QuestionAnswer, RouteGates, QUESTIONS_PER_DEVICE};
+use protocol::isapi::{
+    is_plausible_email, ChannelSync, QuestionAnswer, RouteGates, SyncIpcResult,
+    QUESTIONS_PER_DEVICE,
+};
 use protocol::profile::DeviceProfile;
 
 /// What a save did, per form.
@@ -31,17 +35,21 @@ pub fn PreventionOffers(address: DeviceAddress, password: String) -> impl IntoVi
         return ().into_any();
     };
     let gates = RouteGates::new(&facts.modes, &facts.security, None);
-    if !gates.set_reserved_email && !gates.set_questions {
+    let next_reset = gates.set_reserved_email || gates.set_questions;
+    if !next_reset && !gates.sync_ipc_password {
         return ().into_any();
     }
     let profile = wizard.profile.get_value();
     let save = StoredValue::new((address, profile, facts.security.clone(), password));
     view! {
-        <section class="prevention" aria-labelledby="prevention-heading">
-            <h3 id="prevention-heading">{move || i18n.t(Msg::PreventHeading)}</h3>
-            {gates.set_reserved_email.then(|| view! { <EmailForm save /> })}
-            {gates.set_questions.then(|| view! { <QuestionsForm save /> })}
-        </section>
+        {next_reset.then(|| view! {
+            <section class="prevention" aria-labelledby="prevention-heading">
+                <h3 id="prevention-heading">{move || i18n.t(Msg::PreventHeading)}</h3>
+                {gates.set_reserved_email.then(|| view! { <EmailForm save /> })}
+                {gates.set_questions.then(|| view! { <QuestionsForm save /> })}
+            </section>
+        })}
+        {gates.sync_ipc_password.then(|| view! { <CameraSync save /> })}
     }
     .into_any()
 }
@@ -61,10 +69,17 @@ fn write(save: StoredValue<Context>, setting: Prevention, state: RwSignal<Saved>
             reset::save_prevention(address, &profile, &security, &password, &setting).await;
         state.set(match result {
             Ok(()) => Saved::Done,
-            Err(ResetError::Client(err)) => Saved::Failed(err.message(&address.to_string())),
-            Err(ResetError::Refused(verdict)) => Saved::Failed(verdict_message(&verdict)),
+            Err(err) => Saved::Failed(failure(address, err)),
         });
     });
+}
+
+/// The sentence for a logged-in write that did not complete.
+fn failure(address: DeviceAddress, err: ResetError) -> Msg {
+    match err {
+        ResetError::Client(err) => err.message(&address.to_string()),
+        ResetError::Refused(verdict) => verdict_message(&verdict),
+    }
 }
 
 #[component]
@@ -161,5 +176,166 @@ fn QuestionsForm(save: StoredValue<Context>) -> impl IntoView {
             </button>
             <Outcome state />
         </form>
+    }
+}
+
+/// What the camera password push did.
+#[derive(Debug, Clone, PartialEq)]
+enum Pushed {
+    Not,
+    Pushing,
+    Done(SyncIpcResult),
+    Failed(Msg),
+}
+
+/// NVRs: give the new admin password to the cameras behind the recorder, then say per channel
+/// which took it. Pressing again retries (e.g. after plugging an offline camera back in).
+#[component]
+fn CameraSync(save: StoredValue<Context>) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = RwSignal::new(Pushed::Not);
+    let push = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if state.get_untracked() == Pushed::Pushing {
+            return;
+        }
+        state.set(Pushed::Pushing);
+        let (address, profile, security, password) = save.get_value();
+        spawn_local(async move {
+            let result = reset::sync_ipc_password(address, &profile, &security, &password).await;
+            state.set(match result {
+                Ok(result) => Pushed::Done(result),
+                Err(err) => Pushed::Failed(failure(address, err)),
+            });
+        });
+    };
+    let failed = Signal::derive(move || match state.get() {
+        Pushed::Failed(msg) => Some(msg),
+        _ => None,
+    });
+    view! {
+        <section class="camera-sync" aria-labelledby="camera-sync-heading">
+            <h3 id="camera-sync-heading">{move || i18n.t(Msg::SyncHeading)}</h3>
+            <form on:submit=push>
+                <p class="hint">{move || i18n.t(Msg::SyncExplain)}</p>
+                <button type="submit" disabled=move || state.get() == Pushed::Pushing>
+                    {move || i18n.t(Msg::SyncButton)}
+                </button>
+                <p role="status">
+                    {move || match state.get() {
+                        Pushed::Pushing => Some(i18n.t(Msg::SyncPushing)),
+                        Pushed::Done(result) => Some(i18n.t(summary(&result))),
+                        Pushed::Not | Pushed::Failed(_) => None,
+                    }}
+                </p>
+                {move || match state.get() {
+                    Pushed::Done(result) => Some(view! { <ChannelList channels=result.channels /> }),
+                    _ => None,
+                }}
+                <Alert msg=failed />
+            </form>
+        </section>
+    }
+}
+
+/// One line for the whole push.
+fn summary(result: &SyncIpcResult) -> Msg {
+    let total = result.channels.len() as u32;
+    if total == 0 {
+        return Msg::SyncNoCameras;
+    }
+    let synced = result.channels.iter().filter(|c| c.synced).count() as u32;
+    Msg::SyncSummary { synced, total }
+}
+
+/// Each camera channel, with its address when the recorder gave one, and what happened.
+#[component]
+fn ChannelList(channels: Vec<ChannelSync>) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = channels
+        .into_iter()
+        .map(|channel| {
+            let label = match channel.ip_address.clone() {
+                Some(address) => Msg::SyncChannelAt {
+                    channel: channel.id,
+                    address,
+                },
+                None => Msg::SyncChannel {
+                    channel: channel.id,
+                },
+            };
+            let (class, outcome) = channel_outcome(&channel);
+            view! {
+                <dt>{move || i18n.t(label.clone())}</dt>
+                <dd class=class>{move || i18n.t(outcome.clone())}</dd>
+            }
+        })
+        .collect_view();
+    view! { <dl class="camera-channels">{items}</dl> }
+}
+
+/// What happened to one camera, in plain words; the recorder's own reason verbatim when it
+/// is not one the wizard can word.
+fn channel_outcome(channel: &ChannelSync) -> (&'static str, Msg) {
+    if channel.synced {
+        return ("done", Msg::SyncChannelTook);
+    }
+    let outcome = match channel.sub_status_code.as_deref().map(str::trim) {
+        Some(code) if code.to_ascii_lowercase().contains("offline") => Msg::SyncChannelOffline,
+        Some(code) => Msg::SyncChannelRefused {
+            reason: code.to_string(),
+        },
+        None => Msg::SyncChannelNoReason,
+    };
+    ("warning", outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn channel(id: u32, synced: bool, sub_status_code: Option<&str>) -> ChannelSync {
+        ChannelSync {
+            id,
+            ip_address: None,
+            synced,
+            sub_status_code: sub_status_code.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn an_offline_camera_is_explained_in_plain_words() {
+        let outcome = channel_outcome(&channel(3, false, Some("offline")));
+        assert_eq!(outcome, ("warning", Msg::SyncChannelOffline));
+        let outcome = channel_outcome(&channel(3, false, Some(" deviceOffline ")));
+        assert_eq!(outcome, ("warning", Msg::SyncChannelOffline));
+    }
+
+    #[test]
+    fn another_refusal_shows_the_recorders_words() {
+        let outcome = channel_outcome(&channel(2, false, Some("passwordError")));
+        let reason = "passwordError".to_string();
+        assert_eq!(outcome, ("warning", Msg::SyncChannelRefused { reason }));
+        let outcome = channel_outcome(&channel(2, false, None));
+        assert_eq!(outcome, ("warning", Msg::SyncChannelNoReason));
+    }
+
+    #[test]
+    fn the_summary_counts_the_cameras_that_took_the_password() {
+        let result = SyncIpcResult {
+            channels: vec![
+                channel(1, true, None),
+                channel(2, true, None),
+                channel(3, false, Some("offline")),
+            ],
+        };
+        assert_eq!(
+            summary(&result),
+            Msg::SyncSummary {
+                synced: 2,
+                total: 3
+            }
+        );
+        assert_eq!(summary(&SyncIpcResult::default()), Msg::SyncNoCameras);
     }
 }
