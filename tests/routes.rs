@@ -1,5 +1,6 @@
 //! The other reset routes in real headless Chromium, through a real reset-proxy, against devsim:
-//! by security questions and by GUID file, each with the device's refusal explained first.
+//! by security questions and by GUID file, each with the device's refusal explained first; and
+//! what the last step offers after a reset (prevention, an NVR's camera password push).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
@@ -42,6 +43,25 @@ async fn new_password(browser: &Browser) -> Result<()> {
         .type_into("New password again", NEW_PASSWORD)
         .await?;
     browser.click("Reset the password").await
+}
+
+/// A whole reset by the device's current GUID file, up to the last step.
+async fn reset_by_guid_file(browser: &Browser, proxy: &Proxy, device: &Running) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let current = dir.path().join("nvr-guid.bin");
+    std::fs::write(&current, device.guid_file())?;
+    choose_route(browser, proxy, device, "GUID file").await?;
+    browser
+        .field("The GUID file")
+        .await?
+        .send_keys(&current.display().to_string())
+        .await?;
+    browser
+        .text_of("//p[@id='guid-status' and contains(., 'nvr-guid.bin')]")
+        .await?;
+    browser.click("Continue").await?;
+    new_password(browser).await?;
+    browser.wait_for_step("Done").await
 }
 
 async fn no_violations(browser: &Browser, at: &str) -> Result<()> {
@@ -218,22 +238,8 @@ async fn after_a_reset_the_recovery_email_and_questions_can_be_set() -> Result<(
         .with_questions(devsim::Questions::NeverSet);
     let device = devsim::start(config).await?;
     let proxy = Proxy::start(&[device.http_addr], "127.0.0.1:9".parse()?).await?;
-    let dir = tempfile::tempdir()?;
-    let current = dir.path().join("nvr-guid.bin");
-    std::fs::write(&current, device.guid_file())?;
     let browser = Browser::start().await?;
-    choose_route(&browser, &proxy, &device, "GUID file").await?;
-    browser
-        .field("The GUID file")
-        .await?
-        .send_keys(&current.display().to_string())
-        .await?;
-    browser
-        .text_of("//p[@id='guid-status' and contains(., 'nvr-guid.bin')]")
-        .await?;
-    browser.click("Continue").await?;
-    new_password(&browser).await?;
-    browser.wait_for_step("Done").await?;
+    reset_by_guid_file(&browser, &proxy, &device).await?;
     browser
         .text_of("//h3[.='Make the next reset easy (optional)']")
         .await?;
@@ -285,5 +291,66 @@ async fn after_a_reset_the_recovery_email_and_questions_can_be_set() -> Result<(
         "{:?}",
         answers.iter().map(|a| a.id).collect::<Vec<_>>()
     );
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_reset_an_nvr_gives_the_new_password_to_its_cameras() -> Result<()> {
+    // devsim's NVR has three cameras; the third is unplugged.
+    let (device, proxy) = stack().await?;
+    let browser = Browser::start().await?;
+    reset_by_guid_file(&browser, &proxy, &device).await?;
+    ensure!(device.admin_password() == NEW_PASSWORD);
+    let cameras = device.state().cameras;
+    ensure!(cameras.len() == 3, "{cameras:?}");
+    ensure!(
+        cameras.iter().all(|c| !c.password_synced),
+        "the cameras still have the old password: {cameras:?}"
+    );
+    browser
+        .text_of("//h3[.='Cameras connected to this recorder (optional)']")
+        .await?;
+    no_violations(&browser, "camera sync offer").await?;
+
+    browser
+        .click("Give the new password to the cameras")
+        .await?;
+    browser
+        .text_of("//p[@role='status' and .='2 of 3 cameras took the new password.']")
+        .await?;
+    let cameras = device.state().cameras;
+    for camera in &cameras {
+        ensure!(
+            camera.password_synced == camera.online,
+            "channel {} ({}) online {} synced {}",
+            camera.channel,
+            camera.ip,
+            camera.online,
+            camera.password_synced
+        );
+    }
+    ensure!(cameras.iter().filter(|c| c.password_synced).count() == 2);
+
+    let channels = browser.text_of("//dl[@class='camera-channels']").await?;
+    for expected in [
+        "Camera on channel 1 (192.168.254.2)",
+        "Camera on channel 2 (192.168.254.3)",
+        "Camera on channel 3 (192.168.254.4)",
+    ] {
+        ensure!(channels.contains(expected), "{expected}: {channels}");
+    }
+    let took = browser
+        .text_of("//dt[contains(., 'channel 1 ')]/following-sibling::dd[1]")
+        .await?;
+    ensure!(took == "Took the new password.", "{took}");
+    let unplugged = browser
+        .text_of("//dt[contains(., 'channel 3 ')]/following-sibling::dd[1]")
+        .await?;
+    ensure!(
+        unplugged.contains("Did not answer the recorder")
+            && unplugged.contains("keeps its old password"),
+        "{unplugged}"
+    );
+    no_violations(&browser, "camera sync result").await?;
     browser.close().await
 }
