@@ -4,7 +4,7 @@
 
 use super::StepHeading;
 use crate::alert::Alert;
-use crate::clock::now_ms;
+use crate::clock::{local_time, now_ms};
 use crate::copy::CopyButton;
 use crate::email;
 use crate::flow::Step;
@@ -165,11 +165,4 @@ pub fn QrSend(matrix: QrMatrix, serial: Option<String>) -> impl IntoView {
 fn today() -> String {
     let iso: String = js_sys::Date::new_0().to_iso_string().into();
     iso.chars().take(10).collect()
-}
-
-/// A moment shown in the reader's own locale and time zone.
-fn local_time(ms: u64, lang: &str) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    date.to_locale_string(lang, &wasm_bindgen::JsValue::UNDEFINED)
-        .into()
 }
