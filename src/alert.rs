@@ -15,11 +15,15 @@ pub fn Alert(
     class: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let wizard = use_context::<crate::state::Wizard>();
     // Reported once per error, not again while its text changes (a lock's countdown).
     Effect::new(move |reported: Option<Option<&'static str>>| {
         let code = msg.get().map(|m| error_code(&m));
         if let Some(code) = code.filter(|c| reported.flatten() != Some(*c)) {
             embed::post(HostEvent::Error { code });
+            if let Some(wizard) = wizard {
+                wizard.last_error.set(Some(code));
+            }
         }
         code
     });

@@ -1,6 +1,7 @@
 //! The app shell: title, demo badge, the step list, and the step on screen, connected to the
 //! device through reset-proxy when one answers, or as guidance when none does.
 
+use crate::batch_view::{BatchBar, BatchSummary};
 use crate::client;
 use crate::connect::ConnectPanel;
 use crate::embed::{self, HostEvent, ModeChoice};
@@ -42,6 +43,12 @@ pub fn App() -> impl IntoView {
     });
     // A memo, so that saving other progress does not draw the step again.
     let route = Memo::new(move |_| wizard.progress.with(|p| p.route));
+    // In a batch: `Some(Some(i))` while its device `i` is on screen, `Some(None)` for its summary.
+    let batch_at = Memo::new(move |_| {
+        wizard
+            .progress
+            .with(|p| p.batch.as_ref().map(|b| b.current))
+    });
     let current = move || match (wizard.mode.get(), wizard.step.get()) {
         (Mode::Checking, _) => {
             view! { <p role="status">{i18n.t(Msg::LookingForHelper)}</p> }.into_any()
@@ -62,7 +69,11 @@ pub fn App() -> impl IntoView {
             </Show>
         }
         .into_any(),
-        (Mode::Connected, step) => connected_step(step, route.get()),
+        (Mode::Connected, step) => match batch_at.get() {
+            Some(None) => view! { <BatchSummary /> }.into_any(),
+            Some(Some(_)) => view! { <BatchBar /> {connected_step(step, route.get())} }.into_any(),
+            None => connected_step(step, route.get()),
+        },
     };
     view! {
         <header class="app-header">

@@ -1,6 +1,7 @@
 //! The wizard's steps and the rules for moving between them, as pure data and functions.
 //! The UI asks here which step may show; nothing in this module touches the browser.
 
+use protocol::sadp::ProbeMatch;
 use serde::{Deserialize, Serialize};
 
 /// The steps of the e-mail reset, in the order the device's own page takes them.
@@ -107,6 +108,9 @@ pub struct Progress {
     /// The reset route chosen at the mode step.
     #[serde(default)]
     pub route: ResetRoute,
+    /// Several devices reset in a row (installers); the fields above are its current device's.
+    #[serde(default)]
+    pub batch: Option<crate::batch::Batch>,
 }
 
 /// The device, as remembered: enough to find it again and to show which one it is.
@@ -128,6 +132,32 @@ pub struct SavedDevice {
     /// When the device last started (SADP `BootTime`; support asks for it).
     #[serde(default)]
     pub boot_time: Option<String>,
+}
+
+impl SavedDevice {
+    /// The device as discovery reported it, reached at `address`.
+    pub fn discovered(address: String, found: &ProbeMatch) -> SavedDevice {
+        SavedDevice {
+            address,
+            serial: found.serial.clone(),
+            model: found.model.clone(),
+            firmware: found.firmware.clone(),
+            mac: found.mac.clone(),
+            boot_time: found.boot_time.clone(),
+        }
+    }
+
+    /// What discovery said of the device, as far as it was remembered.
+    pub fn as_discovery(&self) -> ProbeMatch {
+        ProbeMatch {
+            serial: self.serial.clone(),
+            model: self.model.clone(),
+            firmware: self.firmware.clone(),
+            mac: self.mac.clone(),
+            boot_time: self.boot_time.clone(),
+            ..ProbeMatch::default()
+        }
+    }
 }
 
 /// What is held in memory only for the current page: lost on reload, on purpose.
@@ -185,9 +215,13 @@ impl Progress {
         self.guided_reached = Some(self.guided_reached.map_or(step, |s| s.max(step)));
     }
 
-    /// Forgets everything about the current device (choosing another device starts over).
+    /// Forgets everything about the current device (choosing another device starts over);
+    /// a batch the device belongs to stays.
     pub fn start_over(&mut self) {
-        *self = Progress::default();
+        *self = Progress {
+            batch: self.batch.take(),
+            ..Progress::default()
+        };
     }
 }
 

@@ -4,6 +4,8 @@
 
 mod alert;
 mod app;
+pub mod batch;
+mod batch_view;
 mod camera;
 pub mod client;
 mod clock;

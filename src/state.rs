@@ -49,6 +49,12 @@ pub struct Wizard {
     pub demo: RwSignal<bool>,
     /// The [assumed] protocol details for this device family.
     pub profile: StoredValue<DeviceProfile>,
+    /// The stable name of the last error shown for the current device (why a batch's device
+    /// failed, when it is left).
+    pub last_error: RwSignal<Option<&'static str>>,
+    /// A batch's shared new password, when the person chose one for all its devices; kept on
+    /// this page only, like every password.
+    pub batch_password: RwSignal<String>,
 }
 
 impl Wizard {
@@ -70,6 +76,8 @@ impl Wizard {
             demo: RwSignal::new(false),
             mode: RwSignal::new(Mode::Checking),
             profile: StoredValue::new(DeviceProfile::default()),
+            last_error: RwSignal::new(None),
+            batch_password: RwSignal::new(String::new()),
         };
         route::replace(step);
         Effect::new(move |_| storage::save(&wizard.progress.get(), now_ms()));
@@ -133,6 +141,11 @@ impl Wizard {
         if step != wanted {
             route::replace(step);
         }
+    }
+
+    /// Whether a batch of devices is being reset.
+    pub fn in_batch(&self) -> bool {
+        self.progress.with(|p| p.batch.is_some())
     }
 
     /// The chosen device's address, if one is chosen and still parses.

@@ -29,22 +29,13 @@ struct Chosen {
     facts: Load<DeviceFacts>,
 }
 
-/// Step 1: find the device and read its capabilities.
+/// Step 1: find the device and read its capabilities. In a batch, the batch's current device.
 #[component]
 pub fn DeviceStep() -> impl IntoView {
     let i18n = use_i18n();
+    let wizard = use_wizard();
     let found = RwSignal::new(Load::Loading);
     let chosen = RwSignal::new(None::<Chosen>);
-    let search = move || {
-        found.set(Load::Loading);
-        spawn_local(async move {
-            found.set(match client::discover().await {
-                Ok(devices) => Load::Ready(devices),
-                Err(err) => Load::Failed(err),
-            });
-        });
-    };
-    search();
     let choose = Callback::new(
         move |(address, discovered): (DeviceAddress, Option<ProbeMatch>)| {
             chosen.set(Some(Chosen {
@@ -65,6 +56,35 @@ pub fn DeviceStep() -> impl IntoView {
             });
         },
     );
+    let panel = move || chosen.get().map(|c| view! { <DevicePanel chosen=c /> });
+    let batch_device = wizard.progress.with_untracked(|p| {
+        p.batch
+            .as_ref()
+            .and_then(|b| b.current_item())
+            .map(|item| item.device.clone())
+    });
+    if let Some(device) = batch_device {
+        if let Ok(address) = DeviceAddress::parse(&device.address) {
+            choose.run((address, Some(device.as_discovery())));
+        }
+        return view! {
+            <section class="step" aria-labelledby="step-heading">
+                <StepHeading step=Step::Device title=Msg::StepDevice />
+                {panel}
+            </section>
+        }
+        .into_any();
+    }
+    let search = move || {
+        found.set(Load::Loading);
+        spawn_local(async move {
+            found.set(match client::discover().await {
+                Ok(devices) => Load::Ready(devices),
+                Err(err) => Load::Failed(err),
+            });
+        });
+    };
+    search();
 
     view! {
         <section class="step" aria-labelledby="step-heading">
@@ -72,9 +92,10 @@ pub fn DeviceStep() -> impl IntoView {
             <p class="hint">{move || i18n.t(Msg::LanHint)}</p>
             <DiscoveryList found choose on_search=Callback::new(move |()| search()) />
             <AddressForm choose />
-            {move || chosen.get().map(|c| view! { <DevicePanel chosen=c /> })}
+            {panel}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -84,6 +105,8 @@ fn DiscoveryList(
     on_search: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // Ticked for a batch; kept while the list is searched again.
+    let picked = RwSignal::new(Vec::<SavedDevice>::new());
     let body = move || match found.get() {
         Load::Loading => view! { <p role="status">{i18n.t(Msg::Searching)}</p> }.into_any(),
         Load::Failed(err) => {
@@ -93,7 +116,14 @@ fn DiscoveryList(
         Load::Ready(devices) if devices.is_empty() => {
             view! { <p role="status">{i18n.t(Msg::NoDevicesFound)}</p> }.into_any()
         }
-        Load::Ready(devices) => view! { <DeviceTable devices choose /> }.into_any(),
+        Load::Ready(devices) => {
+            let several = devices.len() >= 2;
+            view! {
+                <DeviceTable devices choose picked />
+                {several.then(|| view! { <BatchPicker picked /> })}
+            }
+            .into_any()
+        }
     };
     view! {
         <div class="discovery">
@@ -110,11 +140,13 @@ fn DiscoveryList(
 fn DeviceTable(
     devices: Vec<ProbeMatch>,
     choose: Callback<(DeviceAddress, Option<ProbeMatch>)>,
+    picked: RwSignal<Vec<SavedDevice>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let several = devices.len() >= 2;
     let rows = devices
         .into_iter()
-        .map(|device| view! { <DeviceRow device choose /> })
+        .map(|device| view! { <DeviceRow device choose picked=several.then_some(picked) /> })
         .collect_view();
     view! {
         <table class="devices">
@@ -126,6 +158,7 @@ fn DeviceTable(
                     <th scope="col">{move || i18n.t(Msg::ColumnFirmware)}</th>
                     <th scope="col">{move || i18n.t(Msg::ColumnStatus)}</th>
                     <td></td>
+                    {several.then(|| view! { <th scope="col">{move || i18n.t(Msg::BatchColumn)}</th> })}
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
@@ -137,6 +170,8 @@ fn DeviceTable(
 fn DeviceRow(
     device: ProbeMatch,
     choose: Callback<(DeviceAddress, Option<ProbeMatch>)>,
+    /// The devices ticked for a batch, when the list has several.
+    picked: Option<RwSignal<Vec<SavedDevice>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let address = discovered_address(&device);
@@ -152,6 +187,14 @@ fn DeviceRow(
     };
     let shown_address = address.map(|a| a.to_string()).unwrap_or_default();
     let firmware = device.firmware.clone().unwrap_or_default();
+    let pick = address.zip(picked).map(|(address, picked)| {
+        let label = Msg::BatchPick {
+            model: model.clone(),
+            serial: serial.clone(),
+        };
+        let device = SavedDevice::discovered(address.to_string(), &device);
+        view! { <td><BatchCheckbox device label picked /></td> }
+    });
     let button = address.map(|address| {
         let label = label.clone();
         view! {
@@ -169,6 +212,7 @@ fn DeviceRow(
             <td data-label=move || i18n.t(Msg::ColumnFirmware)>{firmware}</td>
             <td data-label=move || i18n.t(Msg::ColumnStatus)>{move || i18n.t(status.clone())}</td>
             <td>{button}</td>
+            {pick}
         </tr>
     }
 }
@@ -291,14 +335,7 @@ fn DeviceFactsView(
         })
         .collect_view();
     let wizard = use_wizard();
-    let saved = SavedDevice {
-        address: address.clone(),
-        serial: discovered.serial.clone(),
-        model: discovered.model.clone(),
-        firmware: discovered.firmware.clone(),
-        mac: discovered.mac.clone(),
-        boot_time: discovered.boot_time.clone(),
-    };
+    let saved = SavedDevice::discovered(address.clone(), &discovered);
     let go_on = move |_| {
         wizard.progress.update(|p| {
             if p.device.as_ref() != Some(&saved) {
@@ -307,7 +344,11 @@ fn DeviceFactsView(
             }
         });
         wizard.facts.set(Some(facts.clone()));
-        wizard.go(Step::Mode);
+        // A device whose QR code already went to the vendor only waits for its code.
+        let exported = wizard
+            .progress
+            .with_untracked(|p| p.qr_exported_at_ms.is_some());
+        wizard.go(if exported { Step::Code } else { Step::Mode });
     };
     view! {
         {details}
@@ -326,5 +367,49 @@ pub(crate) fn mode_name(mode: ResetMode) -> Msg {
         ResetMode::SecurityQuestions => Msg::ModeSecurityQuestions,
         ResetMode::GuidFile => Msg::ModeGuidFile,
         ResetMode::HikConnectApp => Msg::ModeHikConnect,
+    }
+}
+
+/// Ticks a device for a batch.
+#[component]
+fn BatchCheckbox(
+    device: SavedDevice,
+    label: Msg,
+    picked: RwSignal<Vec<SavedDevice>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let address = device.address.clone();
+    let checked = {
+        let address = address.clone();
+        move || picked.with(|p| p.iter().any(|d| d.address == address))
+    };
+    let toggle = move |_| {
+        picked.update(|p| match p.iter().position(|d| d.address == address) {
+            Some(i) => {
+                p.remove(i);
+            }
+            None => p.push(device.clone()),
+        })
+    };
+    view! {
+        <input type="checkbox" aria-label=move || i18n.t(label.clone()) prop:checked=checked
+            on:change=toggle />
+    }
+}
+
+/// Resets the ticked devices one after another, once two or more are ticked.
+#[component]
+fn BatchPicker(picked: RwSignal<Vec<SavedDevice>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = use_wizard();
+    let count = move || picked.with(Vec::len);
+    view! {
+        <p class="hint">{move || i18n.t(Msg::BatchHint)}</p>
+        <Show when=move || { count() >= 2 }>
+            <button type="button" class="primary"
+                on:click=move |_| crate::batch_view::start(wizard, picked.get_untracked())>
+                {move || i18n.t(Msg::BatchStart { count: count() })}
+            </button>
+        </Show>
     }
 }

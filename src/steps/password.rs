@@ -19,8 +19,13 @@ use protocol::password::{check, Reason, Rule, RuleOutcome};
 pub fn PasswordStep() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
+    // A batch's shared password is filled in (it is still checked with this device's rules).
+    let shared = wizard.batch_password.get_untracked();
+    let prefilled = !shared.is_empty();
+    let password = RwSignal::new(shared.clone());
+    let confirm = RwSignal::new(shared);
+    let share = RwSignal::new(prefilled);
+    let in_batch = wizard.in_batch();
     let shown = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Msg>);
@@ -49,7 +54,17 @@ pub fn PasswordStep() -> impl IntoView {
         problem.set(None);
         spawn_local(async move {
             match reset::submit(address, &profile, &proof, &new_password).await {
-                Ok(verdict) => settle(wizard, verdict, new_password, problem),
+                Ok(verdict) => {
+                    if verdict == ResetVerdict::Accepted && in_batch {
+                        let kept = if share.get_untracked() {
+                            new_password.clone()
+                        } else {
+                            String::new()
+                        };
+                        wizard.batch_password.set(kept);
+                    }
+                    settle(wizard, verdict, new_password, problem)
+                }
                 Err(err) => problem.set(Some(err.message(&address.to_string()))),
             }
             busy.set(false);
@@ -73,6 +88,16 @@ pub fn PasswordStep() -> impl IntoView {
                     <input id="show-password" type="checkbox" bind:checked=shown />
                     <label for="show-password">{move || i18n.t(Msg::ShowPassword)}</label>
                 </p>
+                {in_batch.then(|| view! {
+                    <p class="checkbox">
+                        <input id="batch-password" type="checkbox" bind:checked=share
+                            aria-describedby="batch-password-hint" />
+                        <label for="batch-password">{move || i18n.t(Msg::BatchSamePassword)}</label>
+                    </p>
+                    <p id="batch-password-hint" class="hint">
+                        {move || i18n.t(if prefilled { Msg::BatchPasswordFilled } else { Msg::BatchPasswordKept })}
+                    </p>
+                })}
                 <PasswordRules report limits />
                 <Alert msg=problem />
                 <div class="actions">

@@ -2,6 +2,7 @@
 //! spend the device's login tries), then the end of the reset.
 
 use super::StepHeading;
+use crate::batch_view::BatchNextButton;
 use crate::flow::Step;
 use crate::i18n::{use_i18n, Msg};
 use crate::prevention::PreventionOffers;
@@ -73,7 +74,14 @@ pub fn ProofStep() -> impl IntoView {
                 }
                 _ => None,
             }}
-            <button type="button" class="secondary" on:click=start_over>{move || i18n.t(Msg::ResetAnother)}</button>
+            {if wizard.in_batch() {
+                view! { <BatchNextButton /> }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="secondary" on:click=start_over>{move || i18n.t(Msg::ResetAnother)}</button>
+                }
+                .into_any()
+            }}
         </section>
     }
 }

@@ -111,6 +111,8 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
                     "transcript",
                     "--test",
                     "routes",
+                    "--test",
+                    "batch",
                     "--",
                     "--test-threads=1",
                 ])
