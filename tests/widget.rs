@@ -76,15 +76,23 @@ impl Sites {
     async fn start() -> Result<Sites> {
         let page = Arc::new(std::sync::Mutex::new(String::new()));
         let served = page.clone();
-        let host = Server::start(axum::Router::new().route(
-            "/",
-            axum::routing::get(move || {
-                let html = served.lock().map(|p| p.clone()).unwrap_or_default();
-                async move { axum::response::Html(html) }
-            }),
-        ))
-        .await?;
         let dist = support::dist()?;
+        // The help center also hosts the demo page, as any static host could.
+        let host = Server::start(
+            axum::Router::new()
+                .route(
+                    "/",
+                    axum::routing::get(move || {
+                        let html = served.lock().map(|p| p.clone()).unwrap_or_default();
+                        async move { axum::response::Html(html) }
+                    }),
+                )
+                .nest_service(
+                    "/demo",
+                    tower_http::services::ServeDir::new(dist.join("public")),
+                ),
+        )
+        .await?;
         let index = std::fs::read_to_string(dist.join("index.html"))?;
         let csp = reset_proxy::csp::header_value(&index, &host.origin(HOST_NAME));
         let wizard = Server::start(
@@ -647,4 +655,65 @@ fn framing_page(src: &str) -> String {
 
 fn urlencode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_host_page_embeds_the_widget_with_its_options_and_lists_its_events() -> Result<()>
+{
+    let sites = Sites::start().await?;
+    let browser = browser().await?;
+    let wizard = sites.wizard.origin(WIZARD_NAME);
+    let url = format!(
+        "{}/demo/demo.html?wizard={wizard}&lang=de&mode=guided&scheme=dark&mailbox=guarding-vision&width=320",
+        sites.host.origin(HOST_NAME)
+    );
+    browser.client.goto(&url).await?;
+    let snippet = browser.text_of("//code[@id='snippet']").await?;
+    ensure!(
+        snippet.starts_with(&format!(
+            r#"<script src="{wizard}/public/embed.js" async></script>"#
+        )) && snippet.contains(r#"data-lang="de""#)
+            && snippet.contains(r#"data-mailbox="guarding-vision""#),
+        "{snippet}"
+    );
+    let chosen = browser
+        .wait_for("//select[@id=//label[.='Language']/@for]")
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        chosen == "de",
+        "the form shows the options in use: {chosen}"
+    );
+    browser
+        .wait_for("//ol[@id='events']/li[starts-with(., 'ready')]")
+        .await?;
+    let width = browser
+        .client
+        .execute(
+            "return document.querySelector('iframe').getBoundingClientRect().width;",
+            vec![],
+        )
+        .await?
+        .as_f64()
+        .context("a width")?;
+    ensure!(width <= 320.0, "the widget fits a 320 px column: {width}");
+    no_violations(&browser, "demo page").await?;
+
+    enter_widget(&browser).await?;
+    browser.wait_for("//html[@lang='de']").await?;
+    let dark = browser
+        .client
+        .execute(
+            "return getComputedStyle(document.body).backgroundColor;",
+            vec![],
+        )
+        .await?;
+    ensure!(dark == "rgb(21, 24, 29)", "dark, as asked: {dark}");
+    no_violations(&browser, "demo widget, German, dark, 320 px").await?;
+    browser.client.clone().enter_parent_frame().await?;
+    let log = browser.text_of("//ol[@id='events']").await?;
+    ensure!(log.contains("step {"), "the steps are listed: {log}");
+    browser.close().await
 }

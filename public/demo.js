@@ -1,0 +1,72 @@
+/* The demo help-center page: builds the widget element from the options in the address,
+ * shows the snippet to paste, loads embed.js from the wizard's site, and lists the events. */
+(function () {
+  "use strict";
+
+  var OPTIONS = ["lang", "mode", "scheme", "accent", "accent-dark", "mailbox", "proxy"];
+  var params = new URLSearchParams(window.location.search);
+
+  // The wizard's site: given in the address (http or https only), else this page's folder's
+  // parent, where the wizard's index.html lives beside public/.
+  function wizardRoot() {
+    var given = params.get("wizard");
+    if (given) {
+      try {
+        var url = new URL(given);
+        if (url.protocol === "https:" || url.protocol === "http:") {
+          return url.origin + "/";
+        }
+      } catch (e) {
+        /* falls through to this site */
+      }
+      console.warn("demo: ignoring wizard=" + given + " (expected an http or https address)");
+    }
+    return new URL("../", window.location.href).href;
+  }
+
+  var form = document.getElementById("options");
+  Array.prototype.forEach.call(form.elements, function (field) {
+    if (field.name && params.has(field.name)) {
+      field.value = params.get(field.name);
+    }
+  });
+  if (params.toString()) {
+    document.getElementById("options-panel").open = true;
+  }
+
+  var root = wizardRoot();
+  var element = document.createElement("div");
+  element.id = "wizard";
+  element.setAttribute("data-reset-wizard", "");
+  var shown = [];
+  OPTIONS.forEach(function (name) {
+    var value = params.get(name);
+    if (value) {
+      element.setAttribute("data-" + name, value);
+      shown.push(" data-" + name + '="' + value.replace(/[&"<>]/g, "") + '"');
+    }
+  });
+  document.getElementById("widget-slot").appendChild(element);
+  if (params.get("width") === "320") {
+    document.getElementById("column").className = "narrow";
+  }
+
+  var src = new URL("public/embed.js", root).href;
+  document.getElementById("snippet").textContent =
+    '<script src="' + src + '" async></script>\n' +
+    "<div data-reset-wizard" + shown.join("") + "></div>";
+
+  var log = document.getElementById("events");
+  ["ready", "step", "done", "error"].forEach(function (type) {
+    element.addEventListener("resetwizard:" + type, function (event) {
+      var item = document.createElement("li");
+      item.textContent = type + " " + JSON.stringify(event.detail);
+      log.appendChild(item);
+    });
+  });
+
+  var script = document.createElement("script");
+  script.src = src;
+  script.async = true;
+  document.body.appendChild(script);
+})();
