@@ -436,10 +436,14 @@ async fn a_connected_reset_in_the_widget_goes_through_the_helper_on_this_compute
         .type_into("Device address", &device.http_addr.to_string())
         .await?;
     browser.click("Check this device").await?;
+    browser.button("Reset this device's password").await?;
+    no_violations(&browser, "connected, device").await?;
     browser.click("Reset this device's password").await?;
     browser.wait_for_step("Choose how to reset").await?;
+    no_violations(&browser, "connected, mode").await?;
     browser.click("E-mail verification").await?;
     browser.wait_for_step("Privacy notice").await?;
+    no_violations(&browser, "connected, privacy").await?;
     browser
         .field("I have read this and want to continue")
         .await?
@@ -452,6 +456,7 @@ async fn a_connected_reset_in_the_widget_goes_through_the_helper_on_this_compute
     no_violations(&browser, "connected, QR").await?;
     browser.click("I have my reset code").await?;
     browser.wait_for_step("Type the reset code").await?;
+    no_violations(&browser, "connected, code").await?;
     // A wrong code first: the host hears of an error, by name only.
     let code = device
         .mailbox_code()
@@ -460,6 +465,9 @@ async fn a_connected_reset_in_the_widget_goes_through_the_helper_on_this_compute
         browser.type_into("Reset code", attempt).await?;
         browser.click("Continue").await?;
         browser.wait_for_step("Choose a new password").await?;
+        if attempt == code {
+            no_violations(&browser, "connected, new password").await?;
+        }
         browser.type_into("New password", NEW_PASSWORD).await?;
         browser
             .type_into("New password again", NEW_PASSWORD)
