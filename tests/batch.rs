@@ -18,25 +18,6 @@ fn name(device: &Running) -> (String, String) {
     )
 }
 
-/// The device step of a batch's device, through to the code step of the e-mail route.
-async fn export_qr(browser: &Browser) -> Result<()> {
-    browser.click("Reset this device's password").await?;
-    browser.wait_for_step("Choose how to reset").await?;
-    browser.click("E-mail verification").await?;
-    browser.wait_for_step("Privacy notice").await?;
-    browser
-        .field("I have read this and want to continue")
-        .await?
-        .click()
-        .await?;
-    browser.click("Continue").await?;
-    browser.wait_for_step("Send the QR code").await?;
-    browser.click("Make the QR code").await?;
-    browser.button("Download the QR code (PNG)").await?;
-    browser.click("I have my reset code").await?;
-    browser.wait_for_step("Type the reset code").await
-}
-
 /// Types the code the device's demo mailbox holds and the new password (unless the batch's
 /// shared password is already filled in), and waits for the proven login.
 async fn finish(browser: &Browser, device: &Running, type_password: bool) -> Result<()> {
@@ -119,7 +100,7 @@ async fn three_devices_are_reset_in_one_batch_across_a_reload() -> Result<()> {
 
     // The first device: the whole reset, its password kept for the others.
     on_device(&browser, 1, first).await?;
-    export_qr(&browser).await?;
+    browser.email_route_to_code().await?;
     let code = first.mailbox_code().context("the first code")?;
     browser.type_into("Reset code", &code).await?;
     browser.click("Continue").await?;
@@ -140,14 +121,14 @@ async fn three_devices_are_reset_in_one_batch_across_a_reload() -> Result<()> {
 
     // The second: the QR code goes out, the code has not come back; left for later.
     on_device(&browser, 2, second).await?;
-    export_qr(&browser).await?;
+    browser.email_route_to_code().await?;
     browser
         .click("Leave this device for now and go to the next")
         .await?;
 
     // The third: the shared password is filled in, nothing to type but the code.
     on_device(&browser, 3, third).await?;
-    export_qr(&browser).await?;
+    browser.email_route_to_code().await?;
     finish(&browser, third, false).await?;
     let axe = browser.axe_violations().await?;
     ensure!(axe.is_empty(), "batch device done: {axe:#?}");

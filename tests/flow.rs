@@ -32,21 +32,7 @@ async fn open_typed_device(browser: &Browser, proxy: &Proxy, device: &Running) -
 /// From the first screen to the code step: device, mode, privacy, QR export.
 async fn to_code_step(browser: &Browser, proxy: &Proxy, device: &Running) -> Result<()> {
     open_typed_device(browser, proxy, device).await?;
-    browser.click("Reset this device's password").await?;
-    browser.wait_for_step("Choose how to reset").await?;
-    browser.click("E-mail verification").await?;
-    browser.wait_for_step("Privacy notice").await?;
-    browser
-        .field("I have read this and want to continue")
-        .await?
-        .click()
-        .await?;
-    browser.click("Continue").await?;
-    browser.wait_for_step("Send the QR code").await?;
-    browser.click("Make the QR code").await?;
-    browser.button("Download the QR code (PNG)").await?;
-    browser.click("I have my reset code").await?;
-    browser.wait_for_step("Type the reset code").await
+    browser.email_route_to_code().await
 }
 
 async fn submit_code(browser: &Browser, code: &str) -> Result<()> {

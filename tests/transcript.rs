@@ -24,21 +24,7 @@ async fn whole_email_reset(
         .type_into("Device address", &device.http_addr.to_string())
         .await?;
     browser.click("Check this device").await?;
-    browser.click("Reset this device's password").await?;
-    browser.wait_for_step("Choose how to reset").await?;
-    browser.click("E-mail verification").await?;
-    browser.wait_for_step("Privacy notice").await?;
-    browser
-        .field("I have read this and want to continue")
-        .await?
-        .click()
-        .await?;
-    browser.click("Continue").await?;
-    browser.wait_for_step("Send the QR code").await?;
-    browser.click("Make the QR code").await?;
-    browser.button("Download the QR code (PNG)").await?;
-    browser.click("I have my reset code").await?;
-    browser.wait_for_step("Type the reset code").await?;
+    browser.email_route_to_code().await?;
     let code = code().context("the mailbox has a code")?;
     browser.type_into("Reset code", &code).await?;
     browser.click("Continue").await?;

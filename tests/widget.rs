@@ -218,6 +218,17 @@ async fn no_violations(browser: &Browser, at: &str) -> Result<()> {
     Ok(())
 }
 
+/// The wizard page's background colour, as computed (shows which colour scheme applies).
+async fn body_background(browser: &Browser) -> Result<Value> {
+    Ok(browser
+        .client
+        .execute(
+            "return getComputedStyle(document.body).backgroundColor;",
+            vec![],
+        )
+        .await?)
+}
+
 /// The frame's height, as the host page set it from the wizard's reports.
 async fn frame_height(browser: &Browser) -> Result<f64> {
     let height = browser
@@ -363,13 +374,7 @@ async fn the_widget_passes_axe_in_dark_and_in_arabic() -> Result<()> {
         sites.host_page(r##"data-mode="guided" data-scheme="dark" data-accent-dark="#8cc4ff""##);
     browser.client.goto(&url).await?;
     enter_widget(&browser).await?;
-    let dark = browser
-        .client
-        .execute(
-            "return getComputedStyle(document.body).backgroundColor;",
-            vec![],
-        )
-        .await?;
+    let dark = body_background(&browser).await?;
     ensure!(
         dark == "rgb(21, 24, 29)",
         "the dark scheme is applied: {dark}"
@@ -711,13 +716,7 @@ async fn the_demo_host_page_embeds_the_widget_with_its_options_and_lists_its_eve
 
     enter_widget(&browser).await?;
     browser.wait_for("//html[@lang='de']").await?;
-    let dark = browser
-        .client
-        .execute(
-            "return getComputedStyle(document.body).backgroundColor;",
-            vec![],
-        )
-        .await?;
+    let dark = body_background(&browser).await?;
     ensure!(dark == "rgb(21, 24, 29)", "dark, as asked: {dark}");
     no_violations(&browser, "demo widget, German, dark, 320 px").await?;
     browser.client.clone().enter_parent_frame().await?;

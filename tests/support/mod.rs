@@ -268,6 +268,25 @@ impl Browser {
         Ok(serde_json::from_value(result)?)
     }
 
+    /// From a checked device's "Reset this device's password" to the code step of the e-mail
+    /// route: the mode, the privacy notice accepted, the QR code made.
+    pub async fn email_route_to_code(&self) -> Result<()> {
+        self.click("Reset this device's password").await?;
+        self.wait_for_step("Choose how to reset").await?;
+        self.click("E-mail verification").await?;
+        self.wait_for_step("Privacy notice").await?;
+        self.field("I have read this and want to continue")
+            .await?
+            .click()
+            .await?;
+        self.click("Continue").await?;
+        self.wait_for_step("Send the QR code").await?;
+        self.click("Make the QR code").await?;
+        self.button("Download the QR code (PNG)").await?;
+        self.click("I have my reset code").await?;
+        self.wait_for_step("Type the reset code").await
+    }
+
     /// Fails on any CSP violation the page reported, then closes the session (the driver
     /// is killed on drop either way).
     pub async fn close(self) -> Result<()> {
