@@ -196,7 +196,11 @@ fn ensure_cargo_tool(
         "--root",
     ])
     .arg(&root)
-    .arg("--force");
+    .arg("--force")
+    // Build tools need no fat LTO in one codegen unit (trunk's own release profile): on a
+    // two-core CI machine that link alone takes minutes of a cold run, for no gain we feel.
+    .env("CARGO_PROFILE_RELEASE_LTO", "off")
+    .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
     if locked {
         cmd.arg("--locked");
     }
