@@ -88,20 +88,18 @@ pub fn BatchBar() -> impl IntoView {
         wizard.progress.with(|p| {
             let batch = p.batch.as_ref()?;
             let item = batch.current_item()?;
-            Some((
-                Msg::BatchProgress {
-                    number: batch.current? + 1,
-                    total: batch.items.len(),
-                },
-                device_name(&item.device),
-            ))
+            Some(Msg::BatchProgress {
+                number: batch.current? + 1,
+                total: batch.items.len(),
+                device: device_name(&item.device),
+            })
         })
     };
     let done = move || wizard.progress.with(|p| p.reset_done);
     view! {
         <aside class="batch-bar" aria-labelledby="batch-bar-place">
             <p id="batch-bar-place">
-                {move || place().map(|(msg, name)| format!("{}: {name}", i18n.t(msg)))}
+                {move || place().map(|msg| i18n.t(msg))}
             </p>
             <Show when=move || !done()>
                 <button type="button" class="secondary" on:click=move |_| leave_current(wizard)>

@@ -423,7 +423,7 @@ messages! {
     BatchPick { model: String, serial: String },
     BatchHint,
     BatchStart { count: usize },
-    BatchProgress { number: usize, total: usize },
+    BatchProgress { number: usize, total: usize, device: String },
     BatchLeave,
     BatchNext,
     BatchSummaryHeading,
@@ -818,7 +818,7 @@ mod tests {
         BatchPick { model: s("DS-2CD2143G2-I"), serial: s("DS-2CD2143G2-I20231234AAWRJ12345678") },
         BatchHint,
         BatchStart { count: 3 },
-        BatchProgress { number: 2, total: 3 },
+        BatchProgress { number: 2, total: 3, device: s("DS-2CD2143G2-I (DS-2CD2143G2-I20231234AAWRJ12345678)") },
         BatchLeave,
         BatchNext,
         BatchSummaryHeading,
@@ -951,7 +951,11 @@ mod tests {
             | BatchPick { model, serial }
             | BatchResume { model, serial } => vec![model.clone(), serial.clone()],
             BatchStart { count } => vec![count.to_string()],
-            BatchProgress { number, total } => vec![number.to_string(), total.to_string()],
+            BatchProgress {
+                number,
+                total,
+                device,
+            } => vec![number.to_string(), total.to_string(), device.clone()],
             BatchWaiting { until } => vec![until.clone()],
             AskingDevice { address }
             | DeviceUnreachable { address }

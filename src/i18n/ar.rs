@@ -216,7 +216,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         BatchPick { model, serial } => return format!("إضافة {model}، الرقم التسلسلي {serial}، إلى الأجهزة التي ستُعاد تعيينها واحدًا تلو الآخر").into(),
         BatchHint => "للمركّبين: حدّد عدة أجهزة لإعادة تعيينها واحدًا تلو الآخر، مع ملخص واحد في النهاية.",
         BatchStart { count } => return format!("إعادة تعيين الأجهزة المحددة ({count}) واحدًا تلو الآخر").into(),
-        BatchProgress { number, total } => return format!("الجهاز {number} من {total}").into(),
+        BatchProgress { number, total, device } => return format!("الجهاز {number} من {total}: {device}").into(),
         BatchLeave => "ترك هذا الجهاز الآن والانتقال إلى التالي",
         BatchNext => "الجهاز التالي",
         BatchSummaryHeading => "ملخص الأجهزة",

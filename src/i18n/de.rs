@@ -215,7 +215,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         BatchPick { model, serial } => return format!("{model}, Seriennummer {serial}, zu den nacheinander zurückzusetzenden Geräten hinzufügen").into(),
         BatchHint => "Für Installateure: Kreuzen Sie mehrere Geräte an, um sie nacheinander zurückzusetzen, mit einer Übersicht am Ende.",
         BatchStart { count } => return format!("Die {count} angekreuzten Geräte nacheinander zurücksetzen").into(),
-        BatchProgress { number, total } => return format!("Gerät {number} von {total}").into(),
+        BatchProgress { number, total, device } => return format!("Gerät {number} von {total}: {device}").into(),
         BatchLeave => "Dieses Gerät vorerst lassen und zum nächsten gehen",
         BatchNext => "Nächstes Gerät",
         BatchSummaryHeading => "Übersicht der Geräte",

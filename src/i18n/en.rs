@@ -215,7 +215,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         BatchPick { model, serial } => return format!("Add {model}, serial number {serial} to the devices to reset one after another").into(),
         BatchHint => "Installers: tick several devices to reset them one after another, with one summary at the end.",
         BatchStart { count } => return format!("Reset the {count} ticked devices one after another").into(),
-        BatchProgress { number, total } => return format!("Device {number} of {total}").into(),
+        BatchProgress { number, total, device } => return format!("Device {number} of {total}: {device}").into(),
         BatchLeave => "Leave this device for now and go to the next",
         BatchNext => "Next device",
         BatchSummaryHeading => "Summary of the devices",

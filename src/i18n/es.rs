@@ -215,7 +215,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         BatchPick { model, serial } => return format!("Añadir {model}, número de serie {serial}, a los dispositivos que se restablecerán uno tras otro").into(),
         BatchHint => "Instaladores: marquen varios dispositivos para restablecerlos uno tras otro, con un resumen al final.",
         BatchStart { count } => return format!("Restablecer los {count} dispositivos marcados uno tras otro").into(),
-        BatchProgress { number, total } => return format!("Dispositivo {number} de {total}").into(),
+        BatchProgress { number, total, device } => return format!("Dispositivo {number} de {total}: {device}").into(),
         BatchLeave => "Dejar este dispositivo por ahora y pasar al siguiente",
         BatchNext => "Siguiente dispositivo",
         BatchSummaryHeading => "Resumen de los dispositivos",

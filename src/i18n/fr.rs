@@ -215,7 +215,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         BatchPick { model, serial } => return format!("Ajouter {model}, numéro de série {serial}, aux appareils à réinitialiser l’un après l’autre").into(),
         BatchHint => "Installateurs : cochez plusieurs appareils pour les réinitialiser l’un après l’autre, avec un récapitulatif à la fin.",
         BatchStart { count } => return format!("Réinitialiser les {count} appareils cochés l’un après l’autre").into(),
-        BatchProgress { number, total } => return format!("Appareil {number} sur {total}").into(),
+        BatchProgress { number, total, device } => return format!("Appareil {number} sur {total} : {device}").into(),
         BatchLeave => "Laisser cet appareil pour l’instant et passer au suivant",
         BatchNext => "Appareil suivant",
         BatchSummaryHeading => "Récapitulatif des appareils",

@@ -216,7 +216,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         BatchPick { model, serial } => return format!("Adicionar {model}, número de série {serial}, aos dispositivos a redefinir um após o outro").into(),
         BatchHint => "Instaladores: marquem vários dispositivos para redefini-los um após o outro, com um resumo no final.",
         BatchStart { count } => return format!("Redefinir os {count} dispositivos marcados um após o outro").into(),
-        BatchProgress { number, total } => return format!("Dispositivo {number} de {total}").into(),
+        BatchProgress { number, total, device } => return format!("Dispositivo {number} de {total}: {device}").into(),
         BatchLeave => "Deixar este dispositivo por enquanto e ir para o próximo",
         BatchNext => "Próximo dispositivo",
         BatchSummaryHeading => "Resumo dos dispositivos",

@@ -215,7 +215,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         BatchPick { model, serial } => return format!("Добавить {model}, серийный номер {serial}, к устройствам для сброса по очереди").into(),
         BatchHint => "Для монтажников: отметьте несколько устройств, чтобы сбросить их по очереди, с общей сводкой в конце.",
         BatchStart { count } => return format!("Сбросить отмеченные устройства ({count}) по очереди").into(),
-        BatchProgress { number, total } => return format!("Устройство {number} из {total}").into(),
+        BatchProgress { number, total, device } => return format!("Устройство {number} из {total}: {device}").into(),
         BatchLeave => "Отложить это устройство и перейти к следующему",
         BatchNext => "Следующее устройство",
         BatchSummaryHeading => "Сводка по устройствам",

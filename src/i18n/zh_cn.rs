@@ -216,7 +216,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         BatchPick { model, serial } => return format!("将 {model}（序列号 {serial}）加入依次重置的设备").into(),
         BatchHint => "安装人员：勾选多台设备即可依次重置，最后给出一份汇总。",
         BatchStart { count } => return format!("依次重置已勾选的 {count} 台设备").into(),
-        BatchProgress { number, total } => return format!("第 {number} 台，共 {total} 台").into(),
+        BatchProgress { number, total, device } => return format!("第 {number} 台，共 {total} 台：{device}").into(),
         BatchLeave => "暂时跳过此设备，转到下一台",
         BatchNext => "下一台设备",
         BatchSummaryHeading => "设备汇总",
