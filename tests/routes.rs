@@ -36,6 +36,28 @@ async fn choose_route(
     browser.click(route).await
 }
 
+/// Picks the GUID file at `path`, waits until the step names it, and submits it with the new
+/// password.
+async fn give_guid_file(browser: &Browser, path: &std::path::Path) -> Result<()> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .context("a file name")?;
+    browser
+        .field("The GUID file")
+        .await?
+        .send_keys(&path.display().to_string())
+        .await?;
+    browser
+        .text_of(&format!(
+            "//p[@id='guid-status' and contains(., {})]",
+            support::xpath_literal(name)
+        ))
+        .await?;
+    browser.click("Continue").await?;
+    new_password(browser).await
+}
+
 async fn new_password(browser: &Browser) -> Result<()> {
     browser.wait_for_step("Choose a new password").await?;
     browser.type_into("New password", NEW_PASSWORD).await?;
@@ -51,16 +73,7 @@ async fn reset_by_guid_file(browser: &Browser, proxy: &Proxy, device: &Running) 
     let current = dir.path().join("nvr-guid.bin");
     std::fs::write(&current, device.guid_file())?;
     choose_route(browser, proxy, device, "GUID file").await?;
-    browser
-        .field("The GUID file")
-        .await?
-        .send_keys(&current.display().to_string())
-        .await?;
-    browser
-        .text_of("//p[@id='guid-status' and contains(., 'nvr-guid.bin')]")
-        .await?;
-    browser.click("Continue").await?;
-    new_password(browser).await?;
+    give_guid_file(browser, &current).await?;
     browser.wait_for_step("Done").await
 }
 
@@ -199,16 +212,7 @@ async fn a_reset_by_guid_file_explains_a_stale_file_then_works() -> Result<()> {
     choose_route(&browser, &proxy, &device, "GUID file").await?;
     browser.wait_for_step("Give the GUID file").await?;
     no_violations(&browser, "guid").await?;
-    browser
-        .field("The GUID file")
-        .await?
-        .send_keys(&stale.display().to_string())
-        .await?;
-    browser
-        .text_of("//p[@id='guid-status' and contains(., 'old-guid.bin')]")
-        .await?;
-    browser.click("Continue").await?;
-    new_password(&browser).await?;
+    give_guid_file(&browser, &stale).await?;
     browser.wait_for_step("Give the GUID file").await?;
     let verdict = browser
         .text_of("//*[@role='alert' and normalize-space(.) != '']")
@@ -216,16 +220,7 @@ async fn a_reset_by_guid_file_explains_a_stale_file_then_works() -> Result<()> {
     ensure!(verdict.contains("does not match"), "{verdict}");
     ensure!(!device.state().password_changed);
 
-    browser
-        .field("The GUID file")
-        .await?
-        .send_keys(&current.display().to_string())
-        .await?;
-    browser
-        .text_of("//p[@id='guid-status' and contains(., 'nvr-guid.bin')]")
-        .await?;
-    browser.click("Continue").await?;
-    new_password(&browser).await?;
+    give_guid_file(&browser, &current).await?;
     browser.wait_for_step("Done").await?;
     ensure!(device.admin_password() == NEW_PASSWORD);
     browser.close().await
