@@ -60,6 +60,27 @@ impl FieldKey {
         )
     }
 
+    /// The key the web UI uses before anyone is logged in (its "no login" state): derived from
+    /// the empty password with the user name.
+    pub fn before_login(cap: &SecurityCap, user: &str) -> Self {
+        Self::derive(cap, user, "")
+    }
+
+    /// The key after a login answering `login`: from the 2.1 login's intermediate value, or
+    /// from the password for older logins.
+    pub fn after_login(
+        cap: &SecurityCap,
+        login: &crate::login::SessionLoginCap,
+        user: &str,
+        password: &str,
+    ) -> Self {
+        Self::derive(
+            cap,
+            user,
+            &crate::login::field_key_secret(login, user, password),
+        )
+    }
+
     /// Derives the key from its raw inputs: `base = irreversible ? H(user+salt+pwd) : pwd`,
     /// `k = H(base + suffix)`, then `k = H(k)` `key_iterate_num - 1` times; first 32 hex digits.
     pub fn derive_with(

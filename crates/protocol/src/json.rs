@@ -28,11 +28,6 @@ pub(crate) fn get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
     })
 }
 
-/// Follows a path of keys from `value`.
-pub(crate) fn walk<'a, S: AsRef<str>>(value: &'a Value, path: &[S]) -> Option<&'a Value> {
-    path.iter().try_fold(value, |v, key| get(v, key.as_ref()))
-}
-
 /// A string member; numbers and booleans are given as their text.
 pub(crate) fn string(value: &Value, key: &str) -> Option<String> {
     match get(value, key)? {

@@ -8,6 +8,7 @@ mod error;
 pub mod field_crypto;
 pub mod isapi;
 mod json;
+pub mod json_path;
 pub mod login;
 pub mod password;
 pub mod profile;

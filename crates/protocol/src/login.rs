@@ -84,16 +84,34 @@ impl SessionLoginCap {
     }
 }
 
-/// The login hash, with the loops exactly as the device's web UI runs them.
+impl SessionLoginCap {
+    /// Whether the device asks for the `sessionIDVersion` 2.1 login: the salt2 hash and the
+    /// longer body, whatever `isIrreversible` says.
+    pub fn is_version_2_1(&self) -> bool {
+        self.session_id_version.as_deref().map(str::trim) == Some(SESSION_ID_VERSION_2_1)
+    }
+}
+
+/// The 2.1 login's intermediate value, `H(user + salt2 + H(user + salt + pwd))`: what the
+/// web UI keeps ("encodepass") and derives the field key from after such a login.
+fn version_2_1_intermediate(cap: &SessionLoginCap, user: &str, password: &str) -> String {
+    let salt = cap.salt.as_deref().unwrap_or("");
+    let salt2 = cap.salt2.as_deref().unwrap_or("");
+    let a = sha256_hex(&format!("{user}{salt}{password}"));
+    sha256_hex(&format!("{user}{salt2}{a}"))
+}
+
+/// The login hash, with the loops exactly as the device's web UI runs them; the 2.1 test comes
+/// first, as in the UI.
 pub fn session_login_hash(cap: &SessionLoginCap, user: &str, password: &str) -> String {
     let challenge = &cap.challenge;
-    let salt = cap.salt.as_deref().unwrap_or("");
-    if cap.is_irreversible {
-        let mut a = sha256_hex(&format!("{user}{salt}{password}"));
-        if cap.session_id_version.as_deref().map(str::trim) == Some(SESSION_ID_VERSION_2_1) {
-            let salt2 = cap.salt2.as_deref().unwrap_or("");
-            a = sha256_hex(&format!("{user}{salt2}{a}"));
-        }
+    if cap.is_version_2_1() || cap.is_irreversible {
+        let mut a = if cap.is_version_2_1() {
+            version_2_1_intermediate(cap, user, password)
+        } else {
+            let salt = cap.salt.as_deref().unwrap_or("");
+            sha256_hex(&format!("{user}{salt}{password}"))
+        };
         a = sha256_hex(&format!("{a}{challenge}"));
         for _ in 2..cap.iterations {
             a = sha256_hex(&a);
@@ -108,6 +126,16 @@ pub fn session_login_hash(cap: &SessionLoginCap, user: &str, password: &str) -> 
     }
 }
 
+/// What the field key is derived from after a login answering `cap`: the 2.1 intermediate
+/// value after a 2.1 login, the password itself otherwise (the NVR web UI's `encodePwd`).
+pub fn field_key_secret(cap: &SessionLoginCap, user: &str, password: &str) -> String {
+    if cap.is_version_2_1() {
+        version_2_1_intermediate(cap, user, password)
+    } else {
+        password.to_owned()
+    }
+}
+
 /// `<SessionLogin>`: the body of `POST /ISAPI/Security/sessionLogin`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -118,8 +146,9 @@ pub struct SessionLogin {
     pub password: String,
     /// `sessionID` from the capabilities.
     pub session_id: String,
-    /// `sessionIDVersion` from the capabilities.
-    pub session_id_version: Option<String>,
+    /// `sessionIDVersion` "2.1" with `isSessionIDValidLongTerm` false, for a 2.1 login; the
+    /// older body carries neither.
+    pub version_2_1: bool,
 }
 
 impl SessionLogin {
@@ -129,7 +158,7 @@ impl SessionLogin {
             user_name: user.to_owned(),
             password: session_login_hash(cap, user, password),
             session_id: cap.session_id.clone(),
-            session_id_version: cap.session_id_version.clone(),
+            version_2_1: cap.is_version_2_1(),
         }
     }
 
@@ -148,17 +177,22 @@ impl SessionLogin {
             user_name: required("userName")?,
             password: required("password")?,
             session_id: required("sessionID")?,
-            session_id_version: root.text_of("sessionIDVersion").map(str::to_owned),
+            version_2_1: root.text_of("sessionIDVersion").map(str::trim)
+                == Some(SESSION_ID_VERSION_2_1),
         })
     }
 
-    /// Writes the body as the notes quote it (no namespace).
+    /// Writes the body as the web UI sends it (no namespace): the 2.1 body adds
+    /// `isSessionIDValidLongTerm` and `sessionIDVersion`.
     pub fn to_xml(&self) -> String {
         let mut w = XmlWriter::bare("", "SessionLogin");
         w.text("userName", &self.user_name)
             .text("password", &self.password)
-            .text("sessionID", &self.session_id)
-            .opt("sessionIDVersion", self.session_id_version.as_deref());
+            .text("sessionID", &self.session_id);
+        if self.version_2_1 {
+            w.text("isSessionIDValidLongTerm", false)
+                .text("sessionIDVersion", SESSION_ID_VERSION_2_1);
+        }
         w.finish()
     }
 }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::isapi::{paths, SecurityCap};
+use crate::json_path::JsonPath;
 use crate::ParseError;
 
 /// How the secret fields of a pre-login call (reset code, new password) travel.
@@ -17,27 +18,76 @@ pub enum SecretFieldScheme {
     Security1,
 }
 
-/// The [assumed] details of one device family; `DeviceProfile::default()` is our best guess.
+/// Where the parts of the `email/qrCode` answer sit: each list is tried in order, the
+/// documented place first; devsim writes each part at the first path of its list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct QrAnswerShape {
+    /// The QR content to draw.
+    pub content: Vec<JsonPath>,
+    /// The reserved recovery address (usually masked).
+    pub reserved_email: Vec<JsonPath>,
+    /// The mailbox the device itself says to send the QR picture to.
+    pub server_mailbox: Vec<JsonPath>,
+    /// Whether the device's own page shows the privacy statement.
+    pub disclaimer: Vec<JsonPath>,
+}
+
+impl Default for QrAnswerShape {
+    fn default() -> Self {
+        QrAnswerShape {
+            content: paths_of(&[QR_CONTENT_DOCUMENTED, QR_CONTENT_EARLY_GUESS]),
+            reserved_email: paths_of(&["SecurityEmailQrCode.SecurityInformation[*].emailAddress"]),
+            server_mailbox: paths_of(&["SecurityEmailQrCode.serverEmailAddress"]),
+            disclaimer: paths_of(&["SecurityEmailQrCode.isDisclaimerDisplay"]),
+        }
+    }
+}
+
+/// Where the ISAPI developer guide (message JSON_SecurityEmailQrCode) puts the QR content.
+pub const QR_CONTENT_DOCUMENTED: &str = "SecurityEmailQrCode.SecurityInformation[*].qrCode";
+/// The first working guess, with no public evidence: kept as a fallback only.
+pub const QR_CONTENT_EARLY_GUESS: &str = "QRCode.content";
+/// Where the guide (JSON_SecurityEmail) and an older device UI read the reserved address.
+pub const RECOVERY_EMAIL_DOCUMENTED: &str = "SecurityEmail.SecurityInformation[*].emailAddress";
+/// The first working guess for the reserved address: a fallback only.
+pub const RECOVERY_EMAIL_EARLY_GUESS: &str = "EmailParameter.emailAddress";
+/// The no-reserved-e-mail `subStatusCode` the device UIs' error table names [seen].
+pub const NO_RESERVED_EMAIL_SEEN: &str = "noSetSecurityEmail";
+/// The first working guess for that `subStatusCode`: still recognised.
+pub const NO_RESERVED_EMAIL_EARLY_GUESS: &str = "noReservedEmail";
+
+fn paths_of(texts: &[&str]) -> Vec<JsonPath> {
+    texts
+        .iter()
+        .filter_map(|t| JsonPath::parse(t).ok())
+        .collect()
+}
+
+/// Every protocol detail that differs between firmware or lacks public evidence, as data.
+/// `DeviceProfile::default()` reads the documented shapes first and the earlier guesses as
+/// fallbacks; [`DeviceProfile::evidence`] says which field rests on what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeviceProfile {
     /// A name for logs and devsim's command line.
     pub name: String,
-    /// JSON keys leading to the QR content string in the `email/qrCode` answer
-    /// ([assumed]: `{"QRCode":{"content":".."}}`).
-    pub qr_code_json_path: Vec<String>,
+    /// Where the `email/qrCode` answer keeps its parts.
+    pub qr_answer: QrAnswerShape,
+    /// Where the `GET email/parameter` answer keeps the reserved address, tried in order.
+    pub recovery_email: Vec<JsonPath>,
     /// The object wrapping `securityCode`/`resetPassword` in the `emailCertification` body,
     /// or `None` for a flat body ([assumed]: `EmailCertification`).
     pub email_certification_wrapper: Option<String>,
-    /// How the `emailCertification` secrets are protected ([assumed]: plaintext).
+    /// How the `emailCertification` secrets are protected before anyone is logged in:
+    /// plaintext, or `security=1` under the key of the empty password.
     pub email_certification_secrets: SecretFieldScheme,
     /// The `subStatusCode` for a wrong reset code ([assumed]: `verificationCodeError`).
     pub wrong_code_sub_status: String,
     /// The `subStatusCode` for an expired reset code ([assumed]: `verificationCodeExpired`).
     pub expired_code_sub_status: String,
-    /// The `subStatusCode` for a QR export on a device with no reserved recovery e-mail
-    /// ([assumed]: `noReservedEmail`).
-    pub no_reserved_email_sub_status: String,
+    /// The `subStatusCode`s meaning "no reserved recovery e-mail"; devsim answers the first.
+    pub no_reserved_email_sub_statuses: Vec<String>,
     /// Element names of the security-question bodies (`questionConfiguration` read and set,
     /// `questionCertification`); paths are seen, bodies [assumed].
     pub questions: QuestionShape,
@@ -54,8 +104,8 @@ pub struct DeviceProfile {
     pub guid_reset_file_key: String,
     /// How the new password of the GUID-file reset travels ([assumed]: plaintext).
     pub guid_reset_secrets: SecretFieldScheme,
-    /// The NVR call pushing the admin password to its cameras: not in the notes ([assumed]:
-    /// `PUT /ISAPI/Security/SyncIPCPassword?format=json`).
+    /// The NVR call pushing the admin password to its cameras: the path is seen
+    /// (`/ISAPI/ContentMgmt/InputProxy/syncIPCPasswd`), the method and body [assumed].
     pub sync_ipc_password: AssumedCall,
     /// How logged-in calls protect the passwords and answers they carry, when the device asks
     /// for field encryption (its capabilities report a `securityVersion`): `security=1` [seen].
@@ -141,24 +191,24 @@ impl Default for QuestionShape {
 impl Default for DeviceProfile {
     fn default() -> Self {
         DeviceProfile {
-            name: "hikvision-assumed".into(),
-            qr_code_json_path: vec!["QRCode".into(), "content".into()],
+            name: "documented".into(),
+            qr_answer: QrAnswerShape::default(),
+            recovery_email: paths_of(&[RECOVERY_EMAIL_DOCUMENTED, RECOVERY_EMAIL_EARLY_GUESS]),
             email_certification_wrapper: Some("EmailCertification".into()),
             email_certification_secrets: SecretFieldScheme::Plaintext,
             wrong_code_sub_status: "verificationCodeError".into(),
             expired_code_sub_status: "verificationCodeExpired".into(),
-            no_reserved_email_sub_status: "noReservedEmail".into(),
+            no_reserved_email_sub_statuses: vec![
+                NO_RESERVED_EMAIL_SEEN.into(),
+                NO_RESERVED_EMAIL_EARLY_GUESS.into(),
+            ],
             questions: QuestionShape::default(),
             question_certification_secrets: SecretFieldScheme::Plaintext,
             guid_reset: AssumedCall::new("PUT", paths::ASSUMED_GUID_RESET, &["format"]),
             guid_reset_wrapper: Some("GUIDFileCertification".into()),
             guid_reset_file_key: "GUIDFileData".into(),
             guid_reset_secrets: SecretFieldScheme::Plaintext,
-            sync_ipc_password: AssumedCall::new(
-                "PUT",
-                paths::ASSUMED_SYNC_IPC_PASSWORD,
-                &["format"],
-            ),
+            sync_ipc_password: AssumedCall::new("PUT", paths::SYNC_IPC_PASSWORD, &["format"]),
             logged_in_secrets: SecretFieldScheme::Security1,
         }
     }
@@ -174,6 +224,76 @@ impl DeviceProfile {
         } else {
             SecretFieldScheme::Plaintext
         }
+    }
+
+    /// The profile devsim answers with when told to act out the earlier working guesses
+    /// (`{"QRCode":{"content":..}}`, `EmailParameter`, `noReservedEmail`), so the wizard's
+    /// fallbacks stay tested.
+    pub fn early_guesses() -> Self {
+        DeviceProfile {
+            name: "early-guesses".into(),
+            qr_answer: QrAnswerShape {
+                content: paths_of(&[QR_CONTENT_EARLY_GUESS]),
+                reserved_email: Vec::new(),
+                server_mailbox: Vec::new(),
+                disclaimer: Vec::new(),
+            },
+            recovery_email: paths_of(&[RECOVERY_EMAIL_EARLY_GUESS]),
+            no_reserved_email_sub_statuses: vec![NO_RESERVED_EMAIL_EARLY_GUESS.into()],
+            ..DeviceProfile::default()
+        }
+    }
+
+    /// The documented shapes, with the reset code and new password sent under `security=1`
+    /// with the key of the empty password, as the NVR web UI keys calls made before a login.
+    pub fn security1_before_login() -> Self {
+        DeviceProfile {
+            name: "security1-before-login".into(),
+            email_certification_secrets: SecretFieldScheme::Security1,
+            ..DeviceProfile::default()
+        }
+    }
+
+    /// The named profiles devsim and the proxy can be started with.
+    pub fn preset(name: &str) -> Option<Self> {
+        match name.trim() {
+            "documented" => Some(DeviceProfile::default()),
+            "early-guesses" => Some(DeviceProfile::early_guesses()),
+            "security1-before-login" => Some(DeviceProfile::security1_before_login()),
+            _ => None,
+        }
+    }
+
+    /// The names [`DeviceProfile::preset`] knows.
+    pub const PRESETS: [&'static str; 3] =
+        ["documented", "early-guesses", "security1-before-login"];
+
+    /// Each field of the profile with its value and what it rests on, in field order.
+    pub fn evidence(&self) -> Vec<FieldEvidence> {
+        let values = serde_json::to_value(self).unwrap_or_default();
+        PROFILE_EVIDENCE
+            .iter()
+            .map(|(field, evidence)| FieldEvidence {
+                field,
+                value: values.get(*field).cloned().unwrap_or_default(),
+                evidence: *evidence,
+            })
+            .collect()
+    }
+
+    /// [`DeviceProfile::evidence`] as a plain-text table, one field per line.
+    pub fn evidence_table(&self) -> String {
+        let mut out = format!(
+            "Device profile \"{}\": field | value | evidence\n",
+            self.name
+        );
+        for row in self.evidence() {
+            out.push_str(&format!(
+                "{} | {} | {}\n",
+                row.field, row.value, row.evidence
+            ));
+        }
+        out
     }
 
     /// Reads a profile from JSON (e.g. one written after a capture); missing keys keep the defaults.
@@ -229,4 +349,123 @@ pub fn find_recovery_mailbox(key: &str) -> Option<&'static RecoveryMailbox> {
 /// The mailbox for `key`, or the global one when the key is unknown.
 pub fn recovery_mailbox(key: &str) -> &'static RecoveryMailbox {
     find_recovery_mailbox(key).unwrap_or(&RECOVERY_MAILBOXES[0])
+}
+
+/// What one profile field rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "source")]
+pub enum Evidence {
+    /// Read in a public source, named here.
+    Seen(&'static str),
+    /// Not found in any public source: a guess, with what it rests on.
+    Assumed(&'static str),
+    /// The documented value first, earlier guesses after it as fallbacks.
+    SeenWithFallbacks(&'static str),
+}
+
+impl std::fmt::Display for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Evidence::Seen(source) => write!(f, "seen: {source}"),
+            Evidence::Assumed(why) => write!(f, "assumed: {why}"),
+            Evidence::SeenWithFallbacks(source) => {
+                write!(f, "seen: {source}; later entries assumed (earlier guesses)")
+            }
+        }
+    }
+}
+
+/// One row of [`DeviceProfile::evidence`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldEvidence {
+    /// The field's JSON key in a profile file.
+    pub field: &'static str,
+    /// Its value in this profile.
+    pub value: serde_json::Value,
+    /// What it rests on.
+    pub evidence: Evidence,
+}
+
+const NVR_UI: &str = "NVR web UI request table (wacelvpn-png/NVR, doc/js/index.76895487.js)";
+
+/// The evidence for every profile field, keyed as in a profile file; a test checks that no
+/// field is missing here.
+const PROFILE_EVIDENCE: [(&str, Evidence); 16] = [
+    ("name", Evidence::Seen("a label, not a protocol detail")),
+    (
+        "qrAnswer",
+        Evidence::SeenWithFallbacks(
+            "ISAPI developer guide, message JSON_SecurityEmailQrCode (SecurityInformation[].qrCode, emailAddress, serverEmailAddress, isDisclaimerDisplay)",
+        ),
+    ),
+    (
+        "recoveryEmail",
+        Evidence::SeenWithFallbacks(
+            "ISAPI developer guide, message JSON_SecurityEmail; older SeaJS device UI reads SecurityEmail.SecurityInformation[0].emailAddress",
+        ),
+    ),
+    (
+        "emailCertificationWrapper",
+        Evidence::Assumed("field names securityCode/resetPassword are seen in the NVR web UI; the wrapper is not"),
+    ),
+    (
+        "emailCertificationSecrets",
+        Evidence::Assumed("the NVR web UI lists both fields as security1 and keys calls before login on the empty password; the mobile UI sends them in clear; which a device expects is not known"),
+    ),
+    ("wrongCodeSubStatus", Evidence::Assumed("no source names the subStatusCode of a wrong e-mailed code")),
+    ("expiredCodeSubStatus", Evidence::Assumed("no source names the subStatusCode of an expired e-mailed code")),
+    (
+        "noReservedEmailSubStatuses",
+        Evidence::SeenWithFallbacks("device UIs' error table, noSetSecurityEmail"),
+    ),
+    (
+        "questions",
+        Evidence::Assumed("paths seen; element names of questionConfiguration and questionCertification bodies not public"),
+    ),
+    (
+        "questionCertificationSecrets",
+        Evidence::Assumed("the UI request table lists no secret fields for questionAuth; plaintext"),
+    ),
+    ("guidReset", Evidence::Assumed("no public source names the GUID-file reset call")),
+    ("guidResetWrapper", Evidence::Assumed("no public source shows the GUID-file reset body")),
+    ("guidResetFileKey", Evidence::Assumed("no public source shows the GUID-file reset body")),
+    ("guidResetSecrets", Evidence::Assumed("no public source shows the GUID-file reset body")),
+    (
+        "syncIpcPassword",
+        Evidence::Assumed("path seen in three web UIs (userSyncIPCPassword: /ISAPI/ContentMgmt/InputProxy/syncIPCPasswd); method PUT, format=json and the body are guesses"),
+    ),
+    ("loggedInSecrets", Evidence::Seen(NVR_UI)),
+];
+
+#[cfg(test)]
+mod evidence_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn every_profile_field_names_its_evidence() {
+        let value = serde_json::to_value(DeviceProfile::default()).unwrap();
+        let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+        let rows: Vec<&str> = PROFILE_EVIDENCE.iter().map(|(field, _)| *field).collect();
+        for key in &keys {
+            assert!(rows.contains(&key.as_str()), "no evidence for {key}");
+        }
+        assert_eq!(
+            keys.len(),
+            rows.len(),
+            "evidence rows for fields that do not exist"
+        );
+        let table = DeviceProfile::default().evidence_table();
+        println!("{table}");
+        assert!(table.contains("qrAnswer |"));
+        assert!(table.contains("assumed: no source names the subStatusCode"));
+    }
+
+    #[test]
+    fn presets_are_found_by_name() {
+        for name in DeviceProfile::PRESETS {
+            assert_eq!(DeviceProfile::preset(name).unwrap().name, name);
+        }
+        assert!(DeviceProfile::preset("nope").is_none());
+    }
 }

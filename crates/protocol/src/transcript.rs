@@ -345,7 +345,7 @@ pub struct RawExchange<'a> {
 pub struct Redactor {
     session: u32,
     guid_key: String,
-    qr_key: Option<String>,
+    qr_keys: Vec<String>,
     known: HashMap<String, Placeholder>,
     counts: HashMap<SecretKind, u32>,
 }
@@ -356,10 +356,13 @@ impl Redactor {
         Redactor {
             session,
             guid_key: profile.guid_reset_file_key.to_ascii_lowercase(),
-            qr_key: profile
-                .qr_code_json_path
-                .last()
-                .map(|k| k.to_ascii_lowercase()),
+            qr_keys: profile
+                .qr_answer
+                .content
+                .iter()
+                .filter_map(|path| path.leaf_key())
+                .map(str::to_ascii_lowercase)
+                .collect(),
             known: HashMap::new(),
             counts: HashMap::new(),
         }
@@ -569,7 +572,7 @@ impl Redactor {
         if k == self.guid_key || k == "guidfiledata" || k == "guid" {
             return Some(SecretKind::Guid);
         }
-        if self.qr_key.as_deref() == Some(k.as_str()) || (text && k == "qrcode") {
+        if self.qr_keys.contains(&k) || (text && k == "qrcode") {
             return Some(SecretKind::Qr);
         }
         let kind = match k.as_str() {

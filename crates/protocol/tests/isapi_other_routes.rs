@@ -173,7 +173,7 @@ fn the_guid_reset_call_is_assumed_data_in_the_profile() {
     );
     assert_eq!(
         profile.sync_ipc_password.path,
-        "/ISAPI/Security/SyncIPCPassword"
+        "/ISAPI/ContentMgmt/InputProxy/syncIPCPasswd"
     );
     let captured = DeviceProfile::from_json(
         r#"{"guidReset":{"method":"POST","path":"/ISAPI/Security/GUIDReset","queryKeys":[]}}"#,
@@ -207,25 +207,46 @@ fn a_guid_export_answer_is_the_file_unless_it_is_a_status() {
 }
 
 #[test]
-fn reserved_email_reads_and_sets_with_the_password_protected() {
+fn reserved_email_reads_and_sets_with_both_secrets_protected() {
+    let profile = DeviceProfile::default();
     let read = EmailParameter::from_json(
-        r#"{"EmailParameter":{"enabled":true,"emailAddress":"o****@example.com"}}"#,
+        r#"{"SecurityEmail":{"SecurityInformation":[{"emailAddress":"o****@example.com"}]}}"#,
+        &profile,
     )
     .unwrap();
-    assert!(read.enabled);
-    assert_eq!(EmailParameter::from_json(&read.to_json()).unwrap(), read);
-    let none =
-        EmailParameter::from_json(r#"{"EmailParameter":{"enabled":false,"emailAddress":""}}"#)
-            .unwrap();
-    assert!(!none.enabled);
-    assert!(EmailParameter::from_json(r#"{"statusCode":4,"subStatusCode":"notSupport"}"#).is_err());
+    assert_eq!(read.email_address.as_deref(), Some("o****@example.com"));
+    assert_eq!(
+        EmailParameter::from_json(&read.to_json(&profile), &profile).unwrap(),
+        read
+    );
+    let none = EmailParameter::from_json(
+        r#"{"SecurityEmail":{"SecurityInformation":[{"emailAddress":""}]}}"#,
+        &profile,
+    )
+    .unwrap();
+    assert!(!none.is_reserved());
+    // The earlier guess's shape still reads, as a fallback.
+    let early = EmailParameter::from_json(
+        r#"{"EmailParameter":{"enabled":true,"emailAddress":"o****@example.com"}}"#,
+        &profile,
+    )
+    .unwrap();
+    assert_eq!(early, read);
+    assert!(EmailParameter::from_json(
+        r#"{"statusCode":4,"subStatusCode":"notSupport"}"#,
+        &profile
+    )
+    .is_err());
 
     let set = SetEmailParameter {
         email_address: "owner@example.org".into(),
         admin_password: "Harbour-Light42".into(),
     };
     let body = set.to_json(&encrypted());
-    assert!(body.contains("owner@example.org") && !body.contains("Harbour-Light42"));
+    assert!(!body.contains("owner@example.org") && !body.contains("Harbour-Light42"));
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(value["SecurityEmail"]["SecurityInformation"][0]["emailAddress"].is_string());
+    assert!(value["SecurityEmail"]["password"].is_string());
     assert_eq!(
         SetEmailParameter::from_json(&body, &encrypted()).unwrap(),
         set

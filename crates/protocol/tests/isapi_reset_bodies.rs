@@ -7,23 +7,30 @@ use common::fixture;
 use proptest::prelude::*;
 use protocol::field_crypto::{FieldCipher, FieldCryptoError, FieldKey};
 use protocol::isapi::{EmailCertification, QrCode};
+use protocol::json_path::JsonPath;
 use protocol::profile::{DeviceProfile, SecretFieldScheme};
 use protocol::ParseError;
 
 #[test]
-fn assumed_qr_answer_parses_with_the_default_profile() {
+fn the_earlier_qr_guess_still_parses_as_a_fallback() {
     let qr = QrCode::from_json(
         &fixture("isapi_md/qr_code.assumed.json"),
         &DeviceProfile::default(),
     )
     .unwrap();
     assert_eq!(qr.content, "<opaque string>");
+    assert_eq!(qr.server_mailbox, None);
+    let early = DeviceProfile::early_guesses();
+    assert_eq!(QrCode::from_json(&qr.to_json(&early), &early).unwrap(), qr);
 }
 
 #[test]
 fn a_capture_with_another_qr_path_is_fixed_by_profile_data() {
     let profile = DeviceProfile {
-        qr_code_json_path: vec!["EZVIZQRCode".into(), "QRCode".into()],
+        qr_answer: protocol::profile::QrAnswerShape {
+            content: vec![JsonPath::parse("EZVIZQRCode.QRCode").unwrap()],
+            ..Default::default()
+        },
         ..DeviceProfile::default()
     };
     let qr = QrCode::from_json(r#"{"EZVIZQRCode":{"QRCode":"abc"}}"#, &profile).unwrap();
@@ -48,7 +55,15 @@ fn status_answer_instead_of_qr_is_a_device_status_error() {
         Err(ParseError::MissingField { .. })
     ));
     assert!(matches!(
-        QrCode::from_json(r#"{"QRCode":{"content":7}}"#, &DeviceProfile::default()),
+        QrCode::from_json(
+            r#"{"QRCode":{"content":{"x":7}}}"#,
+            &DeviceProfile::default()
+        ),
+        Err(ParseError::MissingField { .. })
+    ));
+    let too_long = format!(r#"{{"QRCode":{{"content":"{}"}}}}"#, "Q".repeat(1025));
+    assert!(matches!(
+        QrCode::from_json(&too_long, &DeviceProfile::default()),
         Err(ParseError::InvalidValue { .. })
     ));
 }
@@ -129,9 +144,9 @@ proptest! {
     }
 
     #[test]
-    fn qr_content_round_trips(content in "\\PC*[^\\s]\\PC*") {
+    fn qr_content_round_trips(content in "\\PC{0,100}[^\\s]\\PC{0,100}") {
         let profile = DeviceProfile::default();
-        let qr = QrCode { content };
+        let qr = QrCode::with_content(content);
         prop_assert_eq!(QrCode::from_json(&qr.to_json(&profile), &profile).unwrap(), qr);
     }
 }

@@ -33,10 +33,12 @@ fn iterations_are_never_assumed() {
 
 #[test]
 fn quoted_login_body_parses_and_is_what_we_send() {
-    let quoted = fixture("isapi_md/session_login.xml");
-    let body = SessionLogin::from_xml(&quoted).unwrap();
-    assert_eq!(body.password, "HASH");
-    assert_eq!(body.to_xml(), quoted.trim_end());
+    for name in ["session_login.xml", "session_login.older.xml"] {
+        let quoted = fixture(&format!("isapi_md/{name}"));
+        let body = SessionLogin::from_xml(&quoted).unwrap();
+        assert_eq!(body.password, "HASH");
+        assert_eq!(body.to_xml(), quoted.trim_end());
+    }
 }
 
 #[test]
@@ -52,6 +54,35 @@ fn login_body_carries_the_hash_not_the_password() {
     );
     assert!(!body.to_xml().contains("Abc12345!"));
     assert_eq!(body.session_id, cap.session_id);
+}
+
+#[test]
+fn version_2_1_selects_the_salt2_hash_whatever_is_irreversible_says() {
+    let mut cap = SessionLoginCap::from_xml(&fixture(
+        "isapi_md/session_login_capabilities.field_names.xml",
+    ))
+    .unwrap();
+    let irreversible = session_login_hash(&cap, "admin", "Abc12345!");
+    cap.is_irreversible = false;
+    assert_eq!(session_login_hash(&cap, "admin", "Abc12345!"), irreversible);
+    cap.session_id_version = Some("2.0".into());
+    assert_ne!(session_login_hash(&cap, "admin", "Abc12345!"), irreversible);
+}
+
+#[test]
+fn only_the_2_1_body_carries_the_long_term_flag_and_version() {
+    let mut cap = SessionLoginCap::from_xml(&fixture(
+        "isapi_md/session_login_capabilities.field_names.xml",
+    ))
+    .unwrap();
+    let body = SessionLogin::new(&cap, "admin", "Abc12345!").to_xml();
+    assert!(body.contains("<isSessionIDValidLongTerm>false</isSessionIDValidLongTerm>"));
+    assert!(body.contains("<sessionIDVersion>2.1</sessionIDVersion>"));
+    cap.session_id_version = Some("2.0".into());
+    let older = SessionLogin::new(&cap, "admin", "Abc12345!").to_xml();
+    assert!(!older.contains("isSessionIDValidLongTerm"), "{older}");
+    assert!(!older.contains("sessionIDVersion"), "{older}");
+    assert!(older.contains("<userName>admin</userName>") && older.contains("<sessionID>"));
 }
 
 prop_compose! {
@@ -75,8 +106,8 @@ proptest! {
     }
 
     #[test]
-    fn login_body_round_trips(user in trimmed_text(), password in trimmed_text(), session_id in trimmed_text(), version in opt_text()) {
-        let body = SessionLogin { user_name: user, password, session_id, session_id_version: version };
+    fn login_body_round_trips(user in trimmed_text(), password in trimmed_text(), session_id in trimmed_text(), version_2_1 in any::<bool>()) {
+        let body = SessionLogin { user_name: user, password, session_id, version_2_1 };
         prop_assert_eq!(SessionLogin::from_xml(&body.to_xml()).unwrap(), body);
     }
 }

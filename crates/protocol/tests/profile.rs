@@ -7,9 +7,26 @@ use protocol::profile::{
 };
 
 #[test]
-fn default_profile_holds_the_notes_working_assumptions() {
+fn default_profile_reads_the_documented_shapes_first() {
     let p = DeviceProfile::default();
-    assert_eq!(p.qr_code_json_path, ["QRCode", "content"]);
+    let qr: Vec<String> = p
+        .qr_answer
+        .content
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        qr,
+        [
+            "SecurityEmailQrCode.SecurityInformation[*].qrCode",
+            "QRCode.content"
+        ]
+    );
+    assert_eq!(p.no_reserved_email_sub_statuses[0], "noSetSecurityEmail");
+    assert_eq!(
+        p.sync_ipc_password.path,
+        "/ISAPI/ContentMgmt/InputProxy/syncIPCPasswd"
+    );
     assert_eq!(
         p.email_certification_wrapper.as_deref(),
         Some("EmailCertification")
@@ -27,10 +44,16 @@ fn a_capture_corrects_the_profile_as_data() {
     .unwrap();
     assert_eq!(p.email_certification_wrapper, None);
     assert_eq!(p.wrong_code_sub_status, "securityCodeError");
+    assert_eq!(p.qr_answer, DeviceProfile::default().qr_answer);
+    let fixed = DeviceProfile::from_json(
+        r#"{"qrAnswer":{"content":["Answer.items[*].code"]},"recoveryEmail":["Mail.address"]}"#,
+    )
+    .unwrap();
     assert_eq!(
-        p.qr_code_json_path,
-        DeviceProfile::default().qr_code_json_path
+        fixed.qr_answer.content[0].to_string(),
+        "Answer.items[*].code"
     );
+    assert!(DeviceProfile::from_json(r#"{"recoveryEmail":["Mail..address"]}"#).is_err());
     let json = serde_json::to_string(&p).unwrap();
     assert_eq!(DeviceProfile::from_json(&json).unwrap(), p);
     assert!(DeviceProfile::from_json("{").is_err());

@@ -229,7 +229,7 @@ fn a_recorded_transcript_reads_as_a_fixture() {
             (_, p) if p == profile.sync_ipc_password.path => {
                 SyncIpcResult::from_json(&body).map(drop)
             }
-            ("GET", paths::EMAIL_PARAMETER) => EmailParameter::from_json(&body).map(drop),
+            ("GET", paths::EMAIL_PARAMETER) => EmailParameter::from_json(&body, &profile).map(drop),
             (_, paths::SESSION_LOGIN | paths::USER_CHECK) => Ok(()),
             _ => ResponseStatus::parse(&body).map(drop),
         };
@@ -246,7 +246,7 @@ fn a_recorded_transcript_reads_as_a_fixture() {
         paths::QUESTION_CONFIGURATION,
         paths::GUID_FILE_DATA,
         paths::ASSUMED_GUID_RESET,
-        paths::ASSUMED_SYNC_IPC_PASSWORD,
+        paths::SYNC_IPC_PASSWORD,
         paths::EMAIL_PARAMETER,
     ] {
         assert!(

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 use protocol::field_crypto::{parse_iv, FieldCipher, FieldKey};
+use protocol::isapi::SecurityCap;
 use protocol::login::{session_login_hash, SessionLoginCap};
 use serde::Deserialize;
 
@@ -10,7 +11,23 @@ use serde::Deserialize;
 struct Vectors {
     login: Vec<LoginVector>,
     field_keys: Vec<KeyVector>,
+    session_keys: Vec<SessionKeyVector>,
     fields: Vec<FieldVector>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionKeyVector {
+    is_irreversible: bool,
+    salt: String,
+    key_iterate_num: u32,
+    user: String,
+    password: String,
+    #[serde(rename = "sessionIDVersion")]
+    session_id_version: Option<String>,
+    login_salt: Option<String>,
+    login_salt2: Option<String>,
+    key: String,
 }
 
 #[derive(Deserialize)]
@@ -97,6 +114,36 @@ fn field_key_matches_python() {
             &v.password,
         );
         assert_eq!(key.to_hex(), v.key, "keyIterateNum {}", v.key_iterate_num);
+    }
+}
+
+/// The key before any login (the empty password) and after a login (the 2.1 login's
+/// intermediate value, or the password for older logins).
+#[test]
+fn keys_around_a_login_match_python() {
+    let cases = vectors().session_keys;
+    assert!(cases.len() >= 5);
+    for v in cases {
+        let xml = format!(
+            "<SecurityCap><keyIterateNum>{}</keyIterateNum><isIrreversible>{}</isIrreversible><salt>{}</salt></SecurityCap>",
+            v.key_iterate_num, v.is_irreversible, v.salt
+        );
+        let cap = SecurityCap::from_xml(&xml).unwrap();
+        let key = if v.password.is_empty() {
+            FieldKey::before_login(&cap, &v.user)
+        } else {
+            let login = SessionLoginCap {
+                session_id: "s".into(),
+                challenge: "c".into(),
+                iterations: 100,
+                is_irreversible: v.is_irreversible,
+                session_id_version: v.session_id_version.clone(),
+                salt: v.login_salt.clone(),
+                salt2: v.login_salt2.clone(),
+            };
+            FieldKey::after_login(&cap, &login, &v.user, &v.password)
+        };
+        assert_eq!(key.to_hex(), v.key, "version {:?}", v.session_id_version);
     }
 }
 

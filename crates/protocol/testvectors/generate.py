@@ -18,8 +18,9 @@ def h(s: str) -> str:
 
 
 def login_hash(user, pwd, challenge, iterations, irreversible, version, salt, salt2):
-    # The three loops exactly as the notes write them (JavaScript for-loops).
-    if irreversible and version == "2.1":
+    # The three loops exactly as the notes write them (JavaScript for-loops); the 2.1 test
+    # comes first and holds whatever isIrreversible says.
+    if version == "2.1":
         a = h(user + salt + pwd)
         a = h(user + salt2 + a)
         a = h(a + challenge)
@@ -101,6 +102,30 @@ keys = [
     for (irr, s, n, u, p) in key_cases
 ]
 
+def login_key_secret(user, pwd, version, salt, salt2):
+    # What the NVR web UI derives the field key from after a login: the 2.1 login's
+    # intermediate value, else the password.
+    if version == "2.1":
+        return h(user + salt2 + h(user + salt + pwd))
+    return pwd
+
+
+# Field keys around a login: (cap irreversible, cap salt, keyIterateNum, user, password,
+# login sessionIDVersion, login salt, login salt2). An empty password is the "no login" key.
+session_key_cases = [
+    (True, SALT, 100, "admin", "", None, None, None),
+    (False, SALT, 100, "admin", "", None, None, None),
+    (True, SALT, 100, "admin", "Abc12345!", "2.1", SALT, SALT2),
+    (False, "", 100, "admin", "Abc12345!", "2.1", SALT, SALT2),
+    (True, SALT, 100, "admin", "Abc12345!", "2.0", SALT, SALT2),
+]
+session_keys = [
+    {"isIrreversible": irr, "salt": s, "keyIterateNum": n, "user": u, "password": p,
+     "sessionIDVersion": v, "loginSalt": ls, "loginSalt2": ls2,
+     "key": field_key(irr, s, n, u, login_key_secret(u, p, v, ls or "", ls2 or ""))}
+    for (irr, s, n, u, p, v, ls, ls2) in session_key_cases
+]
+
 IV = "0123456789abcdef0f1e2d3c4b5a6978"
 fields = []
 for k in keys[:2]:
@@ -108,4 +133,4 @@ for k in keys[:2]:
         fields.append({"key": k["key"], "iv": IV, "plaintext": text,
                        "ciphertext": encrypt_field(k["key"], IV, text)})
 
-print(json.dumps({"login": login, "fieldKeys": keys, "fields": fields}, indent=2, ensure_ascii=False))
+print(json.dumps({"login": login, "fieldKeys": keys, "sessionKeys": session_keys, "fields": fields}, indent=2, ensure_ascii=False))

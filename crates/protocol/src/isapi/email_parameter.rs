@@ -1,38 +1,43 @@
-//! The reserved recovery e-mail: read it (`GET email/parameter?format=json`) and, logged in,
-//! set it (`PUT`, the admin password in the body), so the next reset can go by e-mail.
-//! The JSON shape is the one devsim answers (no public source quotes it: [assumed]).
+//! The reserved recovery e-mail: read it (`GET email/parameter?format=json`, no login) and,
+//! logged in, set it (`PUT`), so the next reset can go by e-mail. Both shapes follow the
+//! developer guide's JSON_SecurityEmail; where the read looks comes from the device profile.
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::field_crypto::FieldProtection;
 use crate::json;
+use crate::json_path::first_text;
+use crate::profile::DeviceProfile;
 use crate::ParseError;
 
 const CONTEXT: &str = "recovery e-mail";
-const WRAPPER: &str = "EmailParameter";
+const WRAPPER: &str = "SecurityEmail";
+const LIST: &str = "SecurityInformation";
 
 /// The longest address devices take (their capabilities say `emailAddress@max` 64).
 pub const MAX_EMAIL_LEN: usize = 64;
 
-/// `GET email/parameter`: whether an address is reserved, and the address (often masked).
+/// `GET email/parameter`: the reserved address, as the device shows it before login (often
+/// masked, e.g. `o****@example.com`), or none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailParameter {
-    /// `enabled`: an address is reserved.
-    pub enabled: bool,
-    /// `emailAddress`, as the device shows it before login (e.g. `o****@example.com`).
-    pub email_address: String,
+    /// The reserved address; `None` when no recovery e-mail is set.
+    pub email_address: Option<String>,
 }
 
 impl EmailParameter {
-    /// Reads the answer, wrapped in `EmailParameter` or flat; a status answer is an error.
-    pub fn from_json(body: &str) -> Result<Self, ParseError> {
+    /// Whether a recovery address is reserved.
+    pub fn is_reserved(&self) -> bool {
+        self.email_address.is_some()
+    }
+
+    /// Reads the answer at the profile's paths; a status answer is an error.
+    pub fn from_json(body: &str, profile: &DeviceProfile) -> Result<Self, ParseError> {
         let value = json::parse(body, CONTEXT)?;
-        let fields = json::get(&value, WRAPPER).unwrap_or(&value);
-        let enabled = json::string(fields, "enabled");
-        let address = json::string(fields, "emailAddress");
-        if enabled.is_none() && address.is_none() {
+        let email_address = first_text(&profile.recovery_email, &value);
+        if email_address.is_none() {
             if let Ok(status) = super::ResponseStatus::from_json(body) {
                 return Err(ParseError::DeviceStatus {
                     context: CONTEXT,
@@ -42,20 +47,18 @@ impl EmailParameter {
                 });
             }
         }
-        let address = address.unwrap_or_default();
-        Ok(EmailParameter {
-            enabled: enabled
-                .as_deref()
-                .and_then(crate::xml::lenient_bool)
-                .unwrap_or(!address.is_empty()),
-            email_address: address,
-        })
+        Ok(EmailParameter { email_address })
     }
 
-    /// Writes the answer as devsim sends it.
-    pub fn to_json(&self) -> String {
-        json!({ WRAPPER: { "enabled": self.enabled, "emailAddress": self.email_address } })
-            .to_string()
+    /// Writes the answer in the profile's shape (its first path), as devsim sends it; with no
+    /// address reserved, the entry's address is empty.
+    pub fn to_json(&self, profile: &DeviceProfile) -> String {
+        let mut root = Value::Object(serde_json::Map::new());
+        if let Some(path) = profile.recovery_email.first() {
+            let address = self.email_address.clone().unwrap_or_default();
+            path.insert(&mut root, Value::from(address));
+        }
+        root.to_string()
     }
 }
 
@@ -78,12 +81,11 @@ impl std::fmt::Debug for SetEmailParameter {
 }
 
 impl SetEmailParameter {
-    /// `{"EmailParameter":{"enabled":..,"emailAddress":"..","password":".."}}`, the password
-    /// protected as `protection` says.
+    /// `{"SecurityEmail":{"SecurityInformation":[{"emailAddress":".."}],"password":".."}}`, both
+    /// secret fields (the UI's `security1` list) protected as `protection` says.
     pub fn to_json(&self, protection: &FieldProtection) -> String {
         json!({ WRAPPER: {
-            "enabled": !self.email_address.trim().is_empty(),
-            "emailAddress": self.email_address.trim(),
+            LIST: [{ "emailAddress": protection.protect(self.email_address.trim()) }],
             "password": protection.protect(&self.admin_password),
         }})
         .to_string()
@@ -93,23 +95,30 @@ impl SetEmailParameter {
     pub fn from_json(body: &str, protection: &FieldProtection) -> Result<Self, ParseError> {
         let value = json::parse(body, CONTEXT)?;
         let fields = json::get(&value, WRAPPER).unwrap_or(&value);
-        let field = |name: &str| {
-            json::string(fields, name).ok_or_else(|| ParseError::MissingField {
-                context: CONTEXT,
-                field: name.into(),
-            })
+        let missing = |field: &str| ParseError::MissingField {
+            context: CONTEXT,
+            field: field.into(),
         };
-        let admin_password =
+        let reveal = |field: &str, raw: String| {
             protection
-                .reveal(&field("password")?)
+                .reveal(&raw)
                 .map_err(|e| ParseError::InvalidValue {
                     context: CONTEXT,
-                    field: "password".into(),
+                    field: field.into(),
                     value: e.to_string(),
-                })?;
+                })
+        };
+        let entry = json::get(fields, LIST)
+            .and_then(|list| match list {
+                Value::Array(items) => items.first(),
+                other => Some(other),
+            })
+            .ok_or_else(|| missing("SecurityInformation"))?;
+        let address = json::string(entry, "emailAddress").ok_or_else(|| missing("emailAddress"))?;
+        let password = json::string(fields, "password").ok_or_else(|| missing("password"))?;
         Ok(SetEmailParameter {
-            email_address: field("emailAddress")?,
-            admin_password,
+            email_address: reveal("emailAddress", address)?,
+            admin_password: reveal("password", password)?,
         })
     }
 }

@@ -33,6 +33,7 @@ pub const ILLEGAL_LOGIN_LOCK: &str = "/ISAPI/Security/illegalLoginLock";
 /// `PUT` [assumed]: reset with the GUID file exported earlier (`?format=json`). No public source
 /// names this call; it is the default of `DeviceProfile::guid_reset`, which a capture corrects.
 pub const ASSUMED_GUID_RESET: &str = "/ISAPI/Security/GUIDFileData/certification";
-/// `PUT` [assumed]: an NVR pushes its admin password to its cameras (`?format=json`, logged in).
-/// The default of `DeviceProfile::sync_ipc_password`.
-pub const ASSUMED_SYNC_IPC_PASSWORD: &str = "/ISAPI/Security/SyncIPCPassword";
+/// An NVR pushes its admin password to its cameras (logged in): the path is seen in three device
+/// web UIs (`userSyncIPCPassword`); the method and body are [assumed] in
+/// `DeviceProfile::sync_ipc_password`.
+pub const SYNC_IPC_PASSWORD: &str = "/ISAPI/ContentMgmt/InputProxy/syncIPCPasswd";

@@ -116,7 +116,8 @@ pub enum SubStatus {
     WrongResetCode,
     /// The profile's expired-reset-code sub-status ([assumed]).
     ExpiredResetCode,
-    /// The profile's no-reserved-e-mail sub-status ([assumed]).
+    /// No recovery e-mail is reserved: `noSetSecurityEmail` [seen], or another name the profile
+    /// lists.
     NoReservedEmail,
     /// Anything else, verbatim, to be shown next to a plain-language message.
     Other(String),
@@ -170,7 +171,11 @@ impl SubStatus {
         if code.eq_ignore_ascii_case(&profile.expired_code_sub_status) {
             return SubStatus::ExpiredResetCode;
         }
-        if code.eq_ignore_ascii_case(&profile.no_reserved_email_sub_status) {
+        if profile
+            .no_reserved_email_sub_statuses
+            .iter()
+            .any(|name| code.eq_ignore_ascii_case(name))
+        {
             return SubStatus::NoReservedEmail;
         }
         KNOWN_SUB_STATUSES
@@ -185,7 +190,11 @@ impl SubStatus {
         match self {
             SubStatus::WrongResetCode => profile.wrong_code_sub_status.clone(),
             SubStatus::ExpiredResetCode => profile.expired_code_sub_status.clone(),
-            SubStatus::NoReservedEmail => profile.no_reserved_email_sub_status.clone(),
+            SubStatus::NoReservedEmail => profile
+                .no_reserved_email_sub_statuses
+                .first()
+                .cloned()
+                .unwrap_or_else(|| crate::profile::NO_RESERVED_EMAIL_SEEN.to_owned()),
             SubStatus::Other(code) => code.clone(),
             known => KNOWN_SUB_STATUSES
                 .iter()
