@@ -134,7 +134,14 @@ impl Capabilities {
                 session_id_version: None,
                 iterations: 2,
             },
-            Profile::Camera | Profile::ShortPasswords => LoginScheme {
+            // A 2.1 login on a camera that says isIrreversible false: the UI's 2.1 test
+            // comes first, so it still hashes with salt2.
+            Profile::Camera => LoginScheme {
+                irreversible: false,
+                session_id_version: Some(SESSION_ID_VERSION_2_1),
+                iterations: 50,
+            },
+            Profile::ShortPasswords => LoginScheme {
                 irreversible: true,
                 session_id_version: Some("2"),
                 iterations: 50,

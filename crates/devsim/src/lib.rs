@@ -465,6 +465,11 @@ impl Drop for Fleet {
 /// The most devices [`start_many`] starts: 127.0.0.10 up to 127.0.0.254.
 pub const MAX_FLEET: usize = 245;
 
+/// The mailbox devsim's QR answer names (`serverEmailAddress`): a reserved example domain, so
+/// nothing sent to it leaves anyone's computer, and unlike the wizard's built-in list, so a
+/// test can tell which one the wizard chose.
+pub const SERVER_MAILBOX: &str = "pw_recovery@devsim.example";
+
 /// Binds the device's sockets and serves them on the current tokio runtime.
 pub async fn start(config: Config) -> Result<Running, StartError> {
     let sadp = config.sadp;

@@ -48,8 +48,9 @@ struct Args {
     /// How many simulated cameras sit behind the device (NVR default 3, every third offline).
     #[arg(long)]
     cameras: Option<u32>,
-    /// A device profile (JSON, `protocol::profile::DeviceProfile`) with other [assumed]
-    /// protocol details to follow (e.g. the GUID-reset call a capture showed).
+    /// Which answer shapes and [assumed] protocol details to follow: a preset (documented, the
+    /// default; early-guesses; security1-before-login) or a device profile file (JSON,
+    /// `protocol::profile::DeviceProfile`, e.g. the GUID-reset call a capture showed).
     #[arg(long, env = "DEVSIM_DEVICE_PROFILE")]
     device_profile: Option<std::path::PathBuf>,
     /// Act as the device a support transcript recorded (reset-proxy --record FILE, JSON lines
@@ -85,10 +86,16 @@ async fn main() -> Result<()> {
         config = config.with_cameras(cameras);
     }
     if let Some(path) = &args.device_profile {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let details = devsim::DeviceProfile::from_json(&text)
-            .with_context(|| format!("reading the device profile {}", path.display()))?;
+        let preset = path.to_str().and_then(devsim::DeviceProfile::preset);
+        let details = match preset {
+            Some(details) => details,
+            None => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                devsim::DeviceProfile::from_json(&text)
+                    .with_context(|| format!("reading the device profile {}", path.display()))?
+            }
+        };
         config = config.with_profile_details(details);
     }
     if let Some(path) = &args.replay {

@@ -11,7 +11,7 @@ use protocol::isapi::{
     QuestionCertification, QuestionConfiguration, SetQuestions, SubStatus, SyncIpcResult,
     QUESTIONS_PER_DEVICE, QUESTION_IDS, RESET_CODE_VALID_FOR_SECS,
 };
-use protocol::login::{session_login_hash, SessionLogin, SessionLoginCap};
+use protocol::login::{session_login_hash, SessionLogin, SessionLoginCap, SESSION_ID_VERSION_2_1};
 use protocol::password::{self, Reason, Rule, Strength};
 use protocol::profile::DeviceProfile;
 use rand::Rng;
@@ -588,20 +588,28 @@ impl Device {
         guid_file(&self.identity.serial, &self.state().0.guid)
     }
 
-    /// `GET sessionLogin/capabilities`: a fresh challenge for one login.
-    pub fn login_challenge(&self) -> SessionLoginCap {
+    /// The login scheme's fixed parts (no challenge): what a login's field key depends on.
+    pub fn login_scheme_cap(&self) -> SessionLoginCap {
         let scheme = &self.caps.login;
-        let cap = SessionLoginCap {
-            session_id: random_hex(64),
-            challenge: random_hex(32),
+        let version_2_1 = scheme.session_id_version == Some(SESSION_ID_VERSION_2_1);
+        SessionLoginCap {
+            session_id: String::new(),
+            challenge: String::new(),
             iterations: scheme.iterations,
             is_irreversible: scheme.irreversible,
             session_id_version: scheme.session_id_version.map(str::to_owned),
-            salt: scheme.irreversible.then(|| self.salt.clone()),
-            salt2: scheme
-                .session_id_version
-                .filter(|_| scheme.irreversible)
-                .map(|_| self.salt2.clone()),
+            // A 2.1 login hashes with both salts whatever isIrreversible says.
+            salt: (scheme.irreversible || version_2_1).then(|| self.salt.clone()),
+            salt2: version_2_1.then(|| self.salt2.clone()),
+        }
+    }
+
+    /// `GET sessionLogin/capabilities`: a fresh challenge for one login.
+    pub fn login_challenge(&self) -> SessionLoginCap {
+        let cap = SessionLoginCap {
+            session_id: random_hex(64),
+            challenge: random_hex(32),
+            ..self.login_scheme_cap()
         };
         let (mut state, _) = self.state();
         if state.challenges.len() >= MAX_CHALLENGES {

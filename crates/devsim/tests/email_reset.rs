@@ -7,6 +7,7 @@ use common::*;
 use devsim::Profile;
 use protocol::field_crypto::{FieldCipher, FieldKey, FieldProtection};
 use protocol::isapi::{SecurityCap, SetEmailParameter, StatusKind, SubStatus};
+use protocol::login::SessionLoginCap;
 use protocol::profile::DeviceProfile;
 use std::time::Duration;
 
@@ -222,11 +223,17 @@ async fn without_a_reserved_email_no_qr_code_until_one_is_set() {
     let device = start(config(Profile::EmailNotReserved)).await;
     let parameter = get(&device, "/ISAPI/Security/email/parameter?format=json").await;
     let value: serde_json::Value = serde_json::from_str(&parameter.body).unwrap();
-    assert_eq!(value["EmailParameter"]["enabled"], false);
-    let refused = get(&device, "/ISAPI/Security/email/qrCode?format=json").await;
     assert_eq!(
-        refused.status_body().sub_status_code.as_deref(),
-        Some("noReservedEmail")
+        value["SecurityEmail"]["SecurityInformation"][0]["emailAddress"],
+        ""
+    );
+    let refused = get(&device, "/ISAPI/Security/email/qrCode?format=json").await;
+    assert_eq!(refused.status, 403);
+    let status = refused.status_body();
+    assert_eq!(status.kind(), StatusKind::InvalidOperation);
+    assert_eq!(
+        status.sub_status_code.as_deref(),
+        Some("noSetSecurityEmail")
     );
     assert_eq!(mailbox_status(&device).await, 404);
 
@@ -248,8 +255,17 @@ async fn without_a_reserved_email_no_qr_code_until_one_is_set() {
             .body,
     )
     .unwrap();
+    let login_cap = SessionLoginCap::from_xml(
+        &get(
+            &device,
+            "/ISAPI/Security/sessionLogin/capabilities?username=admin",
+        )
+        .await
+        .body,
+    )
+    .unwrap();
     let protection = FieldProtection::Encrypted(FieldCipher::new(
-        FieldKey::derive(&cap, "admin", &password),
+        FieldKey::after_login(&cap, &login_cap, "admin", &password),
         [9; 16],
     ));
     let put_with = |path: String, body: String| {

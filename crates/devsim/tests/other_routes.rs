@@ -49,9 +49,15 @@ async fn session(device: &Running, password: &str) -> String {
 async fn encryption(device: &Running, password: &str) -> FieldProtection {
     let cap = get(device, "/ISAPI/Security/capabilities?username=admin").await;
     let cap = SecurityCap::from_xml(&cap.body).unwrap();
+    let login = get(
+        device,
+        "/ISAPI/Security/sessionLogin/capabilities?username=admin",
+    )
+    .await;
+    let login = protocol::login::SessionLoginCap::from_xml(&login.body).unwrap();
     let iv: [u8; 16] = rand_iv();
     FieldProtection::Encrypted(FieldCipher::new(
-        FieldKey::derive(&cap, "admin", password),
+        FieldKey::after_login(&cap, &login, "admin", password),
         iv,
     ))
 }
@@ -101,8 +107,19 @@ async fn guid_reset(device: &Running, file: &[u8], new: &str) -> Answer {
     .await
 }
 
+/// The questions the device lists: a read that needs a login, so it is refused before one.
 async fn asked_questions(device: &Running) -> QuestionConfiguration {
-    let answer = get(device, paths::QUESTION_CONFIGURATION).await;
+    let anonymous = get(device, paths::QUESTION_CONFIGURATION).await;
+    assert_eq!(anonymous.status, 401, "{}", anonymous.body);
+    let cookie = session(device, &device.admin_password()).await;
+    let answer = send(
+        device,
+        reqwest::Method::GET,
+        paths::QUESTION_CONFIGURATION,
+        Some(&cookie),
+        String::new(),
+    )
+    .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     QuestionConfiguration::from_xml(&answer.body, &DeviceProfile::default()).unwrap()
 }
@@ -263,7 +280,7 @@ async fn prevention_sets_the_reserved_email_and_questions_while_logged_in() {
     let qr = get(&device, "/ISAPI/Security/email/qrCode?format=json").await;
     assert_eq!(
         qr.status_body().sub_status_code.as_deref(),
-        Some("noReservedEmail")
+        Some("noSetSecurityEmail")
     );
     let password = device.admin_password();
     let path = format!("{}?format=json", paths::EMAIL_PARAMETER);
@@ -309,9 +326,12 @@ async fn prevention_sets_the_reserved_email_and_questions_while_logged_in() {
     )
     .await;
     assert!(done.status_body().is_ok(), "{}", done.body);
-    let read = EmailParameter::from_json(&get(&device, &path).await.body).unwrap();
-    assert!(read.enabled);
-    assert_eq!(read.email_address, "o****@example.org");
+    let read = EmailParameter::from_json(
+        &get(&device, &path).await.body,
+        &protocol::profile::DeviceProfile::default(),
+    )
+    .unwrap();
+    assert_eq!(read.email_address.as_deref(), Some("o****@example.org"));
     assert!(!common::export_qr(&device).await.is_empty());
 }
 

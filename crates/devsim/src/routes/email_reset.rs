@@ -2,17 +2,17 @@
 //! read or change the reserved recovery address. Bodies come from protocol's types.
 
 use super::reply::{self, Format};
-use super::{logged_in_protection, request_cipher, require_admin, unreadable, App};
+use super::{logged_in_protection, require_admin, reset_protection, unreadable, App};
 use crate::state::{Refusal, ADMIN};
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use protocol::field_crypto::FieldProtection;
 use protocol::isapi::{
     paths, EmailCertification, EmailParameter, QrCode, SetEmailParameter, SubStatus,
 };
-use protocol::profile::SecretFieldScheme;
 
 pub(super) fn routes() -> Router<App> {
     Router::new()
@@ -27,10 +27,20 @@ pub(super) fn routes() -> Router<App> {
         )
 }
 
+/// The documented answer: the content, the reserved address (masked, as before a login), the
+/// mailbox this device names, and that its own page shows the privacy statement.
 async fn qr_code(State(app): State<App>, uri: Uri) -> Response {
     let device = &app.device;
     match device.export_qr() {
-        Ok(content) => reply::json(QrCode { content }.to_json(&device.details)),
+        Ok(content) => {
+            let answer = QrCode {
+                content,
+                reserved_email: device.email().as_deref().map(mask),
+                server_mailbox: Some(crate::SERVER_MAILBOX.to_owned()),
+                disclaimer: Some(true),
+            };
+            reply::json(answer.to_json(&device.details))
+        }
         Err(refusal) => reply::refusal(device, Format::of(&uri), &uri, &refusal),
     }
 }
@@ -38,9 +48,11 @@ async fn qr_code(State(app): State<App>, uri: Uri) -> Response {
 async fn email_certification(State(app): State<App>, uri: Uri, body: String) -> Response {
     let device = &app.device;
     let format = Format::of(&uri);
-    let cipher = (device.details.email_certification_secrets == SecretFieldScheme::Security1)
-        .then(|| request_cipher(device, &uri))
-        .flatten();
+    let cipher = match reset_protection(device, &uri, device.details.email_certification_secrets) {
+        Ok(FieldProtection::Encrypted(cipher)) => Some(cipher),
+        Ok(FieldProtection::Plain) => None,
+        Err(refusal) => return reply::refusal(device, format, &uri, &refusal),
+    };
     let request = match EmailCertification::from_json(&body, &device.details, cipher.as_ref()) {
         Ok(request) => request,
         Err(err) => {
@@ -59,20 +71,17 @@ async fn email_certification(State(app): State<App>, uri: Uri, body: String) -> 
     }
 }
 
-/// No public source quotes this answer; devsim masks the address as a pre-login page would.
+/// A no-auth read in the UIs' request table; devsim masks the address as a device would
+/// before a login (how real firmware masks it is [assumed]).
 async fn email_parameter(State(app): State<App>, uri: Uri) -> Response {
     let device = &app.device;
     if !device.caps.email_reset() {
         return reply::refusal(device, Format::of(&uri), &uri, &Refusal::NotSupported);
     }
-    let email = device.email();
-    reply::json(
-        EmailParameter {
-            enabled: email.is_some(),
-            email_address: email.as_deref().map(mask).unwrap_or_default(),
-        }
-        .to_json(),
-    )
+    let answer = EmailParameter {
+        email_address: device.email().as_deref().map(mask),
+    };
+    reply::json(answer.to_json(&device.details))
 }
 
 /// Needs a logged-in admin and, as the notes say, the admin password in the body (under

@@ -42,9 +42,23 @@ pub(crate) fn router(device: Arc<Device>, tls: Option<Arc<CertStore>>) -> Router
         .with_state(App { device, tls })
 }
 
-/// The key and IV of a request's `security=1&iv=..`, derived from the current password as the
-/// web UI derives it; `None` when the request carries no IV.
-pub(crate) fn request_cipher(device: &Device, uri: &Uri) -> Option<FieldCipher> {
+/// Which key a request's secret fields are under, as the web UI chooses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldKeyFor {
+    /// Before any login (the reset calls): the key of the empty password.
+    NoLogin,
+    /// A logged-in call: the key of the admin password, or of the 2.1 login's intermediate
+    /// value when the device logs in with `sessionIDVersion` 2.1.
+    Login,
+}
+
+/// The key and IV of a request's `security=1&iv=..`, derived as the web UI derives them;
+/// `None` when the request carries no IV.
+pub(crate) fn request_cipher(
+    device: &Device,
+    uri: &Uri,
+    key_for: FieldKeyFor,
+) -> Option<FieldCipher> {
     let query = uri.query()?;
     let encrypted = query.split('&').any(|pair| pair == "security=1");
     let iv = query
@@ -54,7 +68,16 @@ pub(crate) fn request_cipher(device: &Device, uri: &Uri) -> Option<FieldCipher> 
     encrypted.then(|| {
         let mut cap = device.caps.security.clone();
         cap.salt = device.salt().map(str::to_owned);
-        FieldCipher::new(FieldKey::derive(&cap, ADMIN, &device.admin_password()), iv)
+        let key = match key_for {
+            FieldKeyFor::NoLogin => FieldKey::before_login(&cap, ADMIN),
+            FieldKeyFor::Login => FieldKey::after_login(
+                &cap,
+                &device.login_scheme_cap(),
+                ADMIN,
+                &device.admin_password(),
+            ),
+        };
+        FieldCipher::new(key, iv)
     })
 }
 
@@ -62,7 +85,7 @@ pub(crate) fn request_cipher(device: &Device, uri: &Uri) -> Option<FieldCipher> 
 /// (the profile's scheme for a device reporting a `securityVersion`); a plaintext request to
 /// such a device is refused.
 pub(crate) fn logged_in_protection(device: &Device, uri: &Uri) -> Result<FieldProtection, Refusal> {
-    if let Some(cipher) = request_cipher(device, uri) {
+    if let Some(cipher) = request_cipher(device, uri, FieldKeyFor::Login) {
         return Ok(FieldProtection::Encrypted(cipher));
     }
     match device.details.logged_in_scheme(&device.caps.security) {
@@ -71,13 +94,14 @@ pub(crate) fn logged_in_protection(device: &Device, uri: &Uri) -> Result<FieldPr
     }
 }
 
-/// How a pre-login reset's secrets travel under `scheme` (the profile's per route).
+/// How a pre-login reset's secrets travel under `scheme` (the profile's per route): in clear,
+/// or under the key of the empty password.
 pub(crate) fn reset_protection(
     device: &Device,
     uri: &Uri,
     scheme: SecretFieldScheme,
 ) -> Result<FieldProtection, Refusal> {
-    FieldProtection::for_scheme(scheme, request_cipher(device, uri))
+    FieldProtection::for_scheme(scheme, request_cipher(device, uri, FieldKeyFor::NoLogin))
         .map_err(|_| Refusal::BadBody(SubStatus::BadParameters))
 }
 

@@ -1,4 +1,4 @@
-//! Security questions: which are set (no login), setting them (logged in, admin password in
+//! Security questions: which are set (logged in), setting them (logged in, admin password in
 //! the body), and resetting the password by answering them. Bodies are protocol's types.
 
 use super::reply::{self, Format};
@@ -19,10 +19,11 @@ pub(super) fn routes() -> Router<App> {
         .route(paths::QUESTION_CERTIFICATION, put(question_certification))
 }
 
-/// Which questions are set (never the answers).
-async fn question_configuration(State(app): State<App>, uri: Uri) -> Response {
+/// Which questions are set (never the answers). The UIs' request table marks this read as
+/// needing a login, so before one it is refused as any logged-in call is.
+async fn question_configuration(State(app): State<App>, uri: Uri, headers: HeaderMap) -> Response {
     let device = &app.device;
-    match device.question_configuration() {
+    match require_admin(device, &headers).and_then(|()| device.question_configuration()) {
         Ok(config) => reply::xml(config.to_xml_with(&device.details, device.style.namespace)),
         Err(refusal) => reply::refusal(device, Format::of(&uri), &uri, &refusal),
     }

@@ -157,10 +157,13 @@ fn describe(
             StatusCode::BAD_REQUEST,
             None,
         ),
+        // The UIs' error table names noSetSecurityEmail; the status code and HTTP status
+        // are [assumed]. A 403 with statusCode 4 is what a booting device also answers, so
+        // only the sub-status may tell the two apart.
         Refusal::NoReservedEmail => (
-            InvalidXmlContent,
-            Some(SubStatus::Other("noReservedEmail".into())),
-            StatusCode::BAD_REQUEST,
+            InvalidOperation,
+            Some(SubStatus::NoReservedEmail),
+            StatusCode::FORBIDDEN,
             None,
         ),
         Refusal::WrongCode { retries_left } => (
