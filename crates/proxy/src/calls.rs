@@ -100,7 +100,13 @@ pub const ALLOWED_CALLS: &[AllowedCall] = &[
         &["format", "security", "iv"],
     ),
     read(paths::EMAIL_QR_CODE, &["format"]),
-    submit(Method::PUT, paths::EMAIL_CERTIFICATION, &["format"]),
+    // A device profile may send the code and new password under `security=1`, keyed on the
+    // empty password as the web UI does before a login.
+    submit(
+        Method::PUT,
+        paths::EMAIL_CERTIFICATION,
+        &["format", "security", "iv"],
+    ),
     read(paths::QUESTION_CONFIGURATION, &["format"]),
     logged_in_write(
         Method::PUT,
@@ -271,13 +277,20 @@ mod tests {
             (Method::PUT, paths::EMAIL_PARAMETER),
             (Method::PUT, paths::QUESTION_CONFIGURATION),
             (Method::POST, paths::GUID_FILE_DATA),
-            (Method::PUT, paths::ASSUMED_SYNC_IPC_PASSWORD),
+            (Method::PUT, paths::SYNC_IPC_PASSWORD),
         ] {
             let call = check_call(&method, path, Some("security=1&iv=00ff")).unwrap();
             assert!(call.needs_login && call.submission, "{method} {path}");
         }
         assert!(check_call(&Method::DELETE, paths::QUESTION_CONFIGURATION, None).is_err());
         assert!(check_call(&Method::POST, paths::EMAIL_PARAMETER, None).is_err());
+    }
+
+    #[test]
+    fn the_reset_code_may_travel_under_security_1() {
+        let query = Some("format=json&security=1&iv=0123456789abcdef0123456789abcdef");
+        let call = check_call(&Method::PUT, paths::EMAIL_CERTIFICATION, query).unwrap();
+        assert!(call.submission && !call.needs_login);
     }
 
     #[test]

@@ -538,11 +538,11 @@ async fn every_allow_listed_call_is_answered_by_devsim_in_an_envelope_protocol_r
         serde_json::from_str::<serde_json::Value>(&answer.body).unwrap();
         assert!(refusal(&answer).is_none(), "{path}: {}", answer.body);
     }
+    // The question read needs a login: before one the device refuses it, in an envelope.
     let answer = wizard
         .call(wizard.get(&format!("{}?format=json", paths::QUESTION_CONFIGURATION)))
         .await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    assert!(answer.body.contains("<SecurityQuestion"), "{}", answer.body);
+    assert_eq!(answer.status, 401, "{}", answer.body);
 
     // The e-mail reset itself.
     let answer = wizard
@@ -603,6 +603,11 @@ async fn every_allow_listed_call_is_answered_by_devsim_in_an_envelope_protocol_r
         answer.body
     );
     // Admin-only: opened by the device's session cookie, which the proxy keeps.
+    let answer = wizard
+        .call(wizard.get(&format!("{}?format=json", paths::QUESTION_CONFIGURATION)))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(answer.body.contains("<SecurityQuestion"), "{}", answer.body);
     let answer = wizard.call(wizard.get(paths::ILLEGAL_LOGIN_LOCK)).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert!(
@@ -620,11 +625,12 @@ async fn every_allow_listed_call_is_answered_by_devsim_in_an_envelope_protocol_r
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 
-    // The logged-in writes, under security=1 keyed on the new password: the prevention
-    // settings, the GUID export, and the NVR's camera password sync.
+    // The logged-in writes, under security=1 keyed as after this login (the NVR logs in with
+    // 2.1: on its intermediate value): the prevention settings, the GUID export, and the
+    // NVR's camera password sync.
     let protection = || {
         FieldProtection::Encrypted(FieldCipher::new(
-            FieldKey::derive(&security, "admin", NEW),
+            FieldKey::after_login(&security, &cap, "admin", NEW),
             rand::random(),
         ))
     };

@@ -180,7 +180,7 @@ pub async fn run(
     let protection = || {
         let iv: [u8; 16] = rand::random();
         let p = FieldProtection::Encrypted(FieldCipher::new(
-            FieldKey::derive(&security, "admin", &inputs.new_password),
+            FieldKey::after_login(&security, &cap, "admin", &inputs.new_password),
             iv,
         ));
         (p, hex_of(&iv))
