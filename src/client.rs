@@ -7,9 +7,7 @@ use gloo_net::http::{Request, Response};
 
 mod helper_link;
 use crate::embed::Helper;
-use protocol::isapi::{
-    paths, ActivationStatus, ExternCapabilities, ResponseStatus, SecurityCap, StatusKind,
-};
+use protocol::isapi::{paths, ActivationStatus, ExternCapabilities, ResponseStatus, SecurityCap};
 use protocol::proxy_api::{DemoMailbox, Discovery, Envelope, ErrorCode, Health, ProxyError};
 use protocol::sadp::ProbeMatch;
 
@@ -74,6 +72,25 @@ impl ClientError {
             ClientError::Garbage { detail } => Msg::DeviceGarbage {
                 detail: detail.clone(),
             },
+        }
+    }
+}
+
+impl ClientError {
+    /// What to tell the person when a device that already answered as a Hikvision device
+    /// (its activation state and capabilities) later answers in a way we cannot read: the
+    /// address is right, this firmware is new to the wizard.
+    pub fn message_for_known_device(&self, address: &str) -> Msg {
+        match self {
+            ClientError::Garbage { detail }
+            | ClientError::Proxy {
+                code: ErrorCode::DeviceBadAnswer,
+                message: detail,
+                ..
+            } => Msg::FirmwareAnswerUnknown {
+                detail: detail.clone(),
+            },
+            other => other.message(address),
         }
     }
 }
@@ -175,11 +192,10 @@ async fn call(address: DeviceAddress, path_and_query: &str) -> Result<Envelope, 
     }
 }
 
-/// Whether the answer is the device's "still starting" refusal.
+/// Whether the answer is the device's "still starting" refusal (a 403 with the known signal).
 fn is_booting(envelope: &Envelope) -> bool {
     envelope.status == 403
-        && ResponseStatus::parse(&envelope.body)
-            .is_ok_and(|status| status.kind() == StatusKind::InvalidOperation)
+        && ResponseStatus::parse(&envelope.body).is_ok_and(|status| status.is_booting_signal())
 }
 
 /// Waits `ms` milliseconds without blocking the page.

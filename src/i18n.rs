@@ -489,6 +489,12 @@ messages! {
     CameraDenied,
     CameraNone,
     CameraFailed,
+    SerialFromLabel,
+    QrMailboxFromDevice,
+    QrMailboxBuiltIn,
+    ModeEmailGoesTo { address: String },
+    FirmwareAnswerUnknown { detail: String },
+    AnswersByPositionExplain,
 }
 
 /// The current language, shared through Leptos context.
@@ -884,6 +890,12 @@ mod tests {
         CameraDenied,
         CameraNone,
         CameraFailed,
+        SerialFromLabel,
+        QrMailboxFromDevice,
+        QrMailboxBuiltIn,
+        ModeEmailGoesTo { address: s("o****@example.com") },
+        FirmwareAnswerUnknown { detail: s("the reset QR code answer has no qrCode field") },
+        AnswersByPositionExplain,
     }
 
     /// Texts that may legitimately equal the English one in a language. Kept empty: every
@@ -965,9 +977,13 @@ mod tests {
             PasswordLength { min, max } | RuleLength { min, max } => {
                 vec![min.to_string(), max.to_string()]
             }
-            ProxyRefused { detail } | DeviceGarbage { detail } | DeviceSaid { detail } => {
+            ProxyRefused { detail }
+            | DeviceGarbage { detail }
+            | DeviceSaid { detail }
+            | FirmwareAnswerUnknown { detail } => {
                 vec![detail.clone()]
             }
+            ModeEmailGoesTo { address } => vec![address.clone()],
             DeviceStatus { status } => vec![status.to_string()],
             StepOf { number, total } => vec![number.to_string(), total.to_string()],
             QrExportedAt { when } => vec![when.clone()],

@@ -77,7 +77,7 @@ fn write(save: StoredValue<Context>, setting: Prevention, state: RwSignal<Saved>
 /// The sentence for a logged-in write that did not complete.
 fn failure(address: DeviceAddress, err: ResetError) -> Msg {
     match err {
-        ResetError::Client(err) => err.message(&address.to_string()),
+        ResetError::Client(err) => err.message_for_known_device(&address.to_string()),
         ResetError::Refused(verdict) => verdict_message(&verdict),
     }
 }

@@ -5,9 +5,9 @@ use crate::client::{self, ClientError, Method};
 use crate::device_address::DeviceAddress;
 use protocol::field_crypto::{FieldCipher, FieldKey, FieldProtection};
 use protocol::isapi::{
-    paths, EmailCertification, GuidFile, GuidFileReset, QrCode, QuestionAnswer,
+    paths, EmailCertification, EmailParameter, GuidFile, GuidFileReset, QrCode, QuestionAnswer,
     QuestionCertification, QuestionConfiguration, ResponseStatus, SecurityCap, SetEmailParameter,
-    SetQuestions, StatusKind, SubStatus, SyncIpcPassword, SyncIpcResult,
+    SetQuestions, SubStatus, SyncIpcPassword, SyncIpcResult,
 };
 use protocol::login::{SessionLogin, SessionLoginCap};
 use protocol::profile::{AssumedCall, DeviceProfile, SecretFieldScheme};
@@ -86,51 +86,55 @@ pub enum Proof {
     GuidFile(GuidFile),
 }
 
-/// Sends the route's proof and the new password, once.
+/// Sends the route's proof and the new password, once. Nobody is logged in: when the profile
+/// asks for `security=1`, the secrets go under the key of the empty password, as the device's
+/// own page keys its calls before a login.
 pub async fn submit(
     address: DeviceAddress,
     profile: &DeviceProfile,
+    security: &SecurityCap,
     proof: &Proof,
     password: &str,
 ) -> Result<ResetVerdict, ClientError> {
-    let garbage = |detail: String| ClientError::Garbage { detail };
     let (method, path, content_type, body) = match proof {
         Proof::Code(code) => {
+            let protection =
+                before_login_protection(profile.email_certification_secrets, security)?;
+            let cipher = match &protection {
+                FieldProtection::Encrypted(cipher) => Some(cipher),
+                FieldProtection::Plain => None,
+            };
             let body = EmailCertification {
                 security_code: code.trim().to_string(),
                 reset_password: password.to_string(),
             }
-            .to_json(profile, None)
-            .map_err(|err| garbage(err.to_string()))?;
-            let path = format!("{}?format=json", paths::EMAIL_CERTIFICATION);
+            .to_json(profile, cipher)
+            .map_err(|err| ClientError::Garbage {
+                detail: err.to_string(),
+            })?;
+            let path = protection.apply_to(&format!("{}?format=json", paths::EMAIL_CERTIFICATION));
             (Method::Put, path, "application/json", body)
         }
         Proof::Answers(answers) => {
             let protection =
-                FieldProtection::for_scheme(profile.question_certification_secrets, None)
-                    .map_err(|err| garbage(err.to_string()))?;
+                before_login_protection(profile.question_certification_secrets, security)?;
             let body = QuestionCertification {
                 answers: answers.clone(),
                 reset_password: password.to_string(),
             }
             .to_xml(profile, &protection);
-            (
-                Method::Put,
-                paths::QUESTION_CERTIFICATION.to_string(),
-                "application/xml",
-                body,
-            )
+            let path = protection.apply_to(paths::QUESTION_CERTIFICATION);
+            (Method::Put, path, "application/xml", body)
         }
         Proof::GuidFile(file) => {
-            let protection = FieldProtection::for_scheme(profile.guid_reset_secrets, None)
-                .map_err(|err| garbage(err.to_string()))?;
+            let protection = before_login_protection(profile.guid_reset_secrets, security)?;
             let body = GuidFileReset {
                 file: file.clone(),
                 reset_password: password.to_string(),
             }
             .to_json(profile, &protection);
             let (method, path) = assumed_call(&profile.guid_reset);
-            (method, path, "application/json", body)
+            (method, protection.apply_to(&path), "application/json", body)
         }
     };
     let envelope = client::send(address, method, &path, Some((content_type, body))).await?;
@@ -140,6 +144,39 @@ pub async fn submit(
         None => ResetVerdict::Other {
             detail: format!("HTTP {}", envelope.status),
         },
+    })
+}
+
+/// How a call made before any login protects its secrets under `scheme`: in clear, or under
+/// `security=1` with the key of the empty password and a fresh IV.
+fn before_login_protection(
+    scheme: SecretFieldScheme,
+    security: &SecurityCap,
+) -> Result<FieldProtection, ClientError> {
+    Ok(match scheme {
+        SecretFieldScheme::Plaintext => FieldProtection::Plain,
+        SecretFieldScheme::Security1 => FieldProtection::Encrypted(FieldCipher::new(
+            FieldKey::before_login(security, ADMIN),
+            random_iv()?,
+        )),
+    })
+}
+
+/// Reads the reserved recovery address (a no-login read in the UIs' request table): whether the
+/// e-mail reset can work at all, and where the code will go, before any QR export.
+pub async fn read_recovery_email(
+    address: DeviceAddress,
+    profile: &DeviceProfile,
+) -> Result<EmailParameter, ResetError> {
+    let path = format!("{}?format=json", paths::EMAIL_PARAMETER);
+    let envelope = client::send(address, Method::Get, &path, None).await?;
+    if let Some(status) = refusal(&envelope) {
+        return Err(ResetError::Refused(verdict_of(&status, profile)));
+    }
+    EmailParameter::from_json(&envelope.body, profile).map_err(|err| {
+        ResetError::Client(ClientError::Garbage {
+            detail: err.to_string(),
+        })
     })
 }
 
@@ -162,13 +199,7 @@ pub async fn read_questions(
 /// Logs in once with the new password; true when the device accepted it. Never retried:
 /// a failed proof must not spend the device's login tries.
 pub async fn prove_login(address: DeviceAddress, password: &str) -> Result<bool, ResetError> {
-    let path = format!("{}?username={ADMIN}", paths::SESSION_LOGIN_CAPABILITIES);
-    let envelope = client::send(address, Method::Get, &path, None).await?;
-    let cap = SessionLoginCap::from_xml(&envelope.body).map_err(|err| {
-        ResetError::Client(ClientError::Garbage {
-            detail: err.to_string(),
-        })
-    })?;
+    let cap = login_capabilities(address).await?;
     let login = SessionLogin::new(&cap, ADMIN, password).to_xml();
     let now = crate::clock::now_ms();
     let path = format!("{}?timeStamp={now}", paths::SESSION_LOGIN);
@@ -192,8 +223,8 @@ pub enum Prevention {
 }
 
 /// Writes `setting` after the proof login (the proxy holds the device's session cookie). The
-/// admin password goes along, under the device's `security=1` field encryption when it asks
-/// for it, keyed on the new password.
+/// admin password (and a new recovery address) go along, under the device's `security=1`
+/// field encryption when it asks for it, keyed as after that login.
 pub async fn save_prevention(
     address: DeviceAddress,
     profile: &DeviceProfile,
@@ -201,7 +232,7 @@ pub async fn save_prevention(
     password: &str,
     setting: &Prevention,
 ) -> Result<(), ResetError> {
-    let protection = logged_in_protection(profile, security, password)?;
+    let protection = logged_in_protection(address, profile, security, password).await?;
     let (path, content_type, body) = match setting {
         Prevention::Email(address) => (
             protection.apply_to(&format!("{}?format=json", paths::EMAIL_PARAMETER)),
@@ -235,7 +266,7 @@ pub async fn sync_ipc_password(
     security: &SecurityCap,
     password: &str,
 ) -> Result<SyncIpcResult, ResetError> {
-    let protection = logged_in_protection(profile, security, password)?;
+    let protection = logged_in_protection(address, profile, security, password).await?;
     let (method, path) = assumed_call(&profile.sync_ipc_password);
     let body = SyncIpcPassword {
         admin_password: password.to_string(),
@@ -252,8 +283,11 @@ pub async fn sync_ipc_password(
 }
 
 /// How a logged-in call protects the secrets it carries: under `security=1` when the device
-/// asks for it, keyed on the (new) admin password and a fresh IV.
-fn logged_in_protection(
+/// asks for it, keyed as after this device's login (on the 2.1 login's intermediate value, or
+/// on the password for older logins) with a fresh IV. The login capabilities are read again
+/// (a harmless read) rather than kept, so the key follows the device across reloads.
+async fn logged_in_protection(
+    address: DeviceAddress,
     profile: &DeviceProfile,
     security: &SecurityCap,
     password: &str,
@@ -261,9 +295,21 @@ fn logged_in_protection(
     Ok(match profile.logged_in_scheme(security) {
         SecretFieldScheme::Plaintext => FieldProtection::Plain,
         SecretFieldScheme::Security1 => {
-            let key = FieldKey::derive(security, ADMIN, password);
+            let login = login_capabilities(address).await?;
+            let key = FieldKey::after_login(security, &login, ADMIN, password);
             FieldProtection::Encrypted(FieldCipher::new(key, random_iv()?))
         }
+    })
+}
+
+/// `GET sessionLogin/capabilities`: the challenge and the login's hash settings.
+async fn login_capabilities(address: DeviceAddress) -> Result<SessionLoginCap, ResetError> {
+    let path = format!("{}?username={ADMIN}", paths::SESSION_LOGIN_CAPABILITIES);
+    let envelope = client::send(address, Method::Get, &path, None).await?;
+    SessionLoginCap::from_xml(&envelope.body).map_err(|err| {
+        ResetError::Client(ClientError::Garbage {
+            detail: err.to_string(),
+        })
     })
 }
 
@@ -294,14 +340,14 @@ fn accepted(envelope: &Envelope, profile: &DeviceProfile) -> Result<(), ResetErr
 }
 
 /// A fresh IV from the browser's cryptographic random source.
-fn random_iv() -> Result<[u8; 16], ResetError> {
+fn random_iv() -> Result<[u8; 16], ClientError> {
     let mut iv = [0u8; 16];
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .and_then(|c| c.get_random_values_with_u8_array(&mut iv).ok())
-        .ok_or(ResetError::Client(ClientError::Garbage {
+        .ok_or(ClientError::Garbage {
             detail: "no cryptographic random source".into(),
-        }))?;
+        })?;
     Ok(iv)
 }
 
@@ -355,7 +401,7 @@ pub fn verdict_of(status: &ResponseStatus, profile: &DeviceProfile) -> ResetVerd
         Some(SubStatus::ResetErrorNoSeq) => ResetVerdict::NoQuestions,
         Some(SubStatus::SeqConfigNumError) => ResetVerdict::OtherQuestions,
         Some(SubStatus::GuidFileDataUnmatch) => ResetVerdict::GuidMismatch,
-        _ if status.kind() == StatusKind::InvalidOperation => ResetVerdict::Booting,
+        _ if status.is_booting_signal() => ResetVerdict::Booting,
         other => ResetVerdict::Other {
             detail: other
                 .map(|sub| sub.code(profile))

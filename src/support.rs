@@ -24,9 +24,15 @@ pub fn SupportDetails() -> impl IntoView {
                     let value = value.clone().unwrap_or_else(|| i18n.t(Msg::NotReported));
                     format!("{}: {value}", i18n.t(label))
                 };
+                // Support cannot help without the serial: when the device did not say it,
+                // ask for the one on its label.
+                let serial = match &d.serial {
+                    Some(_) => line(Msg::Serial, &d.serial),
+                    None => format!("{}: {}", i18n.t(Msg::Serial), i18n.t(Msg::SerialFromLabel)),
+                };
                 [
                     line(Msg::Model, &d.model),
-                    line(Msg::Serial, &d.serial),
+                    serial,
                     line(Msg::Firmware, &d.firmware),
                     line(Msg::Mac, &d.mac),
                     line(Msg::BootTime, &d.boot_time),

@@ -282,6 +282,12 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CameraNone => "Auf diesem Gerät wurde keine Kamera gefunden. Machen Sie mit einem anderen Gerät ein Foto und wählen Sie es oben aus.",
         CameraFailed => "Die Kamera konnte nicht starten (vielleicht nutzt eine andere App sie). Schließen Sie andere Kamera-Apps, oder machen Sie ein Foto und wählen Sie es oben aus.",
         NoReservedEmail => "Dieses Gerät hat keine E-Mail-Adresse zur Wiederherstellung: Niemand hat eine eingetragen, bevor das Passwort verloren ging, deshalb kann der E-Mail-Reset nicht funktionieren. Setzen Sie es auf einem anderen Weg zurück, oder wenden Sie sich mit den Angaben unten an den Support des Herstellers.",
+        SerialFromLabel => "vom Gerät nicht angegeben: Lesen Sie sie vom Aufkleber auf dem Gerät ab (S/N)",
+        QrMailboxFromDevice => "Ihr Gerät nennt diese Adresse für seine Reset-Codes, daher wird sie statt der eingebauten Liste des Assistenten verwendet.",
+        QrMailboxBuiltIn => "Ihr Gerät hat keine Adresse genannt, daher ist dies die Wiederherstellungsadresse aus den Handbüchern des Herstellers.",
+        ModeEmailGoesTo { address } => return format!("Der Reset-Code wird per E-Mail an {address} geschickt, die auf diesem Gerät hinterlegte Wiederherstellungsadresse.").into(),
+        FirmwareAnswerUnknown { detail } => return format!("Ihr Gerät hat auf eine Weise geantwortet, die dieser Assistent noch nicht kennt ({detail}). Die Adresse stimmt: Diese Firmware spricht etwas anders. Speichern Sie unten den Prüfbericht und das Protokoll und schicken Sie beides an uns, damit wir sie unterstützen können.").into(),
+        AnswersByPositionExplain => "Dieses Gerät zeigt seine Sicherheitsfragen erst nach einer Anmeldung, daher kann diese Seite sie nicht anzeigen. Öffnen Sie die Seite des Geräts (Forgot Password? → Sicherheitsfragen), um sie zu sehen, und geben Sie die Antworten hier in derselben Reihenfolge ein: die erste Antwort für die erste angezeigte Frage und so weiter. Groß- und Kleinschreibung sowie Leerzeichen zählen.",
     };
     Cow::Borrowed(s)
 }

@@ -282,6 +282,12 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CameraNone => "No camera was found on this device. Take a photo with another device and choose it above.",
         CameraFailed => "The camera could not start (another app may be using it). Close other camera apps, or take a photo and choose it above.",
         NoReservedEmail => "This device has no recovery e-mail address: nobody set one before the password was lost, so the e-mail reset cannot work. Use another way to reset it, or contact the vendor's support with the details below.",
+        SerialFromLabel => "not reported by the device: read it from the label on the device (S/N)",
+        QrMailboxFromDevice => "Your device names this address for its reset codes, so it is used instead of the wizard's built-in list.",
+        QrMailboxBuiltIn => "Your device did not name an address, so this is the recovery address from the vendor's manuals.",
+        ModeEmailGoesTo { address } => return format!("The reset code will be e-mailed to {address}, the recovery address reserved on this device.").into(),
+        FirmwareAnswerUnknown { detail } => return format!("Your device answered in a way this wizard does not know yet ({detail}). The address is right: this firmware speaks a little differently. Save the probe report and the transcript below and send them to us, so we can support it.").into(),
+        AnswersByPositionExplain => "This device lists its security questions only after a login, so this page cannot show them. Open the device's own page (Forgot Password? → security questions) to see them, and type the answers here in the same order: the first answer for the first question shown, and so on. Capitals and spaces count.",
     };
     Cow::Borrowed(s)
 }

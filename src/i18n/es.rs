@@ -282,6 +282,12 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CameraNone => "No se encontró ninguna cámara en este dispositivo. Haga una foto con otro dispositivo y elíjala arriba.",
         CameraFailed => "La cámara no pudo iniciarse (puede que otra aplicación la esté usando). Cierre otras aplicaciones de cámara, o haga una foto y elíjala arriba.",
         NoReservedEmail => "Este dispositivo no tiene correo de recuperación: nadie lo configuró antes de perder la contraseña, así que el restablecimiento por correo no puede funcionar. Use otra forma de restablecerla, o contacte con el soporte del fabricante con los datos de abajo.",
+        SerialFromLabel => "el dispositivo no lo indica: léalo en la etiqueta del dispositivo (S/N)",
+        QrMailboxFromDevice => "Su dispositivo indica esta dirección para sus códigos de restablecimiento, así que se usa en lugar de la lista incorporada del asistente.",
+        QrMailboxBuiltIn => "Su dispositivo no indicó ninguna dirección, así que esta es la dirección de recuperación de los manuales del fabricante.",
+        ModeEmailGoesTo { address } => return format!("El código de restablecimiento se enviará por correo a {address}, la dirección de recuperación registrada en este dispositivo.").into(),
+        FirmwareAnswerUnknown { detail } => return format!("Su dispositivo respondió de una forma que este asistente aún no conoce ({detail}). La dirección es correcta: este firmware habla de forma algo distinta. Guarde el informe de comprobación y la transcripción de abajo y envíenoslos, para que podamos darle soporte.").into(),
+        AnswersByPositionExplain => "Este dispositivo solo muestra sus preguntas de seguridad después de iniciar sesión, así que esta página no puede mostrarlas. Abra la página del propio dispositivo (Forgot Password? → preguntas de seguridad) para verlas, y escriba aquí las respuestas en el mismo orden: la primera respuesta para la primera pregunta mostrada, y así sucesivamente. Las mayúsculas y los espacios cuentan.",
     };
     Cow::Borrowed(s)
 }

@@ -282,6 +282,12 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CameraNone => "Aucun appareil photo n’a été trouvé sur cet appareil. Prenez une photo avec un autre appareil et choisissez-la ci-dessus.",
         CameraFailed => "L’appareil photo n’a pas pu démarrer (une autre application l’utilise peut-être). Fermez les autres applications photo, ou prenez une photo et choisissez-la ci-dessus.",
         NoReservedEmail => "Cet appareil n’a pas d’adresse e-mail de récupération : personne n’en a enregistré avant la perte du mot de passe, donc la réinitialisation par e-mail ne peut pas fonctionner. Utilisez une autre méthode, ou contactez le support du fabricant avec les informations ci-dessous.",
+        SerialFromLabel => "non indiqué par l’appareil : lisez-le sur l’étiquette de l’appareil (S/N)",
+        QrMailboxFromDevice => "Votre appareil indique cette adresse pour ses codes de réinitialisation\u{a0}; elle est donc utilisée à la place de la liste intégrée de l’assistant.",
+        QrMailboxBuiltIn => "Votre appareil n’a indiqué aucune adresse\u{a0}; voici donc l’adresse de récupération donnée dans les manuels du fabricant.",
+        ModeEmailGoesTo { address } => return format!("Le code de réinitialisation sera envoyé par e-mail à {address}, l’adresse de récupération enregistrée sur cet appareil.").into(),
+        FirmwareAnswerUnknown { detail } => return format!("Votre appareil a répondu d’une manière que cet assistant ne connaît pas encore ({detail}). L’adresse est la bonne\u{a0}: ce firmware s’exprime un peu différemment. Enregistrez le rapport de vérification et la transcription ci-dessous et envoyez-les-nous, pour que nous puissions le prendre en charge.").into(),
+        AnswersByPositionExplain => "Cet appareil n’affiche ses questions de sécurité qu’après une connexion\u{a0}; cette page ne peut donc pas les montrer. Ouvrez la page de l’appareil (Forgot Password? → questions de sécurité) pour les voir, et tapez ici les réponses dans le même ordre\u{a0}: la première réponse pour la première question affichée, et ainsi de suite. Les majuscules et les espaces comptent.",
     };
     Cow::Borrowed(s)
 }

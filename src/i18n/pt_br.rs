@@ -283,6 +283,12 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CameraNone => "Nenhuma câmera foi encontrada neste aparelho. Tire uma foto com outro aparelho e escolha-a acima.",
         CameraFailed => "A câmera não pôde iniciar (talvez outro aplicativo a esteja usando). Feche outros aplicativos de câmera, ou tire uma foto e escolha-a acima.",
         NoReservedEmail => "Este dispositivo não tem e-mail de recuperação: ninguém cadastrou um antes de a senha ser perdida, então a redefinição por e-mail não pode funcionar. Use outra forma de redefinir, ou fale com o suporte do fabricante usando os dados abaixo.",
+        SerialFromLabel => "não informado pelo dispositivo: leia-o na etiqueta do dispositivo (S/N)",
+        QrMailboxFromDevice => "Seu dispositivo indica este endereço para os códigos de redefinição, então ele é usado no lugar da lista embutida do assistente.",
+        QrMailboxBuiltIn => "Seu dispositivo não indicou um endereço, então este é o endereço de recuperação dos manuais do fabricante.",
+        ModeEmailGoesTo { address } => return format!("O código de redefinição será enviado por e-mail para {address}, o endereço de recuperação cadastrado neste dispositivo.").into(),
+        FirmwareAnswerUnknown { detail } => return format!("Seu dispositivo respondeu de um jeito que este assistente ainda não conhece ({detail}). O endereço está certo: este firmware fala de um jeito um pouco diferente. Salve o relatório de verificação e a transcrição abaixo e envie-os para nós, para que possamos dar suporte a ele.").into(),
+        AnswersByPositionExplain => "Este dispositivo só mostra as perguntas de segurança depois de um login, então esta página não consegue exibi-las. Abra a página do próprio dispositivo (Forgot Password? → perguntas de segurança) para vê-las e digite as respostas aqui na mesma ordem: a primeira resposta para a primeira pergunta exibida, e assim por diante. Maiúsculas e espaços fazem diferença.",
     };
     Cow::Borrowed(s)
 }

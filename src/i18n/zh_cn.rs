@@ -283,6 +283,12 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CameraNone => "在此设备上没有找到摄像头。请用另一台设备拍照，并在上方选择照片。",
         CameraFailed => "摄像头无法启动（可能有其他应用正在使用它）。请关闭其他使用摄像头的应用，或拍一张照片并在上方选择它。",
         NoReservedEmail => "此设备没有找回邮箱：在密码丢失之前没有人设置过，所以邮件重置无法使用。请用其他方式重置，或带着下面的信息联系厂商客服。",
+        SerialFromLabel => "设备未提供：请查看设备标签上的序列号（S/N）",
+        QrMailboxFromDevice => "您的设备为其重置码指定了这个地址，因此使用它，而不是向导内置的列表。",
+        QrMailboxBuiltIn => "您的设备没有指定地址，因此这是厂商手册中的找回地址。",
+        ModeEmailGoesTo { address } => return format!("重置用的验证码将发送到 {address}，即此设备上预留的找回邮箱。").into(),
+        FirmwareAnswerUnknown { detail } => return format!("您的设备以本向导尚不认识的方式作了应答（{detail}）。地址没有错：这个固件的说法稍有不同。请保存下面的检测报告和记录并发送给我们，以便我们支持它。").into(),
+        AnswersByPositionExplain => "此设备只在登录后才列出安全问题，所以本页无法显示它们。请打开设备自己的页面（Forgot Password? → 安全问题）查看，并在这里按相同顺序输入答案：第一个答案对应显示的第一个问题，依此类推。大小写和空格都要一致。",
     };
     Cow::Borrowed(s)
 }

@@ -1,9 +1,11 @@
-//! The security-question route's proof: the device says which questions it asks (never the
-//! answers), the person types the answers, kept in memory only; the password step sends them
-//! once, together with the new password.
+//! The security-question route's proof: the person types the answers, kept in memory only; the
+//! password step sends them once, together with the new password. Real devices list their
+//! questions only after a login, so when that read is refused the answers are asked for in the
+//! order the device's own page shows the questions.
 
 use super::code::Verdict;
 use super::StepHeading;
+use crate::client::ClientError;
 use crate::flow::Step;
 use crate::i18n::{use_i18n, Msg};
 use crate::reset::{self, ResetError, ResetVerdict};
@@ -11,13 +13,24 @@ use crate::state::use_wizard;
 use crate::support::SupportDetails;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::isapi::QuestionAnswer;
+use protocol::isapi::{QuestionAnswer, QUESTIONS_PER_DEVICE};
+
+/// The answers' numbers when the device will not list its questions: their positions on the
+/// device's own page, 1 to 3 ([assumed]: how a device matches answers it did not list is not
+/// public; devsim takes positions when the numbers are not its question numbers).
+fn by_position_ids() -> Vec<u32> {
+    (1..=QUESTIONS_PER_DEVICE as u32).collect()
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Questions {
     Reading,
-    /// The question numbers to answer, with a field for each.
-    Ask(Vec<(u32, RwSignal<String>)>),
+    /// The question numbers to answer, with a field for each; `by_position` when the device
+    /// would not list them and the numbers are positions on the device's own page.
+    Ask {
+        fields: Vec<(u32, RwSignal<String>)>,
+        by_position: bool,
+    },
     NeverSet,
     Failed(Msg),
 }
@@ -32,27 +45,35 @@ pub fn AnswersStep() -> impl IntoView {
     if let Some(address) = wizard.address() {
         let profile = wizard.profile.get_value();
         spawn_local(async move {
+            let ask = |ids: Vec<u32>, by_position: bool| Questions::Ask {
+                fields: ids
+                    .into_iter()
+                    .map(|id| (id, RwSignal::new(String::new())))
+                    .collect(),
+                by_position,
+            };
             questions.set(match reset::read_questions(address, &profile).await {
-                Ok(config) if config.is_set() => Questions::Ask(
-                    config
-                        .to_ask()
-                        .into_iter()
-                        .map(|id| (id, RwSignal::new(String::new())))
-                        .collect(),
-                ),
+                Ok(config) if config.is_set() => ask(config.to_ask(), false),
                 Ok(_) | Err(ResetError::Refused(ResetVerdict::NoQuestions)) => Questions::NeverSet,
-                Err(ResetError::Client(err)) => {
-                    Questions::Failed(err.message(&address.to_string()))
-                }
-                Err(ResetError::Refused(verdict)) => {
+                Err(ResetError::Refused(verdict @ ResetVerdict::Locked { .. })) => {
                     Questions::Failed(super::code::verdict_message(&verdict))
+                }
+                // The device answered but would not list its questions (it wants a login, or
+                // says so in words we do not know): ask by position instead.
+                Err(ResetError::Refused(_))
+                | Err(ResetError::Client(ClientError::DeviceStatus { .. }))
+                | Err(ResetError::Client(ClientError::Garbage { .. })) => {
+                    ask(by_position_ids(), true)
+                }
+                Err(ResetError::Client(err)) => {
+                    Questions::Failed(err.message_for_known_device(&address.to_string()))
                 }
             });
         });
     }
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Questions::Ask(fields) = questions.get_untracked() else {
+        let Questions::Ask { fields, .. } = questions.get_untracked() else {
             return;
         };
         let answers: Vec<QuestionAnswer> = fields
@@ -82,7 +103,15 @@ pub fn AnswersStep() -> impl IntoView {
         Questions::Failed(msg) => {
             view! { <crate::alert::Alert msg=Signal::stored(Some(msg)) /> }.into_any()
         }
-        Questions::Ask(fields) => {
+        Questions::Ask {
+            fields,
+            by_position,
+        } => {
+            let explain = if by_position {
+                Msg::AnswersByPositionExplain
+            } else {
+                Msg::AnswersExplain
+            };
             let inputs = fields
                 .into_iter()
                 .map(|(id, typed)| {
@@ -96,7 +125,7 @@ pub fn AnswersStep() -> impl IntoView {
                 .collect_view();
             view! {
                 <form on:submit=submit novalidate>
-                    <p id="answers-hint" class="hint">{move || i18n.t(Msg::AnswersExplain)}</p>
+                    <p id="answers-hint" class="hint">{move || i18n.t(explain.clone())}</p>
                     {inputs}
                     <p class="error" aria-live="polite">{move || problem.get().map(|m| i18n.t(m))}</p>
                     <div class="actions">

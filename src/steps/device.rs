@@ -34,10 +34,21 @@ struct Chosen {
 pub fn DeviceStep() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
-    let found = RwSignal::new(Load::Loading);
+    let found = RwSignal::new(Load::<Vec<ProbeMatch>>::Loading);
     let chosen = RwSignal::new(None::<Chosen>);
     let choose = Callback::new(
         move |(address, discovered): (DeviceAddress, Option<ProbeMatch>)| {
+            // A typed address that discovery also found keeps the discovery record: its
+            // serial number is the one detail support always asks for.
+            let discovered = discovered.or_else(|| {
+                found.with_untracked(|found| match found {
+                    Load::Ready(devices) => devices
+                        .iter()
+                        .find(|d| discovered_address(d) == Some(address))
+                        .cloned(),
+                    _ => None,
+                })
+            });
             chosen.set(Some(Chosen {
                 address,
                 discovered,

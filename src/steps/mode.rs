@@ -5,21 +5,48 @@ use super::device::mode_name;
 use super::StepHeading;
 use crate::flow::{ResetRoute, Step};
 use crate::i18n::{use_i18n, Msg};
+use crate::reset;
 use crate::state::use_wizard;
 use crate::support::SupportDetails;
 use leptos::prelude::*;
-use protocol::isapi::ResetMode;
+use protocol::isapi::{EmailParameter, ResetMode};
 
 /// Step 2: choose how to reset.
 #[component]
 pub fn ModeStep() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
+    // Where the code would go, asked before anyone exports a QR code. `None` while reading,
+    // and when the device would not say: then the export itself will tell.
+    let reserved = LocalResource::new(move || async move {
+        let address = wizard.address()?;
+        let supported = wizard
+            .facts
+            .with_untracked(|f| f.as_ref().map(|f| f.modes.supports(ResetMode::Email)))?;
+        if !supported {
+            return None;
+        }
+        let profile = wizard.profile.get_value();
+        reset::read_recovery_email(address, &profile).await.ok()
+    });
     let body = move || {
         let Some(facts) = wizard.facts.get() else {
             return view! { <p role="status">{i18n.t(Msg::ReadingDevice)}</p> }.into_any();
         };
-        let email = facts.modes.supports(ResetMode::Email);
+        let reserved = reserved.get().flatten();
+        let none_reserved = reserved.as_ref().is_some_and(|r| !r.is_reserved());
+        let email = facts.modes.supports(ResetMode::Email) && !none_reserved;
+        let email_why = match email {
+            true => Msg::ModeEmailExplain,
+            false if none_reserved => Msg::NoReservedEmail,
+            false => Msg::ModeEmailMissing,
+        };
+        let goes_to = match reserved {
+            Some(EmailParameter {
+                email_address: Some(address),
+            }) if email => Some(Msg::ModeEmailGoesTo { address }),
+            _ => None,
+        };
         let choose = move |route: ResetRoute| {
             wizard.progress.update(|p| p.route = route);
             wizard.forget_proof();
@@ -73,7 +100,8 @@ pub fn ModeStep() -> impl IntoView {
                         {i18n.t(Msg::ModeEmail)}
                     </button>
                     <span id="why-email" class="hint">
-                        {i18n.t(if email { Msg::ModeEmailExplain } else { Msg::ModeEmailMissing })}
+                        {i18n.t(email_why)}
+                        {goes_to.map(|msg| view! { " " <strong class="reserved-email">{i18n.t(msg)}</strong> })}
                     </span>
                 </li>
                 {others}

@@ -50,10 +50,14 @@ pub fn PasswordStep() -> impl IntoView {
         };
         let new_password = password.get_untracked();
         let profile = wizard.profile.get_value();
+        let security = wizard
+            .facts
+            .with_untracked(|f| f.as_ref().map(|f| f.security.clone()))
+            .unwrap_or_default();
         busy.set(true);
         problem.set(None);
         spawn_local(async move {
-            match reset::submit(address, &profile, &proof, &new_password).await {
+            match reset::submit(address, &profile, &security, &proof, &new_password).await {
                 Ok(verdict) => {
                     if verdict == ResetVerdict::Accepted && in_batch {
                         let kept = if share.get_untracked() {
@@ -65,7 +69,7 @@ pub fn PasswordStep() -> impl IntoView {
                     }
                     settle(wizard, verdict, new_password, problem)
                 }
-                Err(err) => problem.set(Some(err.message(&address.to_string()))),
+                Err(err) => problem.set(Some(err.message_for_known_device(&address.to_string()))),
             }
             busy.set(false);
         });

@@ -42,7 +42,9 @@ pub fn ProofStep() -> impl IntoView {
             proof.set(match reset::prove_login(address, &password).await {
                 Ok(true) => Proof::Proven,
                 Ok(false) => Proof::NotProven,
-                Err(ResetError::Client(err)) => Proof::Failed(err.message(&address.to_string())),
+                Err(ResetError::Client(err)) => {
+                    Proof::Failed(err.message_for_known_device(&address.to_string()))
+                }
                 Err(ResetError::Refused(verdict)) => Proof::Failed(verdict_message(&verdict)),
             });
         });

@@ -16,13 +16,15 @@ use crate::steps::code::verdict_message;
 use crate::support::SupportDetails;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use protocol::isapi::is_plausible_email;
 
 /// Step 4: export and send the QR code.
 #[component]
 pub fn QrStep() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
-    let drawn = RwSignal::new(None::<QrMatrix>);
+    // The drawn code and the mailbox the device named for it, if any.
+    let drawn = RwSignal::new(None::<(QrMatrix, Option<String>)>);
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Msg>);
     let no_email = RwSignal::new(false);
@@ -43,15 +45,25 @@ pub fn QrStep() -> impl IntoView {
                         wizard
                             .progress
                             .update(|p| p.qr_exported_at_ms = Some(now_ms()));
-                        drawn.set(Some(matrix));
+                        let mailbox = qr
+                            .server_mailbox
+                            .filter(|address| is_plausible_email(address));
+                        drawn.set(Some((matrix, mailbox)));
                     }
                     None => problem.set(Some(Msg::QrTooLong)),
                 },
                 Err(ResetError::Client(err)) => {
-                    problem.set(Some(err.message(&address.to_string())))
+                    let msg = err.message_for_known_device(&address.to_string());
+                    no_email.set(matches!(msg, Msg::FirmwareAnswerUnknown { .. }));
+                    problem.set(Some(msg))
                 }
                 Err(ResetError::Refused(verdict)) => {
-                    no_email.set(verdict == ResetVerdict::NoReservedEmail);
+                    // No reserved e-mail, and any refusal the wizard does not know, are shown
+                    // beside the support route: waiting would not change them.
+                    no_email.set(matches!(
+                        verdict,
+                        ResetVerdict::NoReservedEmail | ResetVerdict::Other { .. }
+                    ));
                     problem.set(Some(verdict_message(&verdict)));
                 }
             }
@@ -61,7 +73,7 @@ pub fn QrStep() -> impl IntoView {
 
     let body = move || {
         match (drawn.get(), exported_before()) {
-        (Some(matrix), _) => view! { <QrReady matrix /> }.into_any(),
+        (Some((matrix, mailbox)), _) => view! { <QrReady matrix mailbox /> }.into_any(),
         (None, Some(at)) => view! { <ExportedEarlier at on_export=Callback::new(move |()| export()) /> }.into_any(),
         (None, None) => view! {
             <p>{i18n.t(Msg::QrExplain)}</p>
@@ -124,14 +136,14 @@ fn ExportedEarlier(at: u64, on_export: Callback<()>) -> impl IntoView {
 
 /// The drawn code and what to do with it, then on to the code step.
 #[component]
-fn QrReady(matrix: QrMatrix) -> impl IntoView {
+fn QrReady(matrix: QrMatrix, mailbox: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
     let serial = wizard
         .progress
         .with_untracked(|p| p.device.as_ref().and_then(|d| d.serial.clone()));
     view! {
-        <QrSend matrix serial />
+        <QrSend matrix serial device_mailbox=mailbox />
         <button type="button" class="primary" on:click=move |_| wizard.go(Step::Code)>
             {move || i18n.t(Msg::HaveCode)}
         </button>
@@ -139,20 +151,33 @@ fn QrReady(matrix: QrMatrix) -> impl IntoView {
 }
 
 /// The drawn code, its download, the mailbox and the prepared e-mail (connected and guided).
+/// The mailbox the device named (`serverEmailAddress`) wins over the built-in list; the page
+/// says which one it is and why.
 #[component]
-pub fn QrSend(matrix: QrMatrix, serial: Option<String>) -> impl IntoView {
+pub fn QrSend(
+    matrix: QrMatrix,
+    serial: Option<String>,
+    #[prop(default = None)] device_mailbox: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let svg = matrix.to_svg(&i18n.t(Msg::QrImageLabel));
     let png = matrix.to_png_data_url().unwrap_or_default();
     let file = png_file_name(serial.as_deref(), &today());
-    let mailbox = crate::embed::use_options().mailbox;
-    let mailto = email::mailto(i18n.lang(), mailbox.address, serial.as_deref());
+    let (address, why) = match device_mailbox {
+        Some(address) => (address, Msg::QrMailboxFromDevice),
+        None => (
+            crate::embed::use_options().mailbox.address.to_string(),
+            Msg::QrMailboxBuiltIn,
+        ),
+    };
+    let mailto = email::mailto(i18n.lang(), &address, serial.as_deref());
     view! {
         <div class="qr" inner_html=svg></div>
         <p><a class="button" href=png download=file.clone()>{move || i18n.t(Msg::QrDownload)}</a></p>
         <ol class="instructions">
-            <li>{move || i18n.t(Msg::QrSendTo)}" " <strong class="address">{mailbox.address}</strong>" "
-                <CopyButton text=mailbox.address.to_string() what=Msg::CopyAddress />
+            <li>{move || i18n.t(Msg::QrSendTo)}" " <strong class="address" data-mailbox-source=if why == Msg::QrMailboxFromDevice { "device" } else { "built-in" }>{address.clone()}</strong>" "
+                <CopyButton text=address.clone() what=Msg::CopyAddress />
+                <span class="hint mailbox-why">" "{move || i18n.t(why.clone())}</span>
             </li>
             <li><a href=mailto>{move || i18n.t(Msg::QrWriteEmail)}</a>" "{move || i18n.t(Msg::QrAttach { file: file.clone() })}</li>
             <li>{move || i18n.t(Msg::QrWait)}</li>

@@ -481,14 +481,23 @@ impl Device {
         let mut given: Vec<u32> = request.answers.iter().map(|a| a.id).collect();
         asked.sort_unstable();
         given.sort_unstable();
-        if asked != given {
+        // [assumed] A wizard that could not read the list (it needs a login) numbers the
+        // answers by their position on the device's page, 1, 2, 3: matched in list order.
+        let positions: Vec<u32> = (1..=u32::try_from(set.len()).unwrap_or(0)).collect();
+        let by_position = asked != given && given == positions;
+        if asked != given && !by_position {
             return Err(Refusal::AnswerCount);
         }
-        let all_right = set.iter().all(|expected| {
+        let all_right = set.iter().enumerate().all(|(i, expected)| {
+            let id = if by_position {
+                u32::try_from(i + 1).unwrap_or(0)
+            } else {
+                expected.id
+            };
             request
                 .answers
                 .iter()
-                .any(|a| a.id == expected.id && a.answer.trim() == expected.answer)
+                .any(|a| a.id == id && a.answer.trim() == expected.answer)
         });
         if !all_right {
             state.failed_answer_tries += 1;

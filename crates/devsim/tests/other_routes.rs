@@ -152,6 +152,35 @@ async fn the_right_answers_reset_the_password_and_wrong_ones_are_counted() {
     assert_eq!(login(&device, NEW_PASSWORD).await.status, 200);
 }
 
+/// Without a login nobody can list the questions, so the wizard numbers the answers by their
+/// position on the device's own page; devsim matches those in its list's order.
+#[tokio::test]
+async fn answers_numbered_by_position_reset_the_password() {
+    let device = start(config(Profile::Nvr)).await;
+    let set = device.question_answers().unwrap();
+    assert!(
+        set.iter().any(|a| a.id > 3),
+        "catalogue numbers, not positions"
+    );
+    let by_position = |answers: &[QuestionAnswer]| -> Vec<QuestionAnswer> {
+        answers
+            .iter()
+            .enumerate()
+            .map(|(i, a)| QuestionAnswer {
+                id: u32::try_from(i + 1).unwrap(),
+                answer: a.answer.clone(),
+            })
+            .collect()
+    };
+    let mut swapped = set.clone();
+    swapped.swap(0, 1);
+    let refused = certify_questions(&device, by_position(&swapped), NEW_PASSWORD).await;
+    assert_eq!(sub_status(&refused), Some(SubStatus::SeqCertificateUnmatch));
+    let reset = certify_questions(&device, by_position(&set), NEW_PASSWORD).await;
+    assert!(reset.status_body().is_ok(), "{}", reset.body);
+    assert_eq!(device.admin_password(), NEW_PASSWORD);
+}
+
 #[tokio::test]
 async fn questions_never_set_are_said_so_and_cost_no_try() {
     let device = start(config(Profile::Nvr).with_questions(Questions::NeverSet)).await;

@@ -420,7 +420,7 @@ const PROFILE_EVIDENCE: [(&str, Evidence); 16] = [
     ),
     (
         "questions",
-        Evidence::Assumed("paths seen; element names of questionConfiguration and questionCertification bodies not public"),
+        Evidence::Assumed("paths seen; element names of questionConfiguration and questionCertification bodies not public; the read needs a login, so answers may be numbered by their position on the device's page"),
     ),
     (
         "questionCertificationSecrets",

@@ -262,3 +262,21 @@ fn a_web_page_is_never_taken_for_capabilities() {
     assert!(protocol::isapi::ExternCapabilities::from_xml(page).is_err());
     assert!(protocol::isapi::ActivationStatus::from_xml(page).is_err());
 }
+
+#[test]
+fn only_a_bare_invalid_operation_means_starting_up() {
+    let booting =
+        ResponseStatus::parse(r#"{"statusCode":4,"statusString":"Invalid Operation"}"#).unwrap();
+    assert!(booting.is_booting_signal());
+    for named in [
+        r#"{"statusCode":4,"subStatusCode":"noSetSecurityEmail"}"#,
+        r#"{"statusCode":4,"subStatusCode":"someFirmwareReason"}"#,
+        r#"{"statusCode":4,"subStatusCode":"maxPasswordAttempts"}"#,
+        r#"{"statusCode":6,"statusString":"Invalid Content"}"#,
+    ] {
+        assert!(
+            !ResponseStatus::parse(named).unwrap().is_booting_signal(),
+            "{named}"
+        );
+    }
+}

@@ -403,6 +403,18 @@ impl ResponseStatus {
                 .is_some_and(|s| s.trim().eq_ignore_ascii_case("maxPasswordAttempts"))
     }
 
+    /// Whether this is the one known "still starting up" signal: statusCode 4 ("Invalid
+    /// Operation") with no `subStatusCode`. A statusCode 4 that names a reason (for example
+    /// `noSetSecurityEmail`) is that reason, never "starting up".
+    pub fn is_booting_signal(&self) -> bool {
+        self.kind() == StatusKind::InvalidOperation
+            && self
+                .sub_status_code
+                .as_deref()
+                .is_none_or(|sub| sub.trim().is_empty())
+            && !self.is_locked()
+    }
+
     /// Reads a status body, telling JSON from XML by its first character.
     pub fn parse(body: &str) -> Result<Self, ParseError> {
         if body
