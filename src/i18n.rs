@@ -236,6 +236,8 @@ messages! {
     ColumnAddress,
     ColumnFirmware,
     ColumnStatus,
+    /// Which of the proxy computer's network adapters heard the device, e.g. `eth0 (192.168.1.20)`.
+    FoundOn { adapter: String },
     Activated,
     NotActivated,
     Choose,
@@ -637,6 +639,7 @@ mod tests {
         ColumnAddress,
         ColumnFirmware,
         ColumnStatus,
+        FoundOn { adapter: s("eth0 (192.168.1.20)") },
         Activated,
         NotActivated,
         Choose,
@@ -969,6 +972,7 @@ mod tests {
                 device,
             } => vec![number.to_string(), total.to_string(), device.clone()],
             BatchWaiting { until } => vec![until.clone()],
+            FoundOn { adapter } => vec![adapter.clone()],
             AskingDevice { address }
             | DeviceUnreachable { address }
             | DeviceTimeout { address } => {

@@ -22,6 +22,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         ColumnAddress => "العنوان",
         ColumnFirmware => "البرنامج الثابت",
         ColumnStatus => "الحالة",
+        FoundOn { adapter } => return format!("عُثر عليه عبر المحوّل: {adapter}").into(),
         Activated => "مفعّل",
         NotActivated => "غير مفعّل",
         Choose => "اختيار",

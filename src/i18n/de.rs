@@ -21,6 +21,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         ColumnAddress => "Adresse",
         ColumnFirmware => "Firmware-Version",
         ColumnStatus => "Zustand",
+        FoundOn { adapter } => return format!("Gefunden über den Adapter: {adapter}").into(),
         Activated => "Aktiviert",
         NotActivated => "Nicht aktiviert",
         Choose => "Auswählen",

@@ -21,6 +21,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         ColumnAddress => "Address",
         ColumnFirmware => "Firmware",
         ColumnStatus => "Status",
+        FoundOn { adapter } => return format!("Found on: {adapter}").into(),
         Activated => "Activated",
         NotActivated => "Not activated",
         Choose => "Choose",

@@ -21,6 +21,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         ColumnAddress => "Dirección",
         ColumnFirmware => "Versión de firmware",
         ColumnStatus => "Estado",
+        FoundOn { adapter } => return format!("Encontrado en el adaptador: {adapter}").into(),
         Activated => "Activado",
         NotActivated => "No activado",
         Choose => "Elegir",

@@ -21,6 +21,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         ColumnAddress => "Adresse",
         ColumnFirmware => "Micrologiciel",
         ColumnStatus => "État",
+        FoundOn { adapter } => return format!("Trouvé via l’adaptateur : {adapter}").into(),
         Activated => "Activé",
         NotActivated => "Non activé",
         Choose => "Choisir",

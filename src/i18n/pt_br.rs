@@ -22,6 +22,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         ColumnAddress => "Endereço",
         ColumnFirmware => "Versão do firmware",
         ColumnStatus => "Situação",
+        FoundOn { adapter } => return format!("Encontrado no adaptador: {adapter}").into(),
         Activated => "Ativado",
         NotActivated => "Não ativado",
         Choose => "Escolher",

@@ -21,6 +21,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         ColumnAddress => "Адрес",
         ColumnFirmware => "Прошивка",
         ColumnStatus => "Состояние",
+        FoundOn { adapter } => return format!("Найдено через адаптер: {adapter}").into(),
         Activated => "Активировано",
         NotActivated => "Не активировано",
         Choose => "Выбрать",

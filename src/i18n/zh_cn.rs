@@ -22,6 +22,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         ColumnAddress => "地址",
         ColumnFirmware => "固件",
         ColumnStatus => "状态",
+        FoundOn { adapter } => return format!("发现于网卡：{adapter}").into(),
         Activated => "已激活",
         NotActivated => "未激活",
         Choose => "选择",

@@ -197,6 +197,14 @@ fn DeviceRow(
         _ => Msg::Activated,
     };
     let shown_address = address.map(|a| a.to_string()).unwrap_or_default();
+    // Which of the proxy computer's adapters heard it: on a laptop with Wi-Fi, Ethernet and a
+    // VPN, this tells which network the device is on.
+    let found_on = device.found_on.as_ref().map(|adapter| {
+        let msg = Msg::FoundOn {
+            adapter: adapter.to_string(),
+        };
+        view! { <br /><small class="found-on">{move || i18n.t(msg.clone())}</small> }
+    });
     let firmware = device.firmware.clone().unwrap_or_default();
     let pick = address.zip(picked).map(|(address, picked)| {
         let label = Msg::BatchPick {
@@ -219,7 +227,7 @@ fn DeviceRow(
         <tr>
             <td data-label=move || i18n.t(Msg::ColumnModel)>{model}</td>
             <td class="serial" data-label=move || i18n.t(Msg::ColumnSerial)>{serial}</td>
-            <td data-label=move || i18n.t(Msg::ColumnAddress)>{shown_address}</td>
+            <td data-label=move || i18n.t(Msg::ColumnAddress)>{shown_address}{found_on}</td>
             <td data-label=move || i18n.t(Msg::ColumnFirmware)>{firmware}</td>
             <td data-label=move || i18n.t(Msg::ColumnStatus)>{move || i18n.t(status.clone())}</td>
             <td>{button}</td>

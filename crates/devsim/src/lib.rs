@@ -125,7 +125,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tls::CertStore;
-use tokio::net::{TcpListener, UdpSocket};
+use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 /// What to start: where to listen and which device to be.
@@ -612,7 +612,7 @@ async fn start_sadp(
     addr: SocketAddr,
     devices: Vec<Announced>,
 ) -> Result<(SocketAddr, JoinHandle<()>), StartError> {
-    let socket = UdpSocket::bind(addr)
+    let socket = sadp::bind(addr)
         .await
         .map_err(|source| StartError::Sadp { addr, source })?;
     let bound = socket

@@ -1,8 +1,8 @@
-//! The SADP responder: answers an inquiry probe with one ProbeMatch per simulated device,
-//! to the sender only (never multicast), so one socket can stand for a whole LAN of devices.
+//! The SADP responder: answers an inquiry probe of either kind with one ProbeMatch per simulated
+//! device, to the sender only (never multicast), so one socket can stand for a whole LAN of devices.
 
 use crate::identity::DeviceIdentity;
-use protocol::sadp::{Probe, ProbeMatch};
+use protocol::sadp::{Probe, ProbeMatch, SADP_MULTICAST_V4};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use tokio::net::UdpSocket;
@@ -21,6 +21,17 @@ pub(crate) struct Announced {
     pub questions: bool,
     pub guid: bool,
     pub boot_time: String,
+}
+
+/// The responder's socket on `addr`. On the unspecified IPv4 address it also joins the SADP
+/// group, as a device on a LAN listens, so multicast probes reach it (tests do this only inside
+/// network namespaces they made); on any other address it hears only probes sent to it.
+pub(crate) async fn bind(addr: SocketAddr) -> std::io::Result<UdpSocket> {
+    let socket = UdpSocket::bind(addr).await?;
+    if addr.ip() == IpAddr::V4(Ipv4Addr::UNSPECIFIED) {
+        socket.join_multicast_v4(SADP_MULTICAST_V4, Ipv4Addr::UNSPECIFIED)?;
+    }
+    Ok(socket)
 }
 
 /// Answers probes on `socket` until the task is aborted.
@@ -90,5 +101,31 @@ fn probe_match(device: &Announced, uuid: String) -> ProbeMatch {
         support_hc_platform: Some(nvr),
         hc_platform_enable: Some(false),
         ..ProbeMatch::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::sadp::{probe_message_of, DISCOVERY_PROBE_TYPES};
+
+    #[test]
+    fn either_discovery_probe_is_answered_with_its_uuid() {
+        for types in DISCOVERY_PROBE_TYPES {
+            let probe = probe_message_of(types, "5F1E3B2A-0C4D-4E6F-8A9B-0123456789AB");
+            assert_eq!(
+                probe_uuid(probe.as_bytes()).as_deref(),
+                Some("5F1E3B2A-0C4D-4E6F-8A9B-0123456789AB"),
+                "{types}"
+            );
+        }
+    }
+
+    #[test]
+    fn commands_and_answers_are_not_answered() {
+        let command = probe_message_of("getencryptstring", "5F1E3B2A-0C4D-4E6F-8A9B-0123456789AB");
+        assert_eq!(probe_uuid(command.as_bytes()), None);
+        let answer = ProbeMatch::default().to_xml();
+        assert_eq!(probe_uuid(answer.as_bytes()), None);
     }
 }

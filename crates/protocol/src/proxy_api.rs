@@ -3,6 +3,7 @@
 
 use crate::sadp::ProbeMatch;
 use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
 
 /// The version of this API, reported by `/api/v1/health`.
 pub const API_VERSION: u32 = 1;
@@ -127,11 +128,34 @@ pub struct Health {
 /// The first answer comes within about 1.5 s; while `scanning` is true, ask again for late ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Discovery {
-    /// What each device said about itself.
+    /// What each device said about itself, and in `foundOn` ([`ProbeMatch::found_on`]) which of
+    /// the proxy's [`Adapter`]s heard it.
     pub devices: Vec<ProbeMatch>,
     /// True while the proxy is still probing (poll again to see devices that answer late).
     #[serde(default)]
     pub scanning: bool,
+}
+
+/// One of the proxy computer's network adapters, as a discovered device's `foundOn`: the device
+/// answered the probe sent from this address, so it sits on that adapter's network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adapter {
+    /// The adapter's name as the proxy's system calls it (`eth0`, `wlan0`, `Ethernet 2`), when
+    /// known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The proxy computer's own address on that adapter, e.g. `192.168.1.20`.
+    pub address: IpAddr,
+}
+
+/// `eth0 (192.168.1.20)`, or just the address when the name is unknown.
+impl std::fmt::Display for Adapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.name {
+            Some(name) => write!(f, "{name} ({})", self.address),
+            None => write!(f, "{}", self.address),
+        }
+    }
 }
 
 /// `GET /api/v1/demo/mailbox` (demo mode only): the code the simulated device "e-mailed".

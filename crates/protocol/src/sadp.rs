@@ -5,6 +5,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde::{Deserialize, Serialize};
 
+use crate::proxy_api::Adapter;
 use crate::xml::{self, escape, lenient_bool, Element, Leniency, XmlWriter};
 use crate::ParseError;
 
@@ -17,11 +18,29 @@ pub const SADP_MULTICAST_V4: Ipv4Addr = Ipv4Addr::new(239, 255, 255, 250);
 /// The `<Types>` of an ordinary discovery probe.
 pub const PROBE_TYPE_INQUIRY: &str = "inquiry";
 
+/// The `<Types>` of the newer discovery probe some clients send beside [`PROBE_TYPE_INQUIRY`].
+///
+/// [assumed] Its shape: the same `<Probe>` with only `Types` changed, as an open-source client
+/// sends it (hikvision-tooling's SADP scanner); no capture shows it, nor what firmware answers
+/// (we expect the same `<ProbeMatch>`, which is read the same way). This is the one place the
+/// guess lives: [`probe_message_of`] with this type is the whole probe.
+pub const PROBE_TYPE_INQUIRY_V32: &str = "inquiry_v32";
+
+/// The discovery probes a client sends each round, in order: firmware that ignores one kind
+/// may answer the other.
+pub const DISCOVERY_PROBE_TYPES: [&str; 2] = [PROBE_TYPE_INQUIRY, PROBE_TYPE_INQUIRY_V32];
+
 /// The probe a client multicasts; `uuid` should be a fresh uppercase hyphenated GUID.
 pub fn probe_message(uuid: &str) -> String {
+    probe_message_of(PROBE_TYPE_INQUIRY, uuid)
+}
+
+/// A discovery probe of the given `<Types>` (one of [`DISCOVERY_PROBE_TYPES`]).
+pub fn probe_message_of(types: &str, uuid: &str) -> String {
     format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><Probe><Uuid>{}</Uuid><Types>{PROBE_TYPE_INQUIRY}</Types></Probe>",
-        escape(uuid)
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><Probe><Uuid>{}</Uuid><Types>{}</Types></Probe>",
+        escape(uuid),
+        escape(types)
     )
 }
 
@@ -124,6 +143,10 @@ pub struct ProbeMatch {
     pub support_hc_platform: Option<bool>,
     /// `HCPlatformEnable`.
     pub hc_platform_enable: Option<bool>,
+    /// Which of the proxy's network adapters heard this answer: set by the proxy's discovery,
+    /// never read from or written to the device's XML.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub found_on: Option<Adapter>,
 }
 
 impl ProbeMatch {
@@ -171,6 +194,7 @@ impl ProbeMatch {
             support_mailbox: flag("SupportMailBox"),
             support_hc_platform: flag("SupportHCPlatform"),
             hc_platform_enable: flag("HCPlatformEnable"),
+            found_on: None,
         })
     }
 

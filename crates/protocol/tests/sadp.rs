@@ -7,7 +7,11 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use common::{fixture, opt_text};
 use proptest::prelude::*;
-use protocol::sadp::{probe_message, Probe, ProbeMatch, SADP_MULTICAST_V4, SADP_PORT};
+use protocol::proxy_api::Adapter;
+use protocol::sadp::{
+    probe_message, probe_message_of, Probe, ProbeMatch, DISCOVERY_PROBE_TYPES,
+    PROBE_TYPE_INQUIRY_V32, SADP_MULTICAST_V4, SADP_PORT,
+};
 use protocol::ParseError;
 
 #[test]
@@ -28,6 +32,64 @@ fn captured_probe_reads_back() {
         Some("12D17626-0DE1-48DB-97E3-40B106467932")
     );
     assert!(probe.is_inquiry());
+}
+
+#[test]
+fn both_discovery_probes_differ_only_in_their_types() {
+    let uuid = "12D17626-0DE1-48DB-97E3-40B106467932";
+    assert_eq!(DISCOVERY_PROBE_TYPES, ["inquiry", "inquiry_v32"]);
+    let v32 = probe_message_of(PROBE_TYPE_INQUIRY_V32, uuid);
+    assert_eq!(
+        v32,
+        fixture("sadp_md/probe.xml").replace("<Types>inquiry<", "<Types>inquiry_v32<")
+    );
+    let read = Probe::parse(v32.as_bytes()).unwrap();
+    assert_eq!(read.types.as_deref(), Some("inquiry_v32"));
+    assert_eq!(read.uuid.as_deref(), Some(uuid));
+    assert!(read.is_inquiry(), "a device must answer either kind");
+}
+
+#[test]
+fn the_adapter_travels_in_the_api_json_but_never_in_the_device_xml() {
+    let found = ProbeMatch {
+        model: Some("DS-2CD2043G2-I".into()),
+        found_on: Some(Adapter {
+            name: Some("eth0".into()),
+            address: "192.168.1.20".parse().unwrap(),
+        }),
+        ..ProbeMatch::default()
+    };
+    let json = serde_json::to_value(&found).unwrap();
+    assert_eq!(
+        json["foundOn"],
+        serde_json::json!({"name": "eth0", "address": "192.168.1.20"})
+    );
+    assert_eq!(
+        serde_json::from_value::<ProbeMatch>(json).unwrap(),
+        found,
+        "reads back"
+    );
+    assert_eq!(
+        found.found_on.as_ref().unwrap().to_string(),
+        "eth0 (192.168.1.20)"
+    );
+
+    let xml = found.to_xml();
+    assert!(
+        !xml.contains("eth0") && !xml.contains("192.168.1.20"),
+        "{xml}"
+    );
+    assert_eq!(ProbeMatch::parse(xml.as_bytes()).unwrap().found_on, None);
+
+    // An older proxy's record has no foundOn, and an unnamed adapter shows its address.
+    let old: ProbeMatch = serde_json::from_str(r#"{"model": "DS-2CD2043G2-I"}"#).unwrap();
+    assert_eq!(old.found_on, None);
+    assert!(!serde_json::to_string(&old).unwrap().contains("foundOn"));
+    let unnamed = Adapter {
+        name: None,
+        address: "10.0.0.5".parse().unwrap(),
+    };
+    assert_eq!(unnamed.to_string(), "10.0.0.5");
 }
 
 #[test]
@@ -191,6 +253,7 @@ prop_compose! {
             support_mailbox: flags[9],
             support_hc_platform: flags[10],
             hc_platform_enable: flags[11],
+            found_on: None,
         }
     }
 }
