@@ -25,7 +25,7 @@ use axum::routing::{any, get};
 use axum::{Extension, Json, Router};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Bytes;
-use protocol::isapi::ResponseStatus;
+use protocol::isapi::{paths, ResponseStatus};
 use protocol::proxy_api::{self, Discovery, Envelope, Health, API_VERSION, SESSION_HEADER};
 use protocol::transcript::RawExchange;
 use serde::Deserialize;
@@ -283,7 +283,7 @@ async fn forward(
         .map(|ConnectInfo(ClientAddr(peer))| peer.ip())
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     let (device, call, query) = parse_target(&app, request.method(), request.uri())?;
-    if call.needs_login && app.sessions.device(&session, device).cookies.is_empty() {
+    if call.needs_login && !app.sessions.device(&session, device).logged_in {
         return Err(ApiError::CallNotAllowed(format!(
             "{} {} before logging in to the device in this session",
             call.method, call.path
@@ -301,12 +301,13 @@ async fn forward(
         .then(|| parts.headers.get(header::AUTHORIZATION).cloned())
         .flatten();
 
+    // The slot first: a submission turned away because the proxy is busy costs no attempt.
+    let _slot = app.device_calls.try_acquire().map_err(|_| ApiError::Busy)?;
     let attempt = if call.submission {
         Some(app.attempts.reserve(client, device.ip())?)
     } else {
         None
     };
-    let _slot = app.device_calls.try_acquire().map_err(|_| ApiError::Busy)?;
     let path_and_query = match query.as_str() {
         "" => call.path.to_string(),
         query => format!("{}?{query}", call.path),
@@ -322,7 +323,15 @@ async fn forward(
             authorization: authorization.clone(),
         }
     };
-    let answer = exchange(&app, &session, device, request).await?;
+    let answer = match exchange(&app, &session, device, request).await {
+        Ok(answer) => answer,
+        Err(err) => {
+            if let Some(attempt) = attempt.filter(|_| !err.may_have_reached_device()) {
+                app.attempts.refund(attempt);
+            }
+            return Err(err);
+        }
+    };
     tracing::info!(%device, call = %call.path, status = answer.status, "forwarded");
     app.transcripts.record(
         &session,
@@ -338,15 +347,16 @@ async fn forward(
             set_cookies: &answer.set_cookies,
         },
     );
-    if let Some(attempt) = attempt {
-        if accepted(&answer) {
-            app.attempts.refund(attempt);
-        }
+    let accepted = accepted(&answer);
+    if let Some(attempt) = attempt.filter(|_| accepted) {
+        app.attempts.refund(attempt);
     }
+    let logged_in = accepted && call.method == Method::POST && call.path == paths::SESSION_LOGIN;
     app.sessions.update(&session, device, |state| {
         for cookie in &answer.set_cookies {
             state.store_cookie(cookie);
         }
+        state.logged_in |= logged_in;
     });
     Ok(Json(Envelope {
         status: answer.status,

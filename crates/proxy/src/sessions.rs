@@ -74,6 +74,9 @@ pub struct DeviceState {
     pub https_port: Option<u16>,
     /// SHA-256 of the certificate the device showed first.
     pub pinned_certificate: Option<[u8; 32]>,
+    /// Whether the device accepted a `sessionLogin` in this session (2xx, no failing status):
+    /// what opens the logged-in writes, not merely a cookie it set.
+    pub logged_in: bool,
 }
 
 impl DeviceState {
