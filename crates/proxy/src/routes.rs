@@ -58,10 +58,15 @@ type Shared = Arc<App>;
 /// Builds the whole router for `config`.
 pub fn router(config: Config) -> anyhow::Result<Router> {
     let tls = listen::needs_tls(&config);
+    let origins = config
+        .allowed_origins
+        .iter()
+        .map(|origin| browser_guard::embedding_origin(origin))
+        .collect::<Result<Vec<_>, _>>()?;
     let guard = Arc::new(BrowserGuard::new(
         &config.listen_addrs(),
         &config.host_names,
-        &config.allowed_origins,
+        &origins,
         tls,
     ));
     let site = Arc::new(Site {
@@ -190,11 +195,12 @@ async fn session(State(app): State<Shared>, mut request: Request, next: Next) ->
         .map(str::to_string);
     let presented = match &by_header {
         Some(value) => SessionId::parse(value),
-        None => headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(SessionId::from_cookie_header),
+        None => SessionId::from_cookie_headers(
+            headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        ),
     };
     let (id, new) = app.sessions.resume_or_start(presented);
     let issued = match (&by_header, new) {

@@ -47,10 +47,28 @@ impl SessionId {
 
     /// Finds the session cookie in a `Cookie` header.
     pub fn from_cookie_header(header: &str) -> Option<SessionId> {
-        header.split(';').find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == SESSION_COOKIE).then(|| SessionId::parse(value))?
-        })
+        Self::from_cookie_headers([header])
+    }
+
+    /// The session a request's `Cookie` headers name: `None` when none does, or when more than
+    /// one session cookie is present. Cookies do not keep ports apart, so a page on another port
+    /// of this host can plant one beside the proxy's own; which is which can't be told, so the
+    /// request gets a fresh session instead of either.
+    pub fn from_cookie_headers<'a>(
+        headers: impl IntoIterator<Item = &'a str>,
+    ) -> Option<SessionId> {
+        let mut values = headers
+            .into_iter()
+            .flat_map(|header| header.split(';'))
+            .filter_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                (name.trim() == SESSION_COOKIE).then_some(value)
+            });
+        let first = values.next()?;
+        match values.next() {
+            Some(_) => None,
+            None => SessionId::parse(first.trim()),
+        }
     }
 
     /// An id as the wizard presents it in the session header (64 hex characters, nothing else).
@@ -261,6 +279,12 @@ mod tests {
         let header = format!("a=b; {}", cookie.split(';').next().unwrap_or_default());
         assert_eq!(SessionId::from_cookie_header(&header), Some(id));
         assert_eq!(SessionId::from_cookie_header("reset_session=../x"), None);
+        let twice = format!("{header}; {}", header.trim_start_matches("a=b; "));
+        assert_eq!(SessionId::from_cookie_header(&twice), None);
+        assert_eq!(
+            SessionId::from_cookie_headers([header.as_str(), header.as_str()]),
+            None
+        );
     }
 
     #[test]
