@@ -329,7 +329,7 @@ async fn forward(
             authorization: authorization.clone(),
         }
     };
-    let answer = match exchange(&app, &session, device, request).await {
+    let answer = match exchange(&app, &session, device, call.retry_safe, request).await {
         Ok(answer) => answer,
         Err(err) => {
             if let Some(attempt) = attempt.filter(|_| !err.may_have_reached_device()) {
@@ -387,21 +387,23 @@ fn accepted(answer: &DeviceAnswer) -> bool {
     }
 }
 
-/// Talks to the device over HTTP, or HTTPS once it asked for it; pins its certificate.
+/// Talks to the device over HTTP, or HTTPS once it asked for it; pins its certificate. A
+/// `retry_safe` call is asked again when the device drops its answer.
 async fn exchange(
     app: &App,
     session: &SessionId,
     device: SocketAddr,
+    retry_safe: bool,
     request: impl Fn() -> DeviceRequest,
 ) -> Result<DeviceAnswer, ApiError> {
     let state = app.sessions.device(session, device);
     let https_port = state.https_port.or((device.port() == 443).then_some(443));
     if let Some(port) = https_port {
-        return exchange_https(app, session, device, port, request()).await;
+        return exchange_https(app, session, device, port, retry_safe, request()).await;
     }
     let answer = app
         .devices
-        .exchange(device, Transport::Http, request())
+        .exchange(device, Transport::Http, request(), retry_safe)
         .await?;
     // A device that redirects to HTTPS on its own address is asking for HTTPS; any other
     // redirect is handed to the wizard as it is, never followed.
@@ -410,7 +412,7 @@ async fn exchange(
             app.targets.check_addr(SocketAddr::new(device.ip(), port))?;
             app.sessions
                 .update(session, device, |s| s.https_port = Some(port));
-            exchange_https(app, session, device, port, request()).await
+            exchange_https(app, session, device, port, retry_safe, request()).await
         }
         None => Ok(answer),
     }
@@ -421,6 +423,7 @@ async fn exchange_https(
     session: &SessionId,
     device: SocketAddr,
     port: u16,
+    retry_safe: bool,
     request: DeviceRequest,
 ) -> Result<DeviceAnswer, ApiError> {
     let pinned = app.sessions.device(session, device).pinned_certificate;
@@ -430,6 +433,7 @@ async fn exchange_https(
             SocketAddr::new(device.ip(), port),
             Transport::Https { pinned },
             request,
+            retry_safe,
         )
         .await?;
     if pinned.is_none() {

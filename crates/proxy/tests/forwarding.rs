@@ -439,6 +439,12 @@ async fn a_device_that_does_not_listen_is_reported_unreachable() {
         (answer.status, answer.code().as_str()),
         (502, "device_unreachable")
     );
+    // In the proxy's words, not the operating system's.
+    let message = answer.message();
+    assert!(
+        message.contains("nothing accepts connections") && !message.contains("os error"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
