@@ -31,10 +31,14 @@ impl Server {
     async fn start(router: axum::Router) -> Result<Server> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let incoming = reset_proxy::listen::tls(vec![listener], addr, acceptor()?);
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(incoming, router).await;
-        });
+        let acceptor = acceptor()?;
+        let task = tokio::spawn(reset_proxy::connections::serve(
+            vec![listener],
+            Some(acceptor),
+            router,
+            reset_proxy::ConnectionLimits::default(),
+            std::future::pending(),
+        ));
         Ok(Server { addr, task })
     }
 

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 /// What goes wrong on one endpoint, until cleared. JSON: `{"kind": "delay", "ms": 1500}`,
 /// `{"kind": "garbage"}`, `{"kind": "html"}`, `{"kind": "truncated"}`, `{"kind": "reset"}`,
-/// `{"kind": "serverError"}`.
+/// `{"kind": "serverError"}`, `{"kind": "dropAnswer", "every": 2}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Fault {
@@ -33,12 +33,21 @@ pub enum Fault {
     Reset,
     /// HTTP 500 with a `Device Error` status body.
     ServerError,
+    /// The device acts on the request as usual, then closes the connection instead of
+    /// answering: on the first request to the path and every `every`-th after it (1: always).
+    /// A device on weak Wi-Fi, or one that closes a kept-alive connection under load; whether
+    /// it acted, only a later read can tell.
+    DropAnswer {
+        /// Drop one answer in this many (0 counts as 1).
+        every: u32,
+    },
 }
 
-/// The faults in force, by request path (without the query).
+/// The faults in force, by request path (without the query), with how many requests each
+/// path has seen since its fault was set (for faults that strike one request in N).
 #[derive(Debug, Default)]
 pub(crate) struct FaultTable {
-    faults: Mutex<HashMap<String, Fault>>,
+    faults: Mutex<HashMap<String, (Fault, u64)>>,
 }
 
 impl FaultTable {
@@ -46,7 +55,7 @@ impl FaultTable {
     pub fn set(&self, path: &str, fault: Option<Fault>) {
         let mut faults = self.faults.lock().unwrap_or_else(|e| e.into_inner());
         match fault {
-            Some(fault) => faults.insert(path.to_owned(), fault),
+            Some(fault) => faults.insert(path.to_owned(), (fault, 0)),
             None => faults.remove(path),
         };
     }
@@ -59,13 +68,17 @@ impl FaultTable {
             .clear();
     }
 
-    /// The fault on `path`, if any.
-    pub fn get(&self, path: &str) -> Option<Fault> {
-        self.faults
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(path)
-            .copied()
+    /// The fault that strikes this request to `path`, counting it: a fault that strikes one
+    /// request in N lets the others through untouched.
+    pub fn strike(&self, path: &str) -> Option<Fault> {
+        let mut faults = self.faults.lock().unwrap_or_else(|e| e.into_inner());
+        let (fault, seen) = faults.get_mut(path)?;
+        let nth = *seen;
+        *seen += 1;
+        match *fault {
+            Fault::DropAnswer { every } if nth % u64::from(every.max(1)) != 0 => None,
+            fault => Some(fault),
+        }
     }
 
     /// Every fault in force, for `/devsim/state`.
@@ -73,7 +86,9 @@ impl FaultTable {
         self.faults
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .iter()
+            .map(|(path, (fault, _))| (path.clone(), *fault))
+            .collect()
     }
 }
 
@@ -112,7 +127,9 @@ impl Fault {
                     status.to_xml_with(namespace).into_bytes(),
                 ))
             }
-            Fault::Delay { .. } | Fault::Truncated | Fault::Reset => None,
+            Fault::Delay { .. } | Fault::Truncated | Fault::Reset | Fault::DropAnswer { .. } => {
+                None
+            }
         }
     }
 }
@@ -153,11 +170,28 @@ mod tests {
     }
 
     #[test]
+    fn a_dropped_answer_strikes_one_request_in_n() {
+        let fault: Fault =
+            serde_json::from_str(r#"{"kind":"dropAnswer","every":2}"#).unwrap_or(Fault::Reset);
+        assert_eq!(fault, Fault::DropAnswer { every: 2 });
+        let table = FaultTable::default();
+        table.set("/ISAPI/Security/capabilities", Some(fault));
+        let struck: Vec<bool> = (0..5)
+            .map(|_| table.strike("/ISAPI/Security/capabilities").is_some())
+            .collect();
+        assert_eq!(struck, [true, false, true, false, true]);
+        assert_eq!(table.strike("/SDK/activateStatus"), None);
+        table.set("/x", Some(Fault::DropAnswer { every: 0 }));
+        assert!((0..3).all(|_| table.strike("/x").is_some()));
+    }
+
+    #[test]
     fn a_cleared_fault_is_gone() {
         let table = FaultTable::default();
         table.set("/SDK/activateStatus", Some(Fault::Html));
-        assert_eq!(table.get("/SDK/activateStatus"), Some(Fault::Html));
+        assert_eq!(table.strike("/SDK/activateStatus"), Some(Fault::Html));
         table.set("/SDK/activateStatus", None);
-        assert_eq!(table.get("/SDK/activateStatus"), None);
+        assert_eq!(table.strike("/SDK/activateStatus"), None);
+        assert!(table.all().is_empty());
     }
 }

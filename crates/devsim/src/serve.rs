@@ -15,10 +15,10 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use tower::ServiceExt as _;
 
-/// Returned to hyper to drop a connection without an answer.
+/// Returned to hyper to close a connection without an answer.
 #[derive(Debug, thiserror::Error)]
-#[error("connection reset by fault injection")]
-struct ConnectionReset;
+#[error("connection dropped by fault injection")]
+struct Dropped;
 
 /// Accepts connections until the task is aborted; aborting also ends every open connection.
 pub(crate) async fn serve(
@@ -92,13 +92,13 @@ async fn answer(
     router: Router,
     device: Arc<Device>,
     resetter: Arc<Option<OwnedFd>>,
-) -> Result<Response<Body>, ConnectionReset> {
+) -> Result<Response<Body>, Dropped> {
     let path = request.uri().path();
     // The control endpoints never fail, or a test could not lift the faults it set.
     let fault = if path.starts_with("/devsim/") {
         None
     } else {
-        device.faults.get(path)
+        device.faults.strike(path)
     };
     let Some(fault) = fault else {
         return Ok(into_response(router.oneshot(request).await));
@@ -108,7 +108,12 @@ async fn answer(
             // Linger 0 turns the close into an RST, which is what a crashing device sends.
             let _ = socket2::SockRef::from(fd).set_linger(Some(std::time::Duration::ZERO));
         }
-        return Err(ConnectionReset);
+        return Err(Dropped);
+    }
+    if let Fault::DropAnswer { .. } = fault {
+        // The device acts; hyper then closes the connection (FIN, not a reset) unanswered.
+        let _ = router.oneshot(request).await;
+        return Err(Dropped);
     }
     if let Some(delay) = fault.delay() {
         tokio::time::sleep(delay).await;

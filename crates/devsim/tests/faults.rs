@@ -83,6 +83,40 @@ async fn a_reset_drops_the_connection_without_an_answer() {
 }
 
 #[tokio::test]
+async fn a_dropped_answer_comes_after_the_device_acted_and_one_in_n_requests() {
+    let device = start(config(Profile::Nvr)).await;
+    let qr = "/ISAPI/Security/email/qrCode";
+    set_fault(
+        &device,
+        qr,
+        serde_json::json!({"kind": "dropAnswer", "every": 1}),
+    )
+    .await;
+    let result = reqwest::get(format!("{}{qr}?format=json", device.url())).await;
+    assert!(result.is_err(), "{result:?}");
+    assert_eq!(
+        device.state().qr_exports,
+        1,
+        "the device acted, then dropped"
+    );
+
+    let caps = "/ISAPI/Security/capabilities";
+    set_fault(
+        &device,
+        caps,
+        serde_json::json!({"kind": "dropAnswer", "every": 2}),
+    )
+    .await;
+    let url = format!("{}{caps}?username=admin", device.url());
+    let mut answered = Vec::new();
+    for _ in 0..4 {
+        // A new client each time, so every request comes on a new connection.
+        answered.push(reqwest::Client::new().get(&url).send().await.is_ok());
+    }
+    assert_eq!(answered, [false, true, false, true]);
+}
+
+#[tokio::test]
 async fn a_server_error_is_a_500_with_a_device_error_status() {
     let device = start(config(Profile::Nvr)).await;
     device.set_fault("/ISAPI/Security/email/qrCode", Fault::ServerError);

@@ -15,7 +15,9 @@
 //!   or XML but cannot be read become one placeholder.
 //! - Then every secret value learnt so far in the session (4 characters or more, also in its
 //!   XML- and JSON-escaped forms) is replaced wherever else it appears: in paths, in error
-//!   messages that echo it, in later exchanges.
+//!   messages that echo it, in later exchanges. At most [`MAX_SECRETS`] values of at most
+//!   [`MAX_SECRET_LEN`] bytes are kept for this; once a secret no longer fits,
+//!   [`Redactor::is_full`] says so and a transcript ends there, marked truncated.
 //! - The same value always gets the same placeholder within a session, so a reader (and devsim)
 //!   can see that the `sessionID` of a login is the one the challenge gave.
 
@@ -39,6 +41,14 @@ pub const VERSION: u32 = 1;
 /// Secret values shorter than this are only redacted in their own field, never swept from
 /// other text (a one-digit answer would otherwise eat every status code).
 const MIN_SWEEP_LEN: usize = 4;
+
+/// The most secret values (each escaped form counts) a redactor keeps to sweep later text with:
+/// a session learns a few dozen; a device answering junk must not grow the store, or the sweep
+/// over it, without end.
+pub const MAX_SECRETS: usize = 256;
+/// The longest secret value kept for sweeping; a longer one (a whole unreadable body) is
+/// replaced where it stands and not looked for elsewhere.
+pub const MAX_SECRET_LEN: usize = 4 * 1024;
 
 /// One device call and its answer, redacted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -348,6 +358,7 @@ pub struct Redactor {
     qr_keys: Vec<String>,
     known: HashMap<String, Placeholder>,
     counts: HashMap<SecretKind, u32>,
+    full: bool,
 }
 
 impl Redactor {
@@ -365,28 +376,58 @@ impl Redactor {
                 .collect(),
             known: HashMap::new(),
             counts: HashMap::new(),
+            full: false,
         }
     }
 
     /// Learns `value` as a secret of `kind` without writing it anywhere: later text holding it
-    /// is swept. Returns its placeholder.
+    /// is swept. Returns its placeholder. A value longer than [`MAX_SECRET_LEN`], or any new
+    /// value once [`MAX_SECRETS`] are kept, gets a placeholder of its own but is not kept (see
+    /// [`Redactor::is_full`]).
     pub fn learn(&mut self, kind: SecretKind, value: &str) -> Placeholder {
         if let Some(p) = self.known.get(value) {
             return *p;
         }
         let n = self.counts.entry(kind).or_insert(0);
-        *n += 1;
+        *n = n.saturating_add(1);
         let placeholder = Placeholder { kind, n: *n };
-        self.known.insert(value.to_owned(), placeholder);
+        if value.len() > MAX_SECRET_LEN {
+            return placeholder;
+        }
         let xml = quick_xml::escape::escape(value).into_owned();
         let json = serde_json::to_string(value).unwrap_or_default();
         let json = json.trim_matches('"').to_owned();
+        let mut forms = vec![value.to_owned()];
         for variant in [xml, json] {
-            if variant != value {
-                self.known.entry(variant).or_insert(placeholder);
+            if !forms.contains(&variant) && variant.len() <= MAX_SECRET_LEN {
+                forms.push(variant);
             }
         }
+        if self.known.len() + forms.len() > MAX_SECRETS {
+            self.full = true;
+            return placeholder;
+        }
+        for form in forms {
+            self.known.entry(form).or_insert(placeholder);
+        }
         placeholder
+    }
+
+    /// How many secret values (with their escaped forms) are kept for sweeping.
+    pub fn kept_count(&self) -> usize {
+        self.known.len()
+    }
+
+    /// How many bytes of secret text are kept for sweeping.
+    pub fn kept_bytes(&self) -> usize {
+        self.known.keys().map(String::len).sum()
+    }
+
+    /// Whether this redactor has had to leave a secret out of its store because the store was
+    /// full. Text redacted from then on may echo a secret it no longer sweeps, so a transcript
+    /// should end there and say it was truncated.
+    pub fn is_full(&self) -> bool {
+        self.full
     }
 
     /// The redacted form of one exchange.

@@ -255,3 +255,60 @@ fn a_recorded_transcript_reads_as_a_fixture() {
         );
     }
 }
+
+/// A device answering huge or unreadable bodies, many times over, must not make the redactor
+/// keep ever more (and ever larger) secrets to sweep every later exchange with.
+#[test]
+fn huge_and_unreadable_answers_do_not_grow_the_secret_store_beyond_its_caps() {
+    use protocol::transcript::{MAX_SECRETS, MAX_SECRET_LEN};
+    let mut redactor = Redactor::new(&DeviceProfile::default(), 1);
+    let early = redactor.redact(&exchange(
+        "GET",
+        "/ISAPI/Security/capabilities?username=admin",
+        "",
+        "<RSAPublicKey><salt>early-salt-value</salt></RSAPublicKey>",
+        &[],
+    ));
+    assert!(early.response_body.contains("{{salt.1}}"));
+
+    for n in 0..(2 * MAX_SECRETS) {
+        // Unreadable: looks like JSON but never ends, different every time, 60 KiB.
+        let body = format!("{{\"n\":{n},\"x\":\"{}", "y".repeat(60 * 1024));
+        let answer = redactor.redact(&exchange("GET", "/SDK/activateStatus", "", &body, &[]));
+        assert!(
+            answer.response_body.starts_with("{{blob."),
+            "{}",
+            &answer.response_body[..40.min(answer.response_body.len())]
+        );
+        // Short unreadable answers, each a secret of its own.
+        let short = format!("{{\"n\":\"{n:06}");
+        let answer = redactor.redact(&exchange("GET", "/SDK/activateStatus", "", &short, &[]));
+        assert!(!answer.response_body.contains(&format!("{n:06}")));
+    }
+    assert!(redactor.is_full());
+    assert!(
+        redactor.kept_count() <= MAX_SECRETS,
+        "{} secrets kept",
+        redactor.kept_count()
+    );
+    assert!(redactor.kept_bytes() <= MAX_SECRETS * MAX_SECRET_LEN);
+
+    // What it learnt before filling up is still swept, and a secret field is still replaced.
+    let late = redactor.redact(&exchange(
+        "PUT",
+        "/ISAPI/Security/emailCertification",
+        "<EmailCertification><securityCode>AB12CD</securityCode></EmailCertification>",
+        "<ResponseStatus><statusString>early-salt-value</statusString></ResponseStatus>",
+        &[],
+    ));
+    assert!(
+        !late.request_body.contains("AB12CD"),
+        "{}",
+        late.request_body
+    );
+    assert!(
+        late.response_body.contains("{{salt.1}}"),
+        "{}",
+        late.response_body
+    );
+}

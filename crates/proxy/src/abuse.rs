@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use std::collections::{HashMap, VecDeque};
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -49,6 +49,7 @@ impl AttemptLimiter {
     /// Counts one submission from `client` to `device`, or says how long to wait.
     /// Counting happens before forwarding, so parallel requests can't slip past the limit.
     pub fn reserve(&self, client: IpAddr, device: IpAddr) -> Result<Attempt, ApiError> {
+        let client = client_key(client);
         let now = Instant::now();
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let mut wait = Duration::ZERO;
@@ -103,6 +104,19 @@ impl AttemptLimiter {
     }
 }
 
+/// The address a client's budget is kept under: an IPv6 client by its /64, since one host
+/// usually holds a whole /64 and may send from any address in it; an IPv4-mapped address as
+/// the IPv4 client it is.
+fn client_key(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from_bits(v6.to_bits() & !u128::from(u64::MAX))),
+        },
+        v4 => v4,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +147,25 @@ mod tests {
         assert!(limiter.reserve(CLIENT, CAMERA).is_ok());
         assert!(limiter.reserve(CLIENT, NVR).is_ok());
         assert!(limiter.reserve(CLIENT, CAMERA).is_err());
+    }
+
+    #[test]
+    fn ipv6_clients_share_one_budget_per_64() {
+        let limiter = AttemptLimiter::new(Duration::from_secs(60), 2, 10);
+        let ip = |text: &str| text.parse::<IpAddr>().unwrap_or_else(|_| unreachable!());
+        assert!(limiter.reserve(ip("2001:db8:1:2::1"), CAMERA).is_ok());
+        assert!(limiter
+            .reserve(ip("2001:db8:1:2:ffff:ffff:ffff:fffe"), NVR)
+            .is_ok());
+        assert!(
+            limiter.reserve(ip("2001:db8:1:2::99"), CAMERA).is_err(),
+            "another address in the same /64 is the same client"
+        );
+        assert!(limiter.reserve(ip("2001:db8:1:3::1"), CAMERA).is_ok());
+        // An IPv4 client seen through an IPv4-mapped address is the same client.
+        let limiter = AttemptLimiter::new(Duration::from_secs(60), 1, 10);
+        assert!(limiter.reserve(ip("192.0.2.7"), CAMERA).is_ok());
+        assert!(limiter.reserve(ip("::ffff:192.0.2.7"), NVR).is_err());
     }
 
     #[test]

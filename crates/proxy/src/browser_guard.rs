@@ -89,6 +89,69 @@ impl BrowserGuard {
     }
 }
 
+/// A configured origin that is not `http(s)://host[:port]`.
+#[derive(Debug, thiserror::Error)]
+#[error("--allow-origin {0:?} is not an origin like https://help.example or http://192.168.1.5:8080 (a scheme, a host and maybe a port: no path, no wildcard, not null)")]
+pub struct BadOrigin(String);
+
+/// Checks an `--allow-origin` value and gives it in the form browsers send in `Origin`
+/// (lowercase, no trailing slash, no default port). Anything else would either never match or
+/// match too much: `null` is what sandboxed frames and local files send, `*` and paths are not
+/// origins at all.
+pub fn embedding_origin(text: &str) -> Result<String, BadOrigin> {
+    let bad = || BadOrigin(text.to_string());
+    let lower = text.to_ascii_lowercase();
+    let (scheme, rest) = lower.split_once("://").ok_or_else(bad)?;
+    let default_port = match scheme {
+        "http" => "80",
+        "https" => "443",
+        _ => return Err(bad()),
+    };
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(bracketed) => {
+            let (ip, after) = bracketed.split_once(']').ok_or_else(bad)?;
+            ip.parse::<std::net::Ipv6Addr>().map_err(|_| bad())?;
+            let port = match after {
+                "" => None,
+                _ => Some(after.strip_prefix(':').ok_or_else(bad)?),
+            };
+            (&authority[..ip.len() + 2], port)
+        }
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    let label_ok = |label: &str| {
+        (1..=63).contains(&label.len())
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    let host_ok = host.starts_with('[') || (host.len() <= 253 && host.split('.').all(label_ok));
+    if !host_ok {
+        return Err(bad());
+    }
+    match port {
+        None => Ok(format!("{scheme}://{host}")),
+        Some(port) => {
+            let number: u16 = port
+                .parse()
+                .ok()
+                .filter(|p| *p != 0 && port.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(bad)?;
+            if port == default_port {
+                Ok(format!("{scheme}://{host}"))
+            } else {
+                Ok(format!("{scheme}://{host}:{number}"))
+            }
+        }
+    }
+}
+
 fn text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -216,5 +279,48 @@ mod tests {
         );
         assert!(wildcard.host_allowed("192.168.1.5:8443"));
         assert!(!wildcard.host_allowed("rebind.example:8443"));
+    }
+
+    #[test]
+    fn embedding_origins_are_scheme_host_and_port_only() {
+        for (given, kept) in [
+            ("https://help.example", "https://help.example"),
+            ("HTTPS://Help.Example/", "https://help.example"),
+            ("http://192.168.1.5:8080", "http://192.168.1.5:8080"),
+            ("https://[fd00::5]:8443", "https://[fd00::5]:8443"),
+            ("https://help.example:443", "https://help.example"),
+            ("http://help.example:80", "http://help.example"),
+            ("https://wizard.test:40123", "https://wizard.test:40123"),
+        ] {
+            assert_eq!(
+                embedding_origin(given)
+                    .map_err(|e| e.to_string())
+                    .as_deref(),
+                Ok(kept),
+                "{given}"
+            );
+        }
+        for bad in [
+            "null",
+            "*",
+            "https://*.example",
+            "https://help.example/kb",
+            "https://help.example/*",
+            "https://help.example?x=1",
+            "https://help.example#top",
+            "https://user@help.example",
+            "ftp://help.example",
+            "help.example",
+            "https://",
+            "https://help.example:0",
+            "https://help.example:99999",
+            "https://help..example",
+            "https://-help.example",
+            "https://help example",
+            "https://[fd00::5",
+            "",
+        ] {
+            assert!(embedding_origin(bad).is_err(), "{bad:?} was accepted");
+        }
     }
 }

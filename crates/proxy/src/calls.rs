@@ -32,10 +32,29 @@ pub struct AllowedCall {
     /// Whether the browser's `Authorization` header is passed on (the older Basic login check).
     pub passes_authorization: bool,
     /// Whether it is forwarded only after this session logged in to this device (the device
-    /// set a session cookie): the prevention settings and other logged-in writes.
+    /// accepted a `sessionLogin`): the prevention settings and other logged-in writes.
     pub needs_login: bool,
+    /// Whether it may be sent again, on a fresh connection, when the device dropped the
+    /// connection before its answer came: only reads that change nothing on the device. Never a
+    /// submission, never the QR export (a GET, yet each one makes a new code).
+    pub retry_safe: bool,
 }
 
+/// A GET the device answers without changing anything: sent again when its answer is lost.
+const fn safe_read(path: &'static str, query_keys: &'static [&'static str]) -> AllowedCall {
+    AllowedCall {
+        method: Method::GET,
+        path: Cow::Borrowed(path),
+        query_keys,
+        body: BodyKind::None,
+        submission: false,
+        passes_authorization: false,
+        needs_login: false,
+        retry_safe: true,
+    }
+}
+
+/// A GET sent once: a lost answer is reported, not asked again.
 const fn read(path: &'static str, query_keys: &'static [&'static str]) -> AllowedCall {
     AllowedCall {
         method: Method::GET,
@@ -45,6 +64,7 @@ const fn read(path: &'static str, query_keys: &'static [&'static str]) -> Allowe
         submission: false,
         passes_authorization: false,
         needs_login: false,
+        retry_safe: false,
     }
 }
 
@@ -61,6 +81,7 @@ const fn submit(
         submission: true,
         passes_authorization: false,
         needs_login: false,
+        retry_safe: false,
     }
 }
 
@@ -80,6 +101,7 @@ const fn logged_in_write(
         submission: true,
         passes_authorization: false,
         needs_login: true,
+        retry_safe: false,
     }
 }
 
@@ -89,10 +111,10 @@ const ASSUMED_QUERY_KEYS: &[&str] = &["format", "security", "iv"];
 /// The reset flow's calls with paths the notes give. Writing the recovery e-mail or the
 /// security questions, exporting the GUID file: only after a login in the same session.
 pub const ALLOWED_CALLS: &[AllowedCall] = &[
-    read(paths::ACTIVATE_STATUS, &[]),
-    read(paths::SECURITY_CAPABILITIES, &["username"]),
-    read(paths::EXTERN_CAPABILITIES, &[]),
-    read(paths::EMAIL_PARAMETER_CAPABILITIES, &["format"]),
+    safe_read(paths::ACTIVATE_STATUS, &[]),
+    safe_read(paths::SECURITY_CAPABILITIES, &["username"]),
+    safe_read(paths::EXTERN_CAPABILITIES, &[]),
+    safe_read(paths::EMAIL_PARAMETER_CAPABILITIES, &["format"]),
     read(paths::EMAIL_PARAMETER, &["format"]),
     logged_in_write(
         Method::PUT,
@@ -119,7 +141,7 @@ pub const ALLOWED_CALLS: &[AllowedCall] = &[
         &["format", "security", "iv"],
     ),
     logged_in_write(Method::POST, paths::GUID_FILE_DATA, &["security", "iv"]),
-    read(paths::SESSION_LOGIN_CAPABILITIES, &["username"]),
+    safe_read(paths::SESSION_LOGIN_CAPABILITIES, &["username"]),
     submit(Method::POST, paths::SESSION_LOGIN, &["timeStamp"]),
     AllowedCall {
         method: Method::GET,
@@ -129,6 +151,7 @@ pub const ALLOWED_CALLS: &[AllowedCall] = &[
         submission: true,
         passes_authorization: true,
         needs_login: false,
+        retry_safe: false,
     },
     read(paths::ILLEGAL_LOGIN_LOCK, &[]),
 ];
@@ -159,6 +182,7 @@ impl AllowList {
                     submission: true,
                     passes_authorization: false,
                     needs_login,
+                    retry_safe: false,
                 })
         };
         calls.extend(assumed(&profile.guid_reset, false));
@@ -291,6 +315,35 @@ mod tests {
         let query = Some("format=json&security=1&iv=0123456789abcdef0123456789abcdef");
         let call = check_call(&Method::PUT, paths::EMAIL_CERTIFICATION, query).unwrap();
         assert!(call.submission && !call.needs_login);
+    }
+
+    #[test]
+    fn only_reads_that_change_nothing_are_sent_again() {
+        let list = AllowList::default();
+        let retried: Vec<&str> = list
+            .calls()
+            .iter()
+            .filter(|call| call.retry_safe)
+            .map(|call| call.path.as_ref())
+            .collect();
+        assert_eq!(
+            retried,
+            [
+                paths::ACTIVATE_STATUS,
+                paths::SECURITY_CAPABILITIES,
+                paths::EXTERN_CAPABILITIES,
+                paths::EMAIL_PARAMETER_CAPABILITIES,
+                paths::SESSION_LOGIN_CAPABILITIES,
+            ]
+        );
+        for call in AllowList::default().calls() {
+            assert!(
+                !call.retry_safe || (call.method == Method::GET && !call.submission),
+                "{} {}",
+                call.method,
+                call.path
+            );
+        }
     }
 
     #[test]

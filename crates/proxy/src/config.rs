@@ -71,6 +71,41 @@ pub struct Config {
     pub device_profile: protocol::profile::DeviceProfile,
     /// Where `--record` writes redacted transcripts (`.json`: one document; else JSON lines).
     pub record: Option<PathBuf>,
+    /// Bounds on the proxy's own connections (browsers and anyone else who connects).
+    pub connections: ConnectionLimits,
+}
+
+/// How many connections the proxy serves at once and how long each may take, so slow, idle
+/// or endless clients can't hold its memory or its sockets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Connections served at once; the next one waits `slot_wait` for a free slot, then is closed.
+    pub max_open: usize,
+    /// How long an accepted connection waits for a slot when all are taken.
+    pub slot_wait: Duration,
+    /// How long a TLS client may take to finish its handshake.
+    pub tls_handshake: Duration,
+    /// How long a request's head may take to arrive, counted from the first read; the same
+    /// bound closes a kept-alive connection left idle between requests.
+    pub header_read: Duration,
+    /// After this long a connection is asked to close once its current answer is sent.
+    pub max_age: Duration,
+    /// How long a connection asked to close (by age or shutdown) may still take before it is cut.
+    pub drain: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            // A wizard uses a handful; browsers open at most six per origin.
+            max_open: 256,
+            slot_wait: Duration::from_millis(250),
+            tls_handshake: Duration::from_secs(10),
+            header_read: Duration::from_secs(15),
+            max_age: Duration::from_secs(5 * 60),
+            drain: Duration::from_secs(30),
+        }
+    }
 }
 
 /// A certificate chain and private key, both PEM files.
@@ -136,6 +171,7 @@ impl Config {
             demo_secrets: None,
             device_profile: protocol::profile::DeviceProfile::default(),
             record: None,
+            connections: ConnectionLimits::default(),
         }
     }
 

@@ -106,6 +106,17 @@ impl ApiError {
         }
     }
 
+    /// Whether the device may have read the request: the exchange failed after it was sent
+    /// (no answer in time, an answer too large or unreadable). Every other refusal happened
+    /// before a byte reached the device (busy, unreachable, TLS failed, certificate changed,
+    /// the proxy's own checks), so a submission refused that way costs no attempt.
+    pub fn may_have_reached_device(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Timeout | ApiError::TooLarge | ApiError::BadAnswer(_)
+        )
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             ApiError::MissingHeader

@@ -22,7 +22,7 @@ use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
 /// What is sent to the device: nothing from the browser except what is named here.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct DeviceRequest {
     /// The allow-listed method.
     pub method: Method,
@@ -83,6 +83,23 @@ pub struct DeviceClient {
 const POOL_IDLE: Duration = Duration::from_secs(30);
 /// Unused connections kept per device.
 const POOL_PER_DEVICE: usize = 8;
+/// How many more times a retry-safe read is sent, each on a fresh connection, after the device
+/// dropped the connection before its answer was whole (a kept-alive connection it had already
+/// closed, weak Wi-Fi). All tries share the one time limit.
+const RETRIES: usize = 2;
+
+/// A failed exchange: the proxy's error, and whether the answer was lost on the way (the
+/// connection closed or reset before the answer was whole), which a safe read may try again.
+struct Failure {
+    error: ApiError,
+    lost: bool,
+}
+
+impl From<ApiError> for Failure {
+    fn from(error: ApiError) -> Self {
+        Failure { error, lost: false }
+    }
+}
 
 impl DeviceClient {
     /// A client with the given connect and whole-exchange timeouts and answer size limit.
@@ -104,29 +121,49 @@ impl DeviceClient {
         })
     }
 
-    /// Sends `request` to `device` over `transport`, within the time limit.
+    /// Sends `request` to `device` over `transport`, within the time limit. With `retry_safe`
+    /// (a read that changes nothing on the device, see `calls::AllowedCall::retry_safe`), a lost
+    /// answer is asked for again on a fresh connection, at most [`RETRIES`] more times.
     pub async fn exchange(
         &self,
         device: SocketAddr,
         transport: Transport,
         request: DeviceRequest,
+        retry_safe: bool,
     ) -> Result<DeviceAnswer, ApiError> {
-        tokio::time::timeout(
-            self.request_timeout,
-            self.exchange_unbounded(device, transport, request),
-        )
-        .await
-        .map_err(|_| ApiError::Timeout)?
+        let tries = async {
+            let mut retries = if retry_safe { RETRIES } else { 0 };
+            let mut fresh = false;
+            loop {
+                match self
+                    .exchange_once(device, transport, request.clone(), fresh)
+                    .await
+                {
+                    Err(Failure { lost: true, .. }) if retries > 0 => {
+                        tracing::debug!(%device, "the device dropped the answer; asking again");
+                        retries -= 1;
+                        fresh = true;
+                    }
+                    result => return result.map_err(|failure| failure.error),
+                }
+            }
+        };
+        tokio::time::timeout(self.request_timeout, tries)
+            .await
+            .map_err(|_| ApiError::Timeout)?
     }
 
-    async fn exchange_unbounded(
+    /// One try; `fresh` makes a new connection even where a kept-alive one is waiting.
+    async fn exchange_once(
         &self,
         device: SocketAddr,
         transport: Transport,
         request: DeviceRequest,
-    ) -> Result<DeviceAnswer, ApiError> {
+        fresh: bool,
+    ) -> Result<DeviceAnswer, Failure> {
         let (client, scheme) = match transport {
-            Transport::Http => (self.http.clone(), "http"),
+            Transport::Http if !fresh => (self.http.clone(), "http"),
+            Transport::Http => (client(self.connector.clone(), 0), "http"),
             Transport::Https { pinned } => {
                 let connector = DeviceConnector {
                     https: Some(pinned),
@@ -136,7 +173,7 @@ impl DeviceClient {
             }
         };
         let request = build(scheme, device, request)?;
-        let response = client.request(request).await.map_err(device_error)?;
+        let response = client.request(request).await.map_err(|err| failure(&err))?;
         let certificate = response
             .extensions()
             .get::<SeenCertificate>()
@@ -161,9 +198,9 @@ impl DeviceClient {
             .await
             .map_err(|err| {
                 if err.is::<http_body_util::LengthLimitError>() {
-                    ApiError::TooLarge
+                    Failure::from(ApiError::TooLarge)
                 } else {
-                    ApiError::BadAnswer(err.to_string())
+                    failure(&*err)
                 }
             })?
             .to_bytes();
@@ -190,33 +227,49 @@ fn client(
         .build(connector)
 }
 
-/// The proxy's own error behind a pooled client's error (the connector's), or a bad answer.
-fn device_error(err: hyper_util::client::legacy::Error) -> ApiError {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+/// The proxy's own error for a failed exchange, in its own words (the HTTP library's wording
+/// would reach the person): the connector's refusal when it made one, else what happened to
+/// the answer.
+fn failure(err: &(dyn std::error::Error + 'static)) -> Failure {
+    let mut lost = false;
+    let mut not_http = false;
+    let mut source = Some(err);
     while let Some(cause) = source {
         if let Some(api) = cause.downcast_ref::<ApiError>() {
-            return match api {
+            return Failure::from(match api {
                 ApiError::Unreachable(why) => ApiError::Unreachable(why.clone()),
                 ApiError::TlsFailed(why) => ApiError::TlsFailed(why.clone()),
                 ApiError::CertificateChanged(device) => {
                     ApiError::CertificateChanged(device.clone())
                 }
-                other => ApiError::BadAnswer(other.to_string()),
-            };
+                ApiError::Timeout => ApiError::Timeout,
+                _ => ApiError::BadAnswer("the connection to the device failed".into()),
+            });
+        }
+        if let Some(http) = cause.downcast_ref::<hyper::Error>() {
+            lost |= http.is_incomplete_message() || http.is_canceled();
+            not_http |= http.is_parse() || http.is_parse_status();
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            lost |= matches!(
+                io.kind(),
+                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof
+            );
         }
         source = cause.source();
     }
-    ApiError::BadAnswer(error_chain(&err))
-}
-
-fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text = format!("{text}: {cause}");
-        source = cause.source();
+    let why = if lost {
+        "the device closed the connection before its answer was complete"
+    } else if not_http {
+        "the device's answer is not HTTP"
+    } else {
+        "the connection to the device failed"
+    };
+    Failure {
+        error: ApiError::BadAnswer(why.into()),
+        lost,
     }
-    text
 }
 
 /// The certificate fingerprint of the connection an answer came on, as a response extension.
@@ -249,7 +302,7 @@ impl tower::Service<Uri> for DeviceConnector {
             let tcp = tokio::time::timeout(this.connect_timeout, TcpStream::connect(device))
                 .await
                 .map_err(|_| ApiError::Unreachable(format!("{device} (no answer in time)")))?
-                .map_err(|err| ApiError::Unreachable(format!("{device} ({err})")))?;
+                .map_err(|err| ApiError::Unreachable(format!("{device} ({})", refused(&err))))?;
             let _ = tcp.set_nodelay(true);
             let Some(pinned) = this.https else {
                 return Ok(TokioIo::new(DeviceStream::Plain(tcp)));
@@ -272,6 +325,17 @@ impl tower::Service<Uri> for DeviceConnector {
             }
             Ok(TokioIo::new(DeviceStream::Tls(Box::new(tls), seen)))
         })
+    }
+}
+
+/// Why a connection could not be made, in words for people rather than the system's.
+fn refused(err: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match err.kind() {
+        ConnectionRefused => "nothing accepts connections on that port",
+        HostUnreachable | NetworkUnreachable => "this computer has no route to it",
+        AddrNotAvailable => "this computer cannot reach that address",
+        _ => "the connection could not be made",
     }
 }
 

@@ -5,6 +5,7 @@ pub mod abuse;
 pub mod browser_guard;
 pub mod calls;
 pub mod config;
+pub mod connections;
 pub mod csp;
 pub mod device_tls;
 pub mod discovery;
@@ -17,7 +18,7 @@ pub mod site;
 pub mod targets;
 pub mod transcripts;
 
-pub use config::{Config, DemoMailbox, DemoSecrets, TlsFiles};
+pub use config::{Config, ConnectionLimits, DemoMailbox, DemoSecrets, TlsFiles};
 
 use anyhow::Context;
 use std::net::SocketAddr;
@@ -29,6 +30,7 @@ pub struct Bound {
     local: SocketAddr,
     router: axum::Router,
     tls: Option<listen::ServerTls>,
+    limits: ConnectionLimits,
 }
 
 impl Bound {
@@ -55,12 +57,14 @@ impl Bound {
         config.listen = local;
         config.also_listen = also;
         let tls = listen::server_tls(&config)?;
+        let limits = config.connections;
         let router = routes::router(config)?;
         Ok(Bound {
             listeners,
             local,
             router,
             tls,
+            limits,
         })
     }
 
@@ -101,23 +105,8 @@ impl Bound {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let app = self
-            .router
-            .into_make_service_with_connect_info::<listen::ClientAddr>();
-        match self.tls {
-            Some(tls) => {
-                let incoming = listen::tls(self.listeners, self.local, tls.acceptor);
-                axum::serve(incoming, app)
-                    .with_graceful_shutdown(shutdown)
-                    .await
-            }
-            None => {
-                let incoming = listen::plain(self.listeners, self.local);
-                axum::serve(incoming, app)
-                    .with_graceful_shutdown(shutdown)
-                    .await
-            }
-        }
-        .context("serving HTTP")
+        let tls = self.tls.map(|tls| tls.acceptor);
+        connections::serve(self.listeners, tls, self.router, self.limits, shutdown).await;
+        Ok(())
     }
 }

@@ -1,25 +1,13 @@
-//! The proxy's own sockets: plain HTTP on loopback, TLS anywhere else (the operator's certificate
+//! The proxy's TLS: plain HTTP on loopback, TLS anywhere else (the operator's certificate
 //! or a self-signed one whose fingerprint is printed), so codes never cross Wi-Fi in clear.
 
 use crate::config::{Config, TlsFiles};
 use crate::device_tls;
 use anyhow::{bail, Context};
-use axum::extract::connect_info::Connected;
-use axum::serve::IncomingStream;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use std::io;
-use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpListener;
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
-
-/// A slow or silent client gets this long to finish its TLS handshake.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The server side of TLS, with the certificate's fingerprint for people to compare.
 pub struct ServerTls {
@@ -106,128 +94,10 @@ fn self_signed(
     Ok((vec![generated.cert.der().clone()], key.into()))
 }
 
-/// Connections from all listeners, handed to the server one by one.
-pub struct Incoming<Io> {
-    connections: mpsc::Receiver<(Io, SocketAddr)>,
-    local: SocketAddr,
-    acceptors: Vec<JoinHandle<()>>,
-}
-
-impl<Io> Drop for Incoming<Io> {
-    fn drop(&mut self) {
-        for task in &self.acceptors {
-            task.abort();
-        }
-    }
-}
-
-impl<Io> axum::serve::Listener for Incoming<Io>
-where
-    Io: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-{
-    type Io = Io;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Io, SocketAddr) {
-        match self.connections.recv().await {
-            Some(connection) => connection,
-            None => std::future::pending().await,
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<SocketAddr> {
-        Ok(self.local)
-    }
-}
-
-/// The client's address, as handlers see it (`ConnectInfo<ClientAddr>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientAddr(pub SocketAddr);
-
-impl<Io> Connected<IncomingStream<'_, Incoming<Io>>> for ClientAddr
-where
-    Io: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-{
-    fn connect_info(stream: IncomingStream<'_, Incoming<Io>>) -> Self {
-        ClientAddr(*stream.remote_addr())
-    }
-}
-
-/// Plain TCP connections from `listeners`.
-pub fn plain(listeners: Vec<TcpListener>, local: SocketAddr) -> Incoming<tokio::net::TcpStream> {
-    let (tx, rx) = mpsc::channel(64);
-    let acceptors = listeners
-        .into_iter()
-        .map(|listener| {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                loop {
-                    match listener.accept().await {
-                        Ok(connection) => {
-                            if tx.send(connection).await.is_err() {
-                                return;
-                            }
-                        }
-                        // Out of file descriptors and the like: pause rather than spin.
-                        Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-                    }
-                }
-            })
-        })
-        .collect();
-    Incoming {
-        connections: rx,
-        local,
-        acceptors,
-    }
-}
-
-/// TLS connections from `listeners`; each handshake runs on its own so a slow client can't
-/// hold up others.
-pub fn tls(
-    listeners: Vec<TcpListener>,
-    local: SocketAddr,
-    acceptor: TlsAcceptor,
-) -> Incoming<tokio_rustls::server::TlsStream<tokio::net::TcpStream>> {
-    let (tx, rx) = mpsc::channel(64);
-    let acceptors = listeners
-        .into_iter()
-        .map(|listener| {
-            let tx = tx.clone();
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                loop {
-                    let Ok((stream, peer)) = listener.accept().await else {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    };
-                    let tx = tx.clone();
-                    let acceptor = acceptor.clone();
-                    tokio::spawn(async move {
-                        let handshake =
-                            tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await;
-                        match handshake {
-                            Ok(Ok(stream)) => {
-                                let _ = tx.send((stream, peer)).await;
-                            }
-                            Ok(Err(err)) => tracing::debug!(%peer, %err, "TLS handshake failed"),
-                            Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
-                        }
-                    });
-                }
-            })
-        })
-        .collect();
-    Incoming {
-        connections: rx,
-        local,
-        acceptors,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::SocketAddr;
 
     #[test]
     fn a_lan_listener_gets_a_self_signed_certificate_and_loopback_stays_plain() {

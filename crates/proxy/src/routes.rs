@@ -5,11 +5,12 @@ use crate::abuse::AttemptLimiter;
 use crate::browser_guard::{self, BrowserGuard};
 use crate::calls::{AllowList, AllowedCall, BodyKind};
 use crate::config::Config;
+use crate::connections::ClientAddr;
 use crate::csp;
 use crate::discovery::{Discoverer, DiscoverySettings};
 use crate::error::ApiError;
 use crate::forward::{DeviceAnswer, DeviceClient, DeviceRequest, Transport};
-use crate::listen::{self, ClientAddr};
+use crate::listen;
 use crate::sessions::{SessionId, Sessions};
 use crate::site::{self, Site, WizardFiles};
 use crate::targets::TargetPolicy;
@@ -24,7 +25,7 @@ use axum::routing::{any, get};
 use axum::{Extension, Json, Router};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Bytes;
-use protocol::isapi::ResponseStatus;
+use protocol::isapi::{paths, ResponseStatus};
 use protocol::proxy_api::{self, Discovery, Envelope, Health, API_VERSION, SESSION_HEADER};
 use protocol::transcript::RawExchange;
 use serde::Deserialize;
@@ -57,10 +58,15 @@ type Shared = Arc<App>;
 /// Builds the whole router for `config`.
 pub fn router(config: Config) -> anyhow::Result<Router> {
     let tls = listen::needs_tls(&config);
+    let origins = config
+        .allowed_origins
+        .iter()
+        .map(|origin| browser_guard::embedding_origin(origin))
+        .collect::<Result<Vec<_>, _>>()?;
     let guard = Arc::new(BrowserGuard::new(
         &config.listen_addrs(),
         &config.host_names,
-        &config.allowed_origins,
+        &origins,
         tls,
     ));
     let site = Arc::new(Site {
@@ -189,11 +195,12 @@ async fn session(State(app): State<Shared>, mut request: Request, next: Next) ->
         .map(str::to_string);
     let presented = match &by_header {
         Some(value) => SessionId::parse(value),
-        None => headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(SessionId::from_cookie_header),
+        None => SessionId::from_cookie_headers(
+            headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        ),
     };
     let (id, new) = app.sessions.resume_or_start(presented);
     let issued = match (&by_header, new) {
@@ -282,7 +289,7 @@ async fn forward(
         .map(|ConnectInfo(ClientAddr(peer))| peer.ip())
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     let (device, call, query) = parse_target(&app, request.method(), request.uri())?;
-    if call.needs_login && app.sessions.device(&session, device).cookies.is_empty() {
+    if call.needs_login && !app.sessions.device(&session, device).logged_in {
         return Err(ApiError::CallNotAllowed(format!(
             "{} {} before logging in to the device in this session",
             call.method, call.path
@@ -300,12 +307,13 @@ async fn forward(
         .then(|| parts.headers.get(header::AUTHORIZATION).cloned())
         .flatten();
 
+    // The slot first: a submission turned away because the proxy is busy costs no attempt.
+    let _slot = app.device_calls.try_acquire().map_err(|_| ApiError::Busy)?;
     let attempt = if call.submission {
         Some(app.attempts.reserve(client, device.ip())?)
     } else {
         None
     };
-    let _slot = app.device_calls.try_acquire().map_err(|_| ApiError::Busy)?;
     let path_and_query = match query.as_str() {
         "" => call.path.to_string(),
         query => format!("{}?{query}", call.path),
@@ -321,7 +329,15 @@ async fn forward(
             authorization: authorization.clone(),
         }
     };
-    let answer = exchange(&app, &session, device, request).await?;
+    let answer = match exchange(&app, &session, device, call.retry_safe, request).await {
+        Ok(answer) => answer,
+        Err(err) => {
+            if let Some(attempt) = attempt.filter(|_| !err.may_have_reached_device()) {
+                app.attempts.refund(attempt);
+            }
+            return Err(err);
+        }
+    };
     tracing::info!(%device, call = %call.path, status = answer.status, "forwarded");
     app.transcripts.record(
         &session,
@@ -337,15 +353,16 @@ async fn forward(
             set_cookies: &answer.set_cookies,
         },
     );
-    if let Some(attempt) = attempt {
-        if accepted(&answer) {
-            app.attempts.refund(attempt);
-        }
+    let accepted = accepted(&answer);
+    if let Some(attempt) = attempt.filter(|_| accepted) {
+        app.attempts.refund(attempt);
     }
+    let logged_in = accepted && call.method == Method::POST && call.path == paths::SESSION_LOGIN;
     app.sessions.update(&session, device, |state| {
         for cookie in &answer.set_cookies {
             state.store_cookie(cookie);
         }
+        state.logged_in |= logged_in;
     });
     Ok(Json(Envelope {
         status: answer.status,
@@ -370,21 +387,23 @@ fn accepted(answer: &DeviceAnswer) -> bool {
     }
 }
 
-/// Talks to the device over HTTP, or HTTPS once it asked for it; pins its certificate.
+/// Talks to the device over HTTP, or HTTPS once it asked for it; pins its certificate. A
+/// `retry_safe` call is asked again when the device drops its answer.
 async fn exchange(
     app: &App,
     session: &SessionId,
     device: SocketAddr,
+    retry_safe: bool,
     request: impl Fn() -> DeviceRequest,
 ) -> Result<DeviceAnswer, ApiError> {
     let state = app.sessions.device(session, device);
     let https_port = state.https_port.or((device.port() == 443).then_some(443));
     if let Some(port) = https_port {
-        return exchange_https(app, session, device, port, request()).await;
+        return exchange_https(app, session, device, port, retry_safe, request()).await;
     }
     let answer = app
         .devices
-        .exchange(device, Transport::Http, request())
+        .exchange(device, Transport::Http, request(), retry_safe)
         .await?;
     // A device that redirects to HTTPS on its own address is asking for HTTPS; any other
     // redirect is handed to the wizard as it is, never followed.
@@ -393,7 +412,7 @@ async fn exchange(
             app.targets.check_addr(SocketAddr::new(device.ip(), port))?;
             app.sessions
                 .update(session, device, |s| s.https_port = Some(port));
-            exchange_https(app, session, device, port, request()).await
+            exchange_https(app, session, device, port, retry_safe, request()).await
         }
         None => Ok(answer),
     }
@@ -404,6 +423,7 @@ async fn exchange_https(
     session: &SessionId,
     device: SocketAddr,
     port: u16,
+    retry_safe: bool,
     request: DeviceRequest,
 ) -> Result<DeviceAnswer, ApiError> {
     let pinned = app.sessions.device(session, device).pinned_certificate;
@@ -413,6 +433,7 @@ async fn exchange_https(
             SocketAddr::new(device.ip(), port),
             Transport::Https { pinned },
             request,
+            retry_safe,
         )
         .await?;
     if pinned.is_none() {

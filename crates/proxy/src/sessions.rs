@@ -11,6 +11,14 @@ pub use protocol::proxy_api::SESSION_COOKIE;
 
 /// Sessions beyond this many push out the least recently used (a flood can't exhaust memory).
 const MAX_SESSIONS: usize = 4096;
+/// Cookies kept per device (devices set one or two); more are ignored.
+const MAX_DEVICE_COOKIES: usize = 8;
+/// The longest device cookie kept, name and value together (a session id is well under 100
+/// bytes); a longer one is ignored.
+const MAX_COOKIE_LEN: usize = 512;
+/// Devices remembered per session; one more pushes out the least recently used (an installer's
+/// batch works on one device at a time).
+const MAX_DEVICES_PER_SESSION: usize = 16;
 
 /// An opaque session id (64 hex characters). Its `Debug` never shows it, so logs can't leak it.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -39,10 +47,28 @@ impl SessionId {
 
     /// Finds the session cookie in a `Cookie` header.
     pub fn from_cookie_header(header: &str) -> Option<SessionId> {
-        header.split(';').find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == SESSION_COOKIE).then(|| SessionId::parse(value))?
-        })
+        Self::from_cookie_headers([header])
+    }
+
+    /// The session a request's `Cookie` headers name: `None` when none does, or when more than
+    /// one session cookie is present. Cookies do not keep ports apart, so a page on another port
+    /// of this host can plant one beside the proxy's own; which is which can't be told, so the
+    /// request gets a fresh session instead of either.
+    pub fn from_cookie_headers<'a>(
+        headers: impl IntoIterator<Item = &'a str>,
+    ) -> Option<SessionId> {
+        let mut values = headers
+            .into_iter()
+            .flat_map(|header| header.split(';'))
+            .filter_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                (name.trim() == SESSION_COOKIE).then_some(value)
+            });
+        let first = values.next()?;
+        match values.next() {
+            Some(_) => None,
+            None => SessionId::parse(first.trim()),
+        }
     }
 
     /// An id as the wizard presents it in the session header (64 hex characters, nothing else).
@@ -66,6 +92,9 @@ pub struct DeviceState {
     pub https_port: Option<u16>,
     /// SHA-256 of the certificate the device showed first.
     pub pinned_certificate: Option<[u8; 32]>,
+    /// Whether the device accepted a `sessionLogin` in this session (2xx, no failing status):
+    /// what opens the logged-in writes, not merely a cookie it set.
+    pub logged_in: bool,
 }
 
 impl DeviceState {
@@ -86,10 +115,14 @@ impl DeviceState {
         let Some((name, value)) = parts.next().and_then(|pair| pair.trim().split_once('=')) else {
             return;
         };
-        let (name, value) = (name.trim().to_string(), value.trim().to_string());
+        let (name, value) = (name.trim(), value.trim());
+        if name.is_empty() || name.len() + value.len() > MAX_COOKIE_LEN {
+            return;
+        }
+        let (name, value) = (name.to_string(), value.to_string());
         let deleted = parts.any(|attr| attr.trim().eq_ignore_ascii_case("max-age=0"));
         self.cookies.retain(|(n, _)| *n != name);
-        if !deleted && self.cookies.len() < 16 {
+        if !deleted && self.cookies.len() < MAX_DEVICE_COOKIES {
             self.cookies.push((name, value));
         }
     }
@@ -97,7 +130,17 @@ impl DeviceState {
 
 struct Session {
     last_used: Instant,
-    devices: HashMap<SocketAddr, DeviceState>,
+    /// Each device's state and when this session last asked about it (by `uses`).
+    devices: HashMap<SocketAddr, (DeviceState, u64)>,
+    /// Counts the session's device look-ups, to tell which device went unused longest.
+    uses: u64,
+}
+
+impl Session {
+    fn next_use(&mut self) -> u64 {
+        self.uses += 1;
+        self.uses
+    }
 }
 
 /// All live sessions, expiring after a period without use.
@@ -151,6 +194,7 @@ impl Sessions {
             Session {
                 last_used: now,
                 devices: HashMap::new(),
+                uses: 0,
             },
         );
         (id, true)
@@ -158,10 +202,18 @@ impl Sessions {
 
     /// What the session knows about `device` (nothing yet is the default).
     pub fn device(&self, id: &SessionId, device: SocketAddr) -> DeviceState {
-        self.lock()
-            .get(id)
-            .and_then(|session| session.devices.get(&device).cloned())
-            .unwrap_or_default()
+        let mut live = self.lock();
+        let Some(session) = live.get_mut(id) else {
+            return DeviceState::default();
+        };
+        let now = session.next_use();
+        match session.devices.get_mut(&device) {
+            Some((state, used)) => {
+                *used = now;
+                state.clone()
+            }
+            None => DeviceState::default(),
+        }
     }
 
     /// Changes what the session knows about `device`.
@@ -171,9 +223,29 @@ impl Sessions {
         device: SocketAddr,
         change: impl FnOnce(&mut DeviceState),
     ) {
-        if let Some(session) = self.lock().get_mut(id) {
-            change(session.devices.entry(device).or_default());
+        let mut live = self.lock();
+        let Some(session) = live.get_mut(id) else {
+            return;
+        };
+        if !session.devices.contains_key(&device)
+            && session.devices.len() >= MAX_DEVICES_PER_SESSION
+        {
+            let oldest = session
+                .devices
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(addr, _)| *addr);
+            if let Some(oldest) = oldest {
+                session.devices.remove(&oldest);
+            }
         }
+        let now = session.next_use();
+        let (state, used) = session
+            .devices
+            .entry(device)
+            .or_insert_with(|| (DeviceState::default(), now));
+        *used = now;
+        change(state);
     }
 }
 
@@ -207,6 +279,12 @@ mod tests {
         let header = format!("a=b; {}", cookie.split(';').next().unwrap_or_default());
         assert_eq!(SessionId::from_cookie_header(&header), Some(id));
         assert_eq!(SessionId::from_cookie_header("reset_session=../x"), None);
+        let twice = format!("{header}; {}", header.trim_start_matches("a=b; "));
+        assert_eq!(SessionId::from_cookie_header(&twice), None);
+        assert_eq!(
+            SessionId::from_cookie_headers([header.as_str(), header.as_str()]),
+            None
+        );
     }
 
     #[test]
@@ -221,5 +299,44 @@ mod tests {
         );
         state.store_cookie("lang=; Max-Age=0");
         assert_eq!(state.cookie_header().as_deref(), Some("WebSession_1=def"));
+    }
+
+    #[test]
+    fn device_cookies_are_capped_in_length_and_count() {
+        let mut state = DeviceState::default();
+        state.store_cookie(&format!("huge={}", "x".repeat(MAX_COOKIE_LEN)));
+        assert_eq!(
+            state.cookie_header(),
+            None,
+            "an overlong cookie is not kept"
+        );
+        for n in 0..100 {
+            state.store_cookie(&format!("c{n}=v{n}"));
+        }
+        assert_eq!(state.cookies.len(), MAX_DEVICE_COOKIES);
+        // A cookie the device already set can still be renewed when the jar is full.
+        state.store_cookie("c0=renewed");
+        assert!(state
+            .cookies
+            .contains(&("c0".to_string(), "renewed".to_string())));
+    }
+
+    #[test]
+    fn a_session_keeps_a_bounded_number_of_devices_dropping_the_least_recently_used() {
+        let sessions = Sessions::new(Duration::from_secs(60));
+        let (id, _) = sessions.resume_or_start(None);
+        let device = |n: u16| SocketAddr::from(([192, 168, 1, 64], 8000 + n));
+        for n in 0..200 {
+            sessions.update(&id, device(n), |state| state.https_port = Some(443));
+            // The first device stays in use throughout.
+            assert_eq!(sessions.device(&id, device(0)).https_port, Some(443));
+        }
+        let kept = (0..200)
+            .filter(|n| sessions.device(&id, device(*n)).https_port.is_some())
+            .count();
+        assert_eq!(kept, MAX_DEVICES_PER_SESSION);
+        assert_eq!(sessions.device(&id, device(0)).https_port, Some(443));
+        assert_eq!(sessions.device(&id, device(199)).https_port, Some(443));
+        assert_eq!(sessions.device(&id, device(1)).https_port, None);
     }
 }

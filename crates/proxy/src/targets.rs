@@ -124,6 +124,14 @@ const NEVER: &[(IpRange, &str)] = &[
     (v4(240, 0, 0, 0, 4), "is a reserved or broadcast address"),
     (v6(0, 0, 0, 128), "is the unspecified address"),
     (v6(0xfe80, 0, 0, 10), "is link-local"),
+    // Inside fc00::/7, where devices may live, yet a cloud's instance metadata service.
+    (
+        IpRange::new(
+            IpAddr::V6(Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)),
+            128,
+        ),
+        "is a cloud metadata service address",
+    ),
     (v6(0xff00, 0, 0, 8), "is a multicast address"),
     (v6(0x64, 0xff9b, 0, 96), "embeds an IPv4 address (NAT64)"),
     (
@@ -290,9 +298,12 @@ mod tests {
             "2002:c0a8:140::1",
             "2001:0:4136:e378:8000:63bf:3fff:fdd2",
             "127.0.0.1",
+            "fd00:ec2::254",
         ] {
             assert!(everything.check(ip, "80").is_err(), "{ip}");
         }
+        assert!(policy().check("fd00:ec2::254", "80").is_err());
+        assert!(policy().check("fd00:ec2::253", "80").is_ok());
         assert!(everything.check("8.8.8.8", "80").is_ok());
         assert!(policy().check("8.8.8.8", "80").is_err());
     }

@@ -10,7 +10,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// Redacted bytes kept per session; later exchanges are dropped and the transcript says so.
+/// Redacted bytes kept per session; the transcript ends there and says so.
 const SESSION_BUDGET: usize = 256 * 1024;
 /// Sessions whose transcripts are kept at once; the oldest goes first.
 const MAX_SESSIONS: usize = 256;
@@ -83,24 +83,32 @@ impl Transcripts {
         })
     }
 
-    /// Redacts one exchange of `session` and keeps it (and writes it, when recording).
+    /// Redacts one exchange of `session` and keeps it (and writes it, when recording). Once the
+    /// session's budget is spent, or its redactor keeps as many secrets as it may, the session's
+    /// transcript ends, marked truncated: later exchanges are neither redacted (so nothing more
+    /// is learnt) nor kept nor written.
     pub fn record(&self, session: &SessionId, raw: &RawExchange<'_>) {
         let transcript = self.session(session);
-        let exchange = {
+        let kept = {
             let mut transcript = transcript.lock().unwrap_or_else(|p| p.into_inner());
+            if transcript.truncated {
+                return;
+            }
             let exchange = transcript.redactor.redact(raw);
             let size = size_of(&exchange);
-            if transcript.bytes + size <= SESSION_BUDGET {
+            // A full redactor may have left a secret of this exchange unswept: drop it whole.
+            if transcript.bytes + size <= SESSION_BUDGET && !transcript.redactor.is_full() {
                 transcript.bytes += size;
                 transcript.exchanges.push(exchange.clone());
+                Some(exchange)
             } else {
                 transcript.truncated = true;
+                None
             }
-            exchange
         };
         if let Some(file) = &self.file {
             let mut file = file.lock().unwrap_or_else(|p| p.into_inner());
-            if let Err(err) = write_exchange(&mut file, exchange) {
+            if let Err(err) = write_exchange(&mut file, kept) {
                 tracing::warn!(%err, "could not write the transcript file");
             }
         }
@@ -152,25 +160,31 @@ fn size_of(exchange: &Exchange) -> usize {
     exchange.path.len() + exchange.request_body.len() + exchange.response_body.len() + 256
 }
 
-fn write_exchange(file: &mut RecordFile, exchange: Exchange) -> std::io::Result<()> {
-    match file {
-        RecordFile::Lines(out) => {
+/// Writes one kept exchange, or (`None`) notes that a session's transcript ended early: the
+/// document says it was truncated; JSON lines have no place to say so.
+fn write_exchange(file: &mut RecordFile, exchange: Option<Exchange>) -> std::io::Result<()> {
+    match (file, exchange) {
+        (RecordFile::Lines(_), None) => Ok(()),
+        (RecordFile::Lines(out), Some(exchange)) => {
             let mut line = serde_json::to_string(&exchange).map_err(std::io::Error::other)?;
             line.push('\n');
             out.write_all(line.as_bytes())
         }
-        RecordFile::Document {
-            path,
-            exchanges,
-            bytes,
-            truncated,
-        } => {
-            let size = size_of(&exchange);
-            if *bytes + size > FILE_BUDGET {
-                *truncated = true;
-            } else {
-                *bytes += size;
-                exchanges.push(exchange);
+        (
+            RecordFile::Document {
+                path,
+                exchanges,
+                bytes,
+                truncated,
+            },
+            exchange,
+        ) => {
+            match exchange {
+                Some(exchange) if *bytes + size_of(&exchange) <= FILE_BUDGET => {
+                    *bytes += size_of(&exchange);
+                    exchanges.push(exchange);
+                }
+                _ => *truncated = true,
             }
             write_document(path, exchanges, *truncated)
         }
@@ -229,5 +243,50 @@ mod tests {
         );
         assert_eq!(transcripts.of(&session(1)).exchanges.len(), 1);
         assert_eq!(transcripts.of(&session(1)).exchanges[0].session, 2);
+    }
+
+    fn kept_secrets(transcripts: &Transcripts, id: &SessionId) -> usize {
+        let transcript = transcripts.session(id);
+        let transcript = transcript.lock().unwrap_or_else(|p| p.into_inner());
+        transcript.redactor.kept_count()
+    }
+
+    #[test]
+    fn once_the_budget_is_spent_nothing_more_is_learnt() {
+        let transcripts =
+            Transcripts::new(DeviceProfile::default(), None).unwrap_or_else(|_| unreachable!());
+        let padding = "x".repeat(30 * 1024);
+        for n in 0..200 {
+            let body = format!("{{\"password\":\"pw-{n:04}-secret\",\"pad\":\"{padding}\"}}");
+            transcripts.record(&session(0), &raw(body.as_bytes()));
+        }
+        let transcript = transcripts.of(&session(0));
+        assert!(transcript.truncated);
+        let recorded = transcript.exchanges.len();
+        assert!((1..200).contains(&recorded), "{recorded}");
+        assert!(
+            kept_secrets(&transcripts, &session(0)) <= 3 * recorded,
+            "{} secrets kept for {recorded} exchanges",
+            kept_secrets(&transcripts, &session(0))
+        );
+    }
+
+    #[test]
+    fn a_full_secret_store_ends_the_transcript_and_what_was_recorded_stays_redacted() {
+        let transcripts =
+            Transcripts::new(DeviceProfile::default(), None).unwrap_or_else(|_| unreachable!());
+        for n in 0..200 {
+            let body = format!(
+                "{{\"password\":\"pw-{n:04}-secret\",\"salt\":\"salt-{n:04}-secret\",\
+                 \"challenge\":\"ch-{n:04}-secret\"}}"
+            );
+            transcripts.record(&session(0), &raw(body.as_bytes()));
+        }
+        let transcript = transcripts.of(&session(0));
+        assert!(transcript.truncated);
+        assert!(transcript.exchanges.len() < 200);
+        assert!(kept_secrets(&transcripts, &session(0)) <= protocol::transcript::MAX_SECRETS);
+        let text = transcript.to_json();
+        assert!(!text.contains("-secret"), "a secret was recorded in clear");
     }
 }

@@ -5,7 +5,7 @@
 mod support;
 
 use std::net::SocketAddr;
-use support::{config, start, Raw, RecordingDevice};
+use support::{config, start, Raw, RecordingDevice, Session};
 
 /// Every API route, with a method it answers.
 fn routes(device: SocketAddr) -> Vec<(&'static str, String)> {
@@ -247,4 +247,65 @@ async fn a_wizard_on_another_origin_keeps_its_session_in_the_header_not_a_cookie
     let own = Raw::new("GET", "/api/v1/health").send(proxy).await;
     assert!(own.header("set-cookie").unwrap().contains("HttpOnly"));
     assert!(own.header("x-reset-wizard-session").is_none());
+}
+
+#[tokio::test]
+async fn an_allowed_origin_that_is_not_scheme_host_and_port_stops_the_start() {
+    for bad in ["null", "*", "https://help.example/kb", "https://*.example"] {
+        let mut config = config(&[]);
+        config.allowed_origins = vec!["https://help.example".into(), bad.into()];
+        let Err(err) = reset_proxy::Bound::bind(config).await else {
+            panic!("the proxy started with --allow-origin {bad:?}");
+        };
+        let message = format!("{err:#}");
+        assert!(
+            message.contains(&format!("{bad:?}")) && message.contains("not an origin"),
+            "{message}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_session_cookies_get_a_fresh_session_never_either_one() {
+    let proxy = start(config(&[])).await;
+    let mut browser = Session::new(proxy);
+    browser.send(Raw::new("GET", "/api/v1/health")).await;
+    let own = browser.id().unwrap().to_string();
+    let resumed = Raw::new("GET", "/api/v1/health")
+        .header("cookie", &format!("reset_session={own}"))
+        .send(proxy)
+        .await;
+    assert!(
+        resumed.header("set-cookie").is_none(),
+        "its own session is resumed"
+    );
+
+    // Another live session, as a page on another loopback port could plant.
+    let mut other = Session::new(proxy);
+    other.send(Raw::new("GET", "/api/v1/health")).await;
+    let planted = other.id().unwrap().to_string();
+    for request in [
+        Raw::new("GET", "/api/v1/health").header(
+            "cookie",
+            &format!("reset_session={planted}; reset_session={own}"),
+        ),
+        Raw::new("GET", "/api/v1/health")
+            .header("cookie", &format!("reset_session={own}"))
+            .header("cookie", &format!("reset_session={planted}")),
+        Raw::new("GET", "/api/v1/health").header(
+            "cookie",
+            &format!("reset_session={own}; reset_session={own}"),
+        ),
+    ] {
+        let answer = request.send(proxy).await;
+        let issued = answer
+            .header("set-cookie")
+            .expect("a fresh session is issued");
+        let id = issued
+            .strip_prefix("reset_session=")
+            .and_then(|rest| rest.split(';').next())
+            .unwrap();
+        assert_ne!(id, own);
+        assert_ne!(id, planted);
+    }
 }

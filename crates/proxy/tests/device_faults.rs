@@ -204,3 +204,114 @@ async fn a_submission_lost_to_a_fault_can_be_made_again_once_the_device_behaves(
         .is_ok());
     assert!(device.state().password_changed);
 }
+
+/// The proxy's own words, never the HTTP library's.
+fn assert_plain(answer: &Answer) {
+    let message = answer.message();
+    for library in [
+        "client error",
+        "SendRequest",
+        "hyper",
+        "connection closed before message",
+    ] {
+        assert!(!message.contains(library), "library wording: {message}");
+    }
+    assert!(!message.is_empty(), "{}", answer.body);
+}
+
+#[tokio::test]
+async fn a_safe_read_survives_a_device_that_drops_every_other_answer() {
+    let device = devsim_of(devsim::Profile::Nvr).await;
+    let proxy = start(config(&[device.http_addr])).await;
+    device.set_fault(paths::SECURITY_CAPABILITIES, Fault::DropAnswer { every: 2 });
+    device.set_fault(paths::ACTIVATE_STATUS, Fault::DropAnswer { every: 2 });
+    for _ in 0..3 {
+        let answer = ask(proxy, capabilities(&device)).await;
+        assert!(SecurityCap::from_xml(&envelope(&answer).body).is_ok());
+        let answer = ask(proxy, activate_status(&device)).await;
+        assert!(ActivationStatus::from_xml(&envelope(&answer).body).is_ok());
+    }
+}
+
+#[tokio::test]
+async fn a_read_the_device_never_answers_is_tried_three_times_then_told_plainly() {
+    let device = devsim_of(devsim::Profile::Nvr).await;
+    let proxy = start(config(&[device.http_addr])).await;
+    device.set_fault(paths::ACTIVATE_STATUS, Fault::DropAnswer { every: 1 });
+    let answer = ask(proxy, activate_status(&device)).await;
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (502, "device_bad_answer"),
+        "{}",
+        answer.body
+    );
+    assert_plain(&answer);
+    works_again(proxy, &device).await;
+}
+
+#[tokio::test]
+async fn a_dropped_qr_export_is_not_tried_again() {
+    let device = devsim_of(devsim::Profile::Nvr).await;
+    let proxy = start(config(&[device.http_addr])).await;
+    device.set_fault(paths::EMAIL_QR_CODE, Fault::DropAnswer { every: 2 });
+    let answer = ask(
+        proxy,
+        Raw::new(
+            "GET",
+            &format!(
+                "{}{}?format=json",
+                prefix_of(device.http_addr),
+                paths::EMAIL_QR_CODE
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (502, "device_bad_answer"),
+        "{}",
+        answer.body
+    );
+    assert_plain(&answer);
+    assert_eq!(
+        device.state().qr_exports,
+        1,
+        "the export must not be repeated"
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_submission_is_not_tried_again() {
+    let device = devsim_of(devsim::Profile::Nvr).await;
+    let proxy = start(config(&[device.http_addr])).await;
+    let prefix = prefix_of(device.http_addr);
+    let qr = ask(
+        proxy,
+        Raw::new(
+            "GET",
+            &format!("{prefix}{}?format=json", paths::EMAIL_QR_CODE),
+        ),
+    )
+    .await;
+    assert_eq!(envelope(&qr).status, 200);
+    device.set_fault(paths::EMAIL_CERTIFICATION, Fault::DropAnswer { every: 2 });
+    let answer = ask(
+        proxy,
+        Raw::new(
+            "PUT",
+            &format!("{prefix}{}?format=json", paths::EMAIL_CERTIFICATION),
+        )
+        .body(
+            "application/json",
+            certification("WRONG1", "Br1ght-F0rest#4"),
+        ),
+    )
+    .await;
+    assert_eq!(answer.code(), "device_bad_answer", "{}", answer.body);
+    assert_plain(&answer);
+    assert_eq!(
+        device.state().failed_code_tries,
+        1,
+        "sent once, never again"
+    );
+}

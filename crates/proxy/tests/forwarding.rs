@@ -208,6 +208,47 @@ async fn device_cookies_stay_in_the_proxy_and_browser_headers_never_reach_the_de
 }
 
 #[tokio::test]
+async fn a_device_flooding_cookies_gets_back_only_a_few_short_ones() {
+    let device = RecordingDevice::start(Arc::new(|seen| {
+        let mut response = (
+            StatusCode::OK,
+            [("content-type", "application/xml")],
+            "<ok/>",
+        )
+            .into_response();
+        if seen.headers.contains_key("cookie") {
+            return response;
+        }
+        let headers = response.headers_mut();
+        headers.append(
+            "set-cookie",
+            format!("huge={}; Path=/", "h".repeat(8000))
+                .parse()
+                .unwrap(),
+        );
+        for n in 0..60 {
+            headers.append("set-cookie", format!("c{n}=v{n}; Path=/").parse().unwrap());
+        }
+        response
+    }))
+    .await;
+    let proxy = start(config(&[device.addr])).await;
+    let mut browser = Session::new(proxy);
+    let target = format!("{}{}", device.prefix(), paths::ACTIVATE_STATUS);
+    browser.send(Raw::new("GET", &target)).await;
+    browser.send(Raw::new("GET", &target)).await;
+
+    let seen = device.requests().pop().unwrap();
+    let sent = seen.headers["cookie"].to_str().unwrap().to_string();
+    assert!(!sent.contains("huge="), "an overlong cookie was kept");
+    let count = sent.split("; ").count();
+    assert!(
+        (1..=8).contains(&count),
+        "{count} cookies sent back: {sent}"
+    );
+}
+
+#[tokio::test]
 async fn redirects_are_handed_back_not_followed() {
     let elsewhere = Tripwire::on("127.0.0.1").await;
     let location = format!("http://{}/ISAPI/System/reboot", elsewhere.addr);
@@ -397,6 +438,12 @@ async fn a_device_that_does_not_listen_is_reported_unreachable() {
     assert_eq!(
         (answer.status, answer.code().as_str()),
         (502, "device_unreachable")
+    );
+    // In the proxy's words, not the operating system's.
+    let message = answer.message();
+    assert!(
+        message.contains("nothing accepts connections") && !message.contains("os error"),
+        "{message}"
     );
 }
 

@@ -143,6 +143,12 @@ const TARGETS: &[Case] = &[
         "link-local",
     ),
     case("fe80::1/80/SDK/activateStatus", NOT_TARGET, "link-local"),
+    // Inside fc00::/7, the private range devices live in, yet a cloud's metadata service.
+    case(
+        "fd00:ec2::254/80/SDK/activateStatus",
+        NOT_TARGET,
+        "metadata",
+    ),
     case(
         "100.64.0.1/80/SDK/activateStatus",
         NOT_TARGET,

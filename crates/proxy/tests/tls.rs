@@ -157,6 +157,40 @@ async fn a_device_asking_for_https_gets_it_and_a_changed_certificate_stops_the_s
 }
 
 #[tokio::test]
+async fn submissions_stopped_by_a_changed_certificate_cost_no_attempt() {
+    let https = HttpsDevice::start().await;
+    let http = redirecting_to(https.addr.port()).await;
+    let proxy = start(config(&[http.addr, https.addr])).await;
+    let first = Raw::new("GET", &format!("{}/SDK/activateStatus", http.prefix()))
+        .send(proxy)
+        .await;
+    let session = session_of(&first);
+    https.replace_certificate();
+    // Far more than the three attempts a device allows: none reached it, so none is counted.
+    for _ in 0..8 {
+        let answer = Raw::new(
+            "PUT",
+            &format!(
+                "{}{}?format=json",
+                http.prefix(),
+                paths::EMAIL_CERTIFICATION
+            ),
+        )
+        .header("cookie", &session)
+        .body("application/json", certification("WRONG1", "Passw0rd!x9"))
+        .send(proxy)
+        .await;
+        assert_eq!(
+            answer.code(),
+            "device_certificate_changed",
+            "{}",
+            answer.body
+        );
+    }
+    assert_eq!(https.requests.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
 async fn a_failed_tls_handshake_becomes_a_plain_message() {
     // Speaks something that is not TLS, like firmware offering only what rustls refuses.
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
