@@ -10,6 +10,7 @@ pub mod isapi;
 mod json;
 pub mod login;
 pub mod password;
+pub mod probe;
 pub mod profile;
 pub mod proxy_api;
 pub mod sadp;
