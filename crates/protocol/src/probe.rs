@@ -19,9 +19,9 @@ pub const FORMAT: &str = "reset-wizard-probe";
 pub const VERSION: u32 = 1;
 
 /// What every report says about itself, so a reader of a bug report knows the device was safe.
-pub const READ_ONLY_NOTE: &str = "Read-only check: only the five GET requests listed were sent. \
-     Nothing was changed on the device: no QR code exported, no login, no setting written, \
-     no code or password tried.";
+pub const READ_ONLY_NOTE: &str = "Read-only check: only the GET requests listed below were sent, \
+     reads the device answers without a login. Nothing was changed on the device: no QR code \
+     exported, no login, no setting written, no code or password tried.";
 
 /// One call of the probe, in the order it runs them. Every one is a `GET` that the device
 /// answers without a login and that changes nothing.
