@@ -144,6 +144,19 @@ pub async fn transcript() -> Result<String, ClientError> {
         .map_err(|_| ClientError::ProxyUnreachable)
 }
 
+/// The proxy's read-only field check of the device at `address` (JSON text, to save): what the
+/// device says about itself, secrets replaced by placeholders; nothing is changed on the device.
+pub async fn probe_report(address: DeviceAddress) -> Result<String, ClientError> {
+    let response = get(&format!("{API}/probe/{}/{}", address.ip, address.port)).await?;
+    if !response.ok() {
+        return json::<String>(response).await;
+    }
+    response
+        .text()
+        .await
+        .map_err(|_| ClientError::ProxyUnreachable)
+}
+
 /// Runs discovery on the proxy's LAN.
 pub async fn discover() -> Result<Vec<ProbeMatch>, ClientError> {
     let response = get(&format!("{API}/devices")).await?;

@@ -1,5 +1,6 @@
 //! What the vendor's support asks for when no self-service reset is possible, ready to copy
-//! and to mail, the support route's steps and time limits, and the support transcript.
+//! and to mail, the support route's steps and time limits, the support transcript and the
+//! device's probe report.
 
 use crate::alert::Alert;
 use crate::client;
@@ -62,6 +63,7 @@ pub fn SupportDetails() -> impl IntoView {
             </ol>
             <Show when=move || wizard.mode.get() == Mode::Connected>
                 <TranscriptButton />
+                <ProbeButton />
             </Show>
         </div>
     }
@@ -76,7 +78,7 @@ pub fn TranscriptButton() -> impl IntoView {
         problem.set(None);
         spawn_local(async move {
             match client::transcript().await {
-                Ok(text) => offer_download(&text),
+                Ok(text) => offer_download(&text, "reset-transcript.json"),
                 Err(err) => problem.set(Some(err.message(""))),
             }
         });
@@ -90,8 +92,37 @@ pub fn TranscriptButton() -> impl IntoView {
     }
 }
 
-/// Hands `text` to the browser as a file download.
-fn offer_download(text: &str) {
+/// Saves the proxy's read-only probe report of the chosen device, for a bug report.
+#[component]
+pub fn ProbeButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = use_wizard();
+    let problem = RwSignal::new(None::<Msg>);
+    let save = move |_| {
+        problem.set(None);
+        let Some(address) = wizard.address() else {
+            return;
+        };
+        spawn_local(async move {
+            match client::probe_report(address).await {
+                Ok(text) => offer_download(&text, "reset-probe.json"),
+                Err(err) => problem.set(Some(err.message(&address.to_string()))),
+            }
+        });
+    };
+    view! {
+        <Show when=move || wizard.address().is_some()>
+            <p id="probe-hint" class="hint">{move || i18n.t(Msg::ProbeExplain)}</p>
+            <button type="button" class="secondary" aria-describedby="probe-hint" on:click=save>
+                {move || i18n.t(Msg::ProbeSave)}
+            </button>
+        </Show>
+        <Alert msg=problem />
+    }
+}
+
+/// Hands `text` to the browser as a file download named `name`.
+fn offer_download(text: &str, name: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -104,6 +135,6 @@ fn offer_download(text: &str) {
     };
     let encoded: String = js_sys::encode_uri_component(text).into();
     link.set_href(&format!("data:application/json;charset=utf-8,{encoded}"));
-    link.set_download("reset-transcript.json");
+    link.set_download(name);
     link.click();
 }

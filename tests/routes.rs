@@ -196,6 +196,21 @@ async fn questions_never_set_are_explained_with_the_support_details() -> Result<
     ensure!(transcript.contains("reset-wizard-transcript"));
     ensure!(transcript.contains("questionConfiguration"), "{transcript}");
     ensure!(!transcript.contains(&device.admin_password()));
+
+    // The read-only probe report, for when the wizard does not understand a device.
+    let before = device.state();
+    browser.click("Save a probe report").await?;
+    let saved = downloads.path().join("reset-probe.json");
+    for _ in 0..100 {
+        if saved.exists() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let report = std::fs::read_to_string(&saved).context("the probe report was saved")?;
+    let report = protocol::probe::ProbeReport::parse(&report)?;
+    ensure!(report.reachable && report.calls.len() == 5, "{report:?}");
+    ensure!(device.state() == before, "the probe changed nothing");
     browser.close().await
 }
 

@@ -212,6 +212,8 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         SupportEmailBody { details } => return format!("Guten Tag,\n\nich habe das Administratorpasswort meines Geräts vergessen und bitte um das Zurücksetzen. Seine Angaben:\n\n{details}\n\nVielen Dank.").into(),
         TranscriptSave => "Protokoll des Austauschs mit dem Gerät speichern",
         TranscriptExplain => "Wenn das Gerät anders geantwortet hat, als der Assistent erwartet, hängen Sie diese Datei an einen Fehlerbericht an. Passwörter, Codes, Antworten und andere Geheimnisse werden vor dem Speichern durch Platzhalter ersetzt.",
+        ProbeSave => "Prüfbericht speichern",
+        ProbeExplain => "Wenn der Assistent das Gerät nicht versteht, liest dies, was das Gerät über sich selbst angibt, ohne etwas am Gerät zu ändern, und speichert es als Datei für einen Fehlerbericht. Salts, Sitzungskennungen und E-Mail-Adressen werden durch Platzhalter ersetzt.",
         BatchColumn => "Mehrere zurücksetzen",
         BatchPick { model, serial } => return format!("{model}, Seriennummer {serial}, zu den nacheinander zurückzusetzenden Geräten hinzufügen").into(),
         BatchHint => "Für Installateure: Kreuzen Sie mehrere Geräte an, um sie nacheinander zurückzusetzen, mit einer Übersicht am Ende.",

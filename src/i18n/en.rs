@@ -212,6 +212,8 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         SupportEmailBody { details } => return format!("Hello,\n\nI have forgotten the admin password of my device and ask for a password reset. Its details:\n\n{details}\n\nThank you.").into(),
         TranscriptSave => "Save a record of the exchange with the device",
         TranscriptExplain => "If the device answered in a way the wizard did not expect, attach this file to a bug report. Passwords, codes, answers and other secrets are replaced by placeholders before it is saved.",
+        ProbeSave => "Save a probe report",
+        ProbeExplain => "If the wizard does not understand the device, this reads what the device says about itself, without changing anything on it, and saves it as a file for a bug report. Salts, session ids and e-mail addresses are replaced by placeholders.",
         BatchColumn => "Reset several",
         BatchPick { model, serial } => return format!("Add {model}, serial number {serial} to the devices to reset one after another").into(),
         BatchHint => "Installers: tick several devices to reset them one after another, with one summary at the end.",

@@ -212,6 +212,8 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         SupportEmailBody { details } => return format!("Hola:\n\nHe olvidado la contraseña de administrador de mi dispositivo y solicito restablecerla. Sus datos:\n\n{details}\n\nGracias.").into(),
         TranscriptSave => "Guardar un registro del intercambio con el dispositivo",
         TranscriptExplain => "Si el dispositivo respondió de un modo que el asistente no esperaba, adjunte este archivo a un informe de error. Las contraseñas, códigos, respuestas y otros secretos se sustituyen por marcadores antes de guardarlo.",
+        ProbeSave => "Guardar un informe de sondeo",
+        ProbeExplain => "Si el asistente no entiende el dispositivo, esto lee lo que el dispositivo dice de sí mismo, sin cambiar nada en él, y lo guarda como archivo para un informe de error. Las sales, los identificadores de sesión y las direcciones de correo se sustituyen por marcadores.",
         BatchColumn => "Restablecer varios",
         BatchPick { model, serial } => return format!("Añadir {model}, número de serie {serial}, a los dispositivos que se restablecerán uno tras otro").into(),
         BatchHint => "Instaladores: marquen varios dispositivos para restablecerlos uno tras otro, con un resumen al final.",

@@ -212,6 +212,8 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         SupportEmailBody { details } => return format!("Bonjour,\n\nJ’ai oublié le mot de passe administrateur de mon appareil et demande sa réinitialisation. Ses informations :\n\n{details}\n\nMerci.").into(),
         TranscriptSave => "Enregistrer un relevé des échanges avec l’appareil",
         TranscriptExplain => "Si l’appareil a répondu d’une façon inattendue pour l’assistant, joignez ce fichier à un rapport de bogue. Les mots de passe, codes, réponses et autres secrets sont remplacés par des repères avant l’enregistrement.",
+        ProbeSave => "Enregistrer un rapport de sondage",
+        ProbeExplain => "Si l’assistant ne comprend pas l’appareil, ceci lit ce que l’appareil indique sur lui-même, sans rien y modifier, et l’enregistre dans un fichier pour un rapport de bogue. Les sels, identifiants de session et adresses e-mail sont remplacés par des repères.",
         BatchColumn => "Réinitialiser plusieurs",
         BatchPick { model, serial } => return format!("Ajouter {model}, numéro de série {serial}, aux appareils à réinitialiser l’un après l’autre").into(),
         BatchHint => "Installateurs : cochez plusieurs appareils pour les réinitialiser l’un après l’autre, avec un récapitulatif à la fin.",

@@ -213,6 +213,8 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         SupportEmailBody { details } => return format!("Olá,\n\nEsqueci a senha de administrador do meu dispositivo e peço a redefinição. Os dados dele:\n\n{details}\n\nObrigado.").into(),
         TranscriptSave => "Salvar um registro da troca com o dispositivo",
         TranscriptExplain => "Se o dispositivo respondeu de um jeito que o assistente não esperava, anexe este arquivo a um relato de erro. Senhas, códigos, respostas e outros segredos são trocados por marcadores antes de salvar.",
+        ProbeSave => "Salvar um relatório de sondagem",
+        ProbeExplain => "Se o assistente não entende o dispositivo, isto lê o que o dispositivo informa sobre si mesmo, sem alterar nada nele, e salva como arquivo para um relato de erro. Salts, identificadores de sessão e endereços de e-mail são trocados por marcadores.",
         BatchColumn => "Redefinir vários",
         BatchPick { model, serial } => return format!("Adicionar {model}, número de série {serial}, aos dispositivos a redefinir um após o outro").into(),
         BatchHint => "Instaladores: marquem vários dispositivos para redefini-los um após o outro, com um resumo no final.",

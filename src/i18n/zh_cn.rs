@@ -213,6 +213,8 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         SupportEmailBody { details } => return format!("您好：\n\n我忘记了设备的管理员密码，申请重置密码。设备信息如下：\n\n{details}\n\n谢谢。").into(),
         TranscriptSave => "保存与设备通信的记录",
         TranscriptExplain => "如果设备的回应出乎向导的预料，请把此文件附在问题报告中。保存前，密码、重置码、答案和其他机密都会被替换为占位符。",
+        ProbeSave => "保存探测报告",
+        ProbeExplain => "如果向导无法理解该设备，此功能会读取设备关于自身的信息（不会更改设备上的任何内容），并保存为文件，用于问题报告。盐值、会话 ID 和电子邮件地址会被替换为占位符。",
         BatchColumn => "批量重置",
         BatchPick { model, serial } => return format!("将 {model}（序列号 {serial}）加入依次重置的设备").into(),
         BatchHint => "安装人员：勾选多台设备即可依次重置，最后给出一份汇总。",

@@ -65,8 +65,8 @@
 //! - `GET /devsim/guid-file` → the GUID file of the current password (mailbox on), as an owner
 //!   who exported it earlier would have it.
 //! - `/devsim/state` also reports `questions_set`, `failed_answer_tries`,
-//!   `failed_guid_tries`, `guid_exports` and `cameras` (`channel`, `ip`, `online`,
-//!   `password_synced`).
+//!   `failed_guid_tries`, `guid_exports`, `cameras` (`channel`, `ip`, `online`,
+//!   `password_synced`) and `sessions` (logins in force).
 //!
 //! # Replay
 //! [`Config::with_replay`] (`devsim --replay FILE`) makes the device answer from a support

@@ -74,6 +74,9 @@ pub struct StateSnapshot {
     /// The cameras behind an NVR, and whether each has the NVR's admin password.
     #[serde(default)]
     pub cameras: Vec<CameraState>,
+    /// Logins in force (sessions handed out since the last reboot or password change).
+    #[serde(default)]
+    pub sessions: u32,
 }
 
 /// One simulated camera behind an NVR, as `/devsim/state` reports it.
@@ -767,6 +770,7 @@ impl Device {
                     password_synced: c.password == state.admin_password,
                 })
                 .collect(),
+            sessions: u32::try_from(state.sessions.len()).unwrap_or(u32::MAX),
         }
     }
 }

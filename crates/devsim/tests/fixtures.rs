@@ -5,7 +5,7 @@
 use protocol::field_crypto::FieldProtection;
 use protocol::isapi::{
     ActivationStatus, EmailCertification, ExternCapabilities, QrCode, QuestionCertification,
-    QuestionConfiguration, ResponseStatus, SecurityCap,
+    QuestionConfiguration, ResponseStatus, SecurityCap, SecurityEmailCap,
 };
 use protocol::login::{SessionLogin, SessionLoginCap};
 use protocol::profile::DeviceProfile;
@@ -46,6 +46,7 @@ fn every_fixture_from_the_notes_parses() {
             }
             "response_status" => ResponseStatus::parse(&body).map(drop),
             "security_capabilities" => SecurityCap::from_xml(&body).map(drop),
+            "security_email_cap" => SecurityEmailCap::from_json(&body).map(drop),
             "session_login" => SessionLogin::from_xml(&body).map(drop),
             "session_login_capabilities" => SessionLoginCap::from_xml(&body).map(drop),
             "probe" => Probe::parse(body.as_bytes()).map(drop),

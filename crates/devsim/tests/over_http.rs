@@ -6,7 +6,9 @@ mod common;
 
 use common::*;
 use devsim::{Config, DeviceIdentity, Profile, XmlNamespace};
-use protocol::isapi::{ActivationStatus, ExternCapabilities, SecurityCap};
+use protocol::isapi::{
+    ActivationStatus, ExternCapabilities, LengthLimit, SecurityCap, SecurityEmailCap,
+};
 use protocol::login::SessionLoginCap;
 use protocol::sadp::{probe_message, ProbeMatch};
 use std::io::{BufRead, BufReader};
@@ -157,8 +159,11 @@ async fn the_other_endpoints_answer_realistic_shapes() {
         "/ISAPI/Security/email/parameter/capabilities?format=json",
     )
     .await;
-    let caps: serde_json::Value = serde_json::from_str(&caps.body).unwrap();
-    assert_eq!(caps["EmailParameterCap"]["emailAddress"]["@max"], 64);
+    let caps = SecurityEmailCap::from_json(&caps.body).unwrap();
+    assert_eq!(
+        caps.email_address_length,
+        Some(LengthLimit { min: 0, max: 64 })
+    );
     let parameter = get(&device, "/ISAPI/Security/email/parameter?format=json").await;
     assert!(
         parameter.body.contains("o****@example.com"),

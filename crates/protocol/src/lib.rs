@@ -11,6 +11,7 @@ mod json;
 pub mod json_path;
 pub mod login;
 pub mod password;
+pub mod probe;
 pub mod profile;
 pub mod proxy_api;
 pub mod sadp;

@@ -84,11 +84,54 @@ impl SessionLoginCap {
     }
 }
 
+/// The session-login hash a device's capabilities select, in the web UI's branch order (see
+/// `shared/protocol/isapi.md`, "Session login hash"): `sessionIDVersion` "2.1" first, whatever
+/// `isIrreversible` says, then `isIrreversible`, then the plain hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LoginHashVariant {
+    /// `sessionIDVersion` 2.1: `H(user + salt2 + H(user + salt + password))`, then the challenge.
+    Salt2,
+    /// `isIrreversible`: `H(user + salt + password)`, then the challenge.
+    Irreversible,
+    /// Neither: `H(password) + challenge`.
+    Plain,
+}
+
+impl LoginHashVariant {
+    /// The variant for these capability values.
+    pub fn select(session_id_version: Option<&str>, is_irreversible: bool) -> Self {
+        if session_id_version.map(str::trim) == Some(SESSION_ID_VERSION_2_1) {
+            LoginHashVariant::Salt2
+        } else if is_irreversible {
+            LoginHashVariant::Irreversible
+        } else {
+            LoginHashVariant::Plain
+        }
+    }
+
+    /// The variant in a few words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            LoginHashVariant::Salt2 => {
+                "sessionIDVersion 2.1: salt, then salt2, then the challenge (needs salt and salt2)"
+            }
+            LoginHashVariant::Irreversible => "irreversible: salt, then the challenge (needs salt)",
+            LoginHashVariant::Plain => "plain: the password's hash, then the challenge",
+        }
+    }
+}
+
 impl SessionLoginCap {
+    /// Which login hash these capabilities select.
+    pub fn hash_variant(&self) -> LoginHashVariant {
+        LoginHashVariant::select(self.session_id_version.as_deref(), self.is_irreversible)
+    }
+
     /// Whether the device asks for the `sessionIDVersion` 2.1 login: the salt2 hash and the
     /// longer body, whatever `isIrreversible` says.
     pub fn is_version_2_1(&self) -> bool {
-        self.session_id_version.as_deref().map(str::trim) == Some(SESSION_ID_VERSION_2_1)
+        self.hash_variant() == LoginHashVariant::Salt2
     }
 }
 
@@ -105,25 +148,25 @@ fn version_2_1_intermediate(cap: &SessionLoginCap, user: &str, password: &str) -
 /// first, as in the UI.
 pub fn session_login_hash(cap: &SessionLoginCap, user: &str, password: &str) -> String {
     let challenge = &cap.challenge;
-    if cap.is_version_2_1() || cap.is_irreversible {
-        let mut a = if cap.is_version_2_1() {
-            version_2_1_intermediate(cap, user, password)
-        } else {
+    let salted = match cap.hash_variant() {
+        LoginHashVariant::Salt2 => version_2_1_intermediate(cap, user, password),
+        LoginHashVariant::Irreversible => {
             let salt = cap.salt.as_deref().unwrap_or("");
             sha256_hex(&format!("{user}{salt}{password}"))
-        };
-        a = sha256_hex(&format!("{a}{challenge}"));
-        for _ in 2..cap.iterations {
-            a = sha256_hex(&a);
         }
-        a
-    } else {
-        let mut a = format!("{}{challenge}", sha256_hex(password));
-        for _ in 1..cap.iterations {
-            a = sha256_hex(&a);
+        LoginHashVariant::Plain => {
+            let mut a = format!("{}{challenge}", sha256_hex(password));
+            for _ in 1..cap.iterations {
+                a = sha256_hex(&a);
+            }
+            return a;
         }
-        a
+    };
+    let mut a = sha256_hex(&format!("{salted}{challenge}"));
+    for _ in 2..cap.iterations {
+        a = sha256_hex(&a);
     }
+    a
 }
 
 /// What the field key is derived from after a login answering `cap`: the 2.1 intermediate

@@ -631,8 +631,9 @@ impl Redactor {
         Some(kind)
     }
 
-    /// Replaces every learnt secret (long enough to be unambiguous) wherever it appears.
-    fn sweep(&self, text: &str) -> String {
+    /// Replaces every learnt secret (long enough to be unambiguous) wherever it appears, e.g.
+    /// in a message about an answer redacted earlier.
+    pub fn sweep(&self, text: &str) -> String {
         let mut secrets: Vec<(&String, &Placeholder)> = self
             .known
             .iter()

@@ -5,10 +5,11 @@ use proptest::prelude::*;
 use protocol::field_crypto::{parse_iv, FieldCipher, FieldKey};
 use protocol::isapi::{
     ActivationStatus, EmailCertification, ExternCapabilities, LengthLimit, QrCode, ResponseStatus,
-    SecurityCap,
+    SecurityCap, SecurityEmailCap,
 };
 use protocol::login::{SessionLogin, SessionLoginCap};
 use protocol::password;
+use protocol::probe::{Assessment, ProbeStep};
 use protocol::profile::{DeviceProfile, SecretFieldScheme};
 use protocol::sadp::{Probe, ProbeMatch};
 
@@ -21,6 +22,7 @@ fn parse_everything(bytes: &[u8]) {
     let _ = ActivationStatus::from_xml(text);
     let _ = SecurityCap::from_xml(text);
     let _ = ExternCapabilities::from_xml(text);
+    let _ = SecurityEmailCap::from_json(text);
     let _ = ResponseStatus::parse(text);
     let _ = ResponseStatus::from_xml(text);
     let _ = ResponseStatus::from_json(text);
@@ -40,6 +42,9 @@ fn parse_everything(bytes: &[u8]) {
     let _ = parse_iv(text);
     let _ = DeviceProfile::from_json(text);
     let _ = password::check(text, "admin", LengthLimit::DEFAULT_PASSWORD);
+    for step in ProbeStep::ALL {
+        let _ = Assessment::of(step, 200, text);
+    }
 }
 
 fn fixtures() -> Vec<Vec<u8>> {

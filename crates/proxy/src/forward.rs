@@ -12,7 +12,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use rustls::pki_types::ServerName;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -435,4 +435,20 @@ fn tls_failure(err: &std::io::Error) -> String {
     } else {
         detail
     }
+}
+
+/// The HTTPS port a redirect points to, when it points to the same device: a device asking to
+/// be spoken to over HTTPS. Any other redirect is never followed.
+pub fn https_redirect(device: SocketAddr, answer: &DeviceAnswer) -> Option<u16> {
+    if !(300..400).contains(&answer.status) {
+        return None;
+    }
+    let location: Uri = answer.location.as_deref()?.parse().ok()?;
+    if location.scheme_str() != Some("https") {
+        return None;
+    }
+    let host = location.host()?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let ip: IpAddr = host.parse().ok()?;
+    (ip == device.ip()).then(|| location.port_u16().unwrap_or(443))
 }

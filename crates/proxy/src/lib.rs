@@ -12,6 +12,7 @@ pub mod discovery;
 pub mod error;
 pub mod forward;
 pub mod listen;
+pub mod probe;
 pub mod routes;
 pub mod sessions;
 pub mod site;

@@ -2,7 +2,7 @@
 //! (and the simulated device in demo mode).
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 use protocol::proxy_api::DEFAULT_HELPER_PORT;
 use reset_proxy::targets::IpRange;
 use reset_proxy::{Bound, Config, TlsFiles};
@@ -20,13 +20,17 @@ use std::time::Duration;
 #[command(version, about)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Settings {
+    /// Without a command, serve the wizard.
+    #[command(subcommand)]
+    #[serde(skip)]
+    command: Option<Command>,
     /// Addresses to listen on (repeat or separate with commas). Default 127.0.0.1:8080 and
     /// [::1]:8080, so only this computer can use it; any other address serves HTTPS only.
     #[arg(long, env = "RESET_PROXY_LISTEN", value_delimiter = ',')]
     #[serde(default)]
     listen: Vec<SocketAddr>,
     /// A TOML file with more settings.
-    #[arg(long, env = "RESET_PROXY_CONFIG")]
+    #[arg(long, global = true, env = "RESET_PROXY_CONFIG")]
     #[serde(skip)]
     config: Option<PathBuf>,
     /// Start a simulated device in-process, let the proxy reach it, and print the URL to open.
@@ -44,11 +48,16 @@ struct Settings {
     /// More device addresses or ranges to allow besides the private LAN ranges, e.g.
     /// 192.0.0.64 (a factory-default camera) or 203.0.113.0/24. Loopback, link-local,
     /// multicast and IPv4-in-IPv6 forms stay refused.
-    #[arg(long, env = "RESET_PROXY_ALLOW_DEVICES", value_delimiter = ',')]
+    #[arg(
+        long,
+        global = true,
+        env = "RESET_PROXY_ALLOW_DEVICES",
+        value_delimiter = ','
+    )]
     #[serde(default)]
     allow_devices: Vec<IpRange>,
     /// Allow devices on loopback (only for development with a simulated device).
-    #[arg(long, env = "RESET_PROXY_ALLOW_LOOPBACK_DEVICES")]
+    #[arg(long, global = true, env = "RESET_PROXY_ALLOW_LOOPBACK_DEVICES")]
     #[serde(default)]
     allow_loopback_devices: bool,
     /// Host names this proxy answers to besides localhost and its listen addresses
@@ -72,10 +81,10 @@ struct Settings {
     #[arg(long, env = "RESET_PROXY_TLS_KEY", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
     /// Seconds a device may take to accept a connection (default 3).
-    #[arg(long, env = "RESET_PROXY_CONNECT_TIMEOUT")]
+    #[arg(long, global = true, env = "RESET_PROXY_CONNECT_TIMEOUT")]
     connect_timeout: Option<u64>,
     /// Seconds a whole exchange with a device may take (default 10).
-    #[arg(long, env = "RESET_PROXY_REQUEST_TIMEOUT")]
+    #[arg(long, global = true, env = "RESET_PROXY_REQUEST_TIMEOUT")]
     request_timeout: Option<u64>,
     /// Save a redacted transcript of every device exchange to this file (`.json`: one JSON
     /// document; any other name: one JSON line per exchange, appended). Passwords, codes,
@@ -86,12 +95,35 @@ struct Settings {
     /// A device profile (JSON, `protocol::profile::DeviceProfile`) correcting the [assumed]
     /// protocol details after a capture from a real device: which calls the GUID-file reset and
     /// SyncIPCPassword use (allow-listed), which field names hold secrets (redacted).
-    #[arg(long, env = "RESET_PROXY_DEVICE_PROFILE")]
+    #[arg(long, global = true, env = "RESET_PROXY_DEVICE_PROFILE")]
     device_profile: Option<PathBuf>,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "RESET_PROXY_LOG_JSON")]
     #[serde(default)]
     log_json: bool,
+}
+
+/// What to do instead of serving the wizard.
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Read what one device says about itself and print a report to attach to a bug report.
+    ///
+    /// Five reads that need no login and change nothing (activation status, security, reset-mode,
+    /// recovery e-mail and login capabilities); never a QR export, a login or a write. Secrets in
+    /// the answers (salts, challenges, session ids, e-mail addresses) become placeholders. The
+    /// address policy is the proxy's (--allow-devices, --allow-loopback-devices). Exits non-zero
+    /// only when the device could not be reached at all.
+    Probe(ProbeArgs),
+}
+
+#[derive(Args, Debug)]
+struct ProbeArgs {
+    /// The device: an IP address with an optional port (192.168.1.64, 192.168.1.64:8000,
+    /// [fd00::5]:80).
+    address: String,
+    /// Print the report as JSON (protocol::probe::ProbeReport) instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 impl Settings {
@@ -185,6 +217,9 @@ async fn main() -> Result<()> {
             toml::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
         settings = settings.merge(file);
     }
+    if let Some(Command::Probe(args)) = settings.command.take() {
+        return probe(settings, args).await;
+    }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     if settings.log_json {
@@ -222,6 +257,29 @@ async fn main() -> Result<()> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
+}
+
+/// `reset-proxy probe ADDRESS`: the report on stdout, logs (warnings only) on stderr.
+async fn probe(settings: Settings, args: ProbeArgs) -> Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let config = settings.into_config()?;
+    let report = reset_proxy::probe::probe_address(&config, &args.address)
+        .await
+        .with_context(|| format!("probing {}", args.address))?;
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", reset_proxy::probe::render_text(&report));
+    }
+    if !report.reachable {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 /// Starts devsim on loopback, allows exactly its address and points discovery at it.

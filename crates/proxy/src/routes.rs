@@ -9,7 +9,7 @@ use crate::connections::ClientAddr;
 use crate::csp;
 use crate::discovery::{Discoverer, DiscoverySettings};
 use crate::error::ApiError;
-use crate::forward::{DeviceAnswer, DeviceClient, DeviceRequest, Transport};
+use crate::forward::{self, DeviceAnswer, DeviceClient, DeviceRequest, Transport};
 use crate::listen;
 use crate::sessions::{SessionId, Sessions};
 use crate::site::{self, Site, WizardFiles};
@@ -17,7 +17,7 @@ use crate::targets::TargetPolicy;
 use crate::transcripts::Transcripts;
 use anyhow::Context as _;
 use axum::extract::connect_info::ConnectInfo;
-use axum::extract::{Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -38,6 +38,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 /// What the API handlers share.
 struct App {
+    profile: protocol::profile::DeviceProfile,
     targets: TargetPolicy,
     calls: AllowList,
     transcripts: Transcripts,
@@ -79,6 +80,7 @@ pub fn router(config: Config) -> anyhow::Result<Router> {
         .route("/health", get(health))
         .route("/devices", get(discover))
         .route("/devices/{ip}/{port}/{*path}", any(forward))
+        .route("/probe/{ip}/{port}", get(probe))
         .route("/demo/mailbox", get(demo_mailbox))
         .route("/demo/secrets", get(demo_secrets))
         .route("/transcript", get(transcript))
@@ -128,6 +130,7 @@ impl App {
         let mut sadp_targets = vec![config.sadp_target];
         sadp_targets.extend(config.extra_sadp_targets.iter().copied());
         Ok(App {
+            profile: config.device_profile.clone(),
             calls: AllowList::new(&config.device_profile),
             transcripts: Transcripts::new(config.device_profile.clone(), config.record.as_deref())
                 .with_context(|| match &config.record {
@@ -265,6 +268,29 @@ async fn transcript(
         HeaderValue::from_static("attachment; filename=\"reset-transcript.json\""),
     );
     response
+}
+
+/// `GET /api/v1/probe/{ip}/{port}`: the read-only field check of one device, as a file to save.
+/// The address passes the same policy as a forwarded call, and the probe takes one of the
+/// device-call slots; its exchanges join this session's transcript.
+async fn probe(
+    State(app): State<Shared>,
+    Extension(session): Extension<SessionId>,
+    Path((ip, port)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let device = app.targets.check(&ip, &port)?;
+    let _slot = app.device_calls.try_acquire().map_err(|_| ApiError::Busy)?;
+    let report = crate::probe::run(&app.devices, &app.targets, &app.profile, device, |raw| {
+        app.transcripts.record(&session, raw)
+    })
+    .await;
+    tracing::info!(%device, reachable = report.reachable, "probed");
+    let mut response = Json(report).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"reset-probe.json\""),
+    );
+    Ok(response)
 }
 
 async fn demo_secrets(State(app): State<Shared>) -> Result<Json<proxy_api::DemoSecrets>, ApiError> {
@@ -407,7 +433,7 @@ async fn exchange(
         .await?;
     // A device that redirects to HTTPS on its own address is asking for HTTPS; any other
     // redirect is handed to the wizard as it is, never followed.
-    match https_redirect(device, &answer) {
+    match forward::https_redirect(device, &answer) {
         Some(port) => {
             app.targets.check_addr(SocketAddr::new(device.ip(), port))?;
             app.sessions
@@ -442,21 +468,6 @@ async fn exchange_https(
         });
     }
     Ok(answer)
-}
-
-/// The HTTPS port a redirect points to, when it points to the same device.
-fn https_redirect(device: SocketAddr, answer: &DeviceAnswer) -> Option<u16> {
-    if !(300..400).contains(&answer.status) {
-        return None;
-    }
-    let location: Uri = answer.location.as_deref()?.parse().ok()?;
-    if location.scheme_str() != Some("https") {
-        return None;
-    }
-    let host = location.host()?;
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    let ip: IpAddr = host.parse().ok()?;
-    (ip == device.ip()).then(|| location.port_u16().unwrap_or(443))
 }
 
 /// Reads `/devices/{ip}/{port}/{device path}` from the raw, still-encoded URI, so that what is

@@ -10,7 +10,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use protocol::isapi::paths;
-use protocol::isapi::ActivationStatus;
+use protocol::isapi::{ActivationStatus, LengthLimit, SecurityEmailCap, MAX_EMAIL_LEN};
 
 pub(super) fn routes() -> Router<App> {
     Router::new()
@@ -45,23 +45,19 @@ async fn extern_capabilities(State(app): State<App>) -> Response {
     reply::xml(device.caps.reset_modes.to_xml_with(device.style.namespace))
 }
 
-/// No public source quotes this answer; devsim's shape follows the vendor's JSON capability
-/// habit (`@min`/`@max`, `@opt`), and the wizard needs nothing from it.
+/// The shape an older web UI reads (`SecurityEmailCap.emailAddress["@min"/"@max"]`), written by
+/// `protocol`; the bounds are devsim's choice: any length up to what devices take.
 async fn email_parameter_capabilities(State(app): State<App>, uri: Uri) -> Response {
     let device = &app.device;
     if !device.caps.email_reset() {
         return reply::refusal(device, Format::of(&uri), &uri, &Refusal::NotSupported);
     }
+    let max = u32::try_from(MAX_EMAIL_LEN).unwrap_or(u32::MAX);
     reply::json(
-        serde_json::json!({
-            "EmailParameterCap": {
-                "enabled": {"@opt": [true, false]},
-                "emailAddress": {"@min": 0, "@max": 64},
-                "isSupportQRCode": true,
-                "validityHours": {"@def": 48}
-            }
-        })
-        .to_string(),
+        SecurityEmailCap {
+            email_address_length: LengthLimit::new(0, max),
+        }
+        .to_json(),
     )
 }
 

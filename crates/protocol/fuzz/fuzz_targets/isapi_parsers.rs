@@ -6,6 +6,7 @@ use libfuzzer_sys::fuzz_target;
 use protocol::field_crypto::{FieldCipher, FieldKey};
 use protocol::isapi::{
     ActivationStatus, EmailCertification, ExternCapabilities, QrCode, ResponseStatus, SecurityCap,
+    SecurityEmailCap,
 };
 use protocol::login::{SessionLogin, SessionLoginCap};
 use protocol::profile::{DeviceProfile, SecretFieldScheme};
@@ -16,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = ActivationStatus::from_xml(text);
     let _ = SecurityCap::from_xml(text);
     let _ = ExternCapabilities::from_xml(text);
+    let _ = SecurityEmailCap::from_json(text);
     let _ = ResponseStatus::parse(text);
     let _ = ResponseStatus::from_xml(text);
     let _ = ResponseStatus::from_json(text);

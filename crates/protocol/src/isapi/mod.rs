@@ -5,6 +5,7 @@
 mod activation;
 mod email_certification;
 mod email_parameter;
+mod email_parameter_cap;
 mod extern_caps;
 mod guid_file;
 pub mod paths;
@@ -19,6 +20,7 @@ mod sync_ipc;
 pub use activation::ActivationStatus;
 pub use email_certification::EmailCertification;
 pub use email_parameter::{is_plausible_email, EmailParameter, SetEmailParameter, MAX_EMAIL_LEN};
+pub use email_parameter_cap::SecurityEmailCap;
 pub use extern_caps::{ExternCapabilities, ResetMode, ResetModeSupport};
 pub use guid_file::{GuidFile, GuidFileExport, GuidFileReset, MAX_GUID_FILE_BYTES};
 pub use qr_code::QrCode;
