@@ -38,8 +38,10 @@ pub fn App() -> impl IntoView {
     let offer_first = RwSignal::new(options.mode == ModeChoice::Connected);
     let offer_helper = options.mode != ModeChoice::Guided;
     let on_connected = Callback::new(move |health: protocol::proxy_api::Health| {
-        wizard.demo.set(health.demo);
-        switch_to_connected(wizard);
+        spawn_local(async move {
+            adopt_helper(wizard, health).await;
+            switch_to_connected(wizard);
+        });
     });
     // A memo, so that saving other progress does not draw the step again.
     let route = Memo::new(move |_| wizard.progress.with(|p| p.route));
@@ -110,6 +112,15 @@ fn connected_step(step: Step, route: ResetRoute) -> AnyView {
     }
 }
 
+/// Takes on what a helper that answered says: whether it is a demo, and the device profile it
+/// runs with (a helper too old to say keeps the built-in one).
+async fn adopt_helper(wizard: Wizard, health: protocol::proxy_api::Health) {
+    wizard.demo.set(health.demo);
+    if let Ok(profile) = client::device_profile().await {
+        wizard.profile.set_value(profile);
+    }
+}
+
 /// Connected when a reset-proxy answers (unless the page asks for guidance), else guided;
 /// guided mode keeps looking, a bounded number of times, for a proxy started later.
 fn detect_mode(wizard: Wizard, proxy_appeared: RwSignal<bool>, choice: ModeChoice) {
@@ -117,7 +128,7 @@ fn detect_mode(wizard: Wizard, proxy_appeared: RwSignal<bool>, choice: ModeChoic
     spawn_local(async move {
         match client::health().await {
             Ok(health) if !forced_guided => {
-                wizard.demo.set(health.demo);
+                adopt_helper(wizard, health).await;
                 wizard.mode.set(Mode::Connected);
                 refresh_facts_after_reload(wizard);
                 return;

@@ -114,6 +114,12 @@ pub async fn health() -> Result<Health, ClientError> {
     json(response).await
 }
 
+/// The device profile the helper runs with (what its operator corrected after a capture).
+pub async fn device_profile() -> Result<protocol::profile::DeviceProfile, ClientError> {
+    let response = get(&format!("{API}/device-profile")).await?;
+    json(response).await
+}
+
 /// Asks `helper` who it is and, when it answers, sends every later call there.
 pub async fn connect(helper: &Helper) -> Result<Health, ClientError> {
     let previous = helper_link::current();

@@ -102,6 +102,10 @@ async fn a_reset_by_security_questions_explains_a_wrong_answer_then_works() -> R
         .await?;
     no_violations(&browser, "answers").await?;
 
+    // Real devices list their questions only after a login: the wizard asks for the answers
+    // in the order the device's own page shows the questions.
+    let hint = browser.text_of("//p[@id='answers-hint']").await?;
+    ensure!(hint.contains("only after a login"), "{hint}");
     for (i, answer) in answers.iter().enumerate() {
         let wrong = format!("{} nope", answer.answer);
         let typed = if i == 0 {
@@ -110,7 +114,7 @@ async fn a_reset_by_security_questions_explains_a_wrong_answer_then_works() -> R
             answer.answer.as_str()
         };
         browser
-            .type_into(&format!("Answer to security question {}", answer.id), typed)
+            .type_into(&format!("Answer to security question {}", i + 1), typed)
             .await?;
     }
     browser.click("Continue").await?;
@@ -128,10 +132,10 @@ async fn a_reset_by_security_questions_explains_a_wrong_answer_then_works() -> R
     ensure!(device.state().failed_answer_tries == 1);
     ensure!(!device.state().password_changed);
 
-    for answer in &answers {
+    for (i, answer) in answers.iter().enumerate() {
         browser
             .type_into(
-                &format!("Answer to security question {}", answer.id),
+                &format!("Answer to security question {}", i + 1),
                 &answer.answer,
             )
             .await?;
@@ -155,6 +159,21 @@ async fn questions_never_set_are_explained_with_the_support_details() -> Result<
     let proxy = Proxy::start(&[device.http_addr], "127.0.0.1:9".parse()?).await?;
     let browser = Browser::start().await?;
     choose_route(&browser, &proxy, &device, "Security questions").await?;
+    // The device lists nothing before a login, so only its refusal of the answers tells.
+    browser
+        .type_into("Answer to security question 1", "a guess")
+        .await?;
+    browser
+        .type_into("Answer to security question 2", "a guess")
+        .await?;
+    browser
+        .type_into("Answer to security question 3", "a guess")
+        .await?;
+    browser.click("Continue").await?;
+    new_password(&browser).await?;
+    browser
+        .wait_for_step("Answer the security questions")
+        .await?;
     let notice = browser
         .text_of("//*[@role='alert' and contains(., 'were ever set')]")
         .await?;

@@ -103,6 +103,15 @@ pub fn AnswersStep() -> impl IntoView {
         Questions::Failed(msg) => {
             view! { <crate::alert::Alert msg=Signal::stored(Some(msg)) /> }.into_any()
         }
+        // Only the device's refusal of the answers can tell that none were ever set when it
+        // would not list them: then the support route, not the form again.
+        Questions::Ask { .. }
+            if wizard
+                .verdict
+                .with(|v| matches!(v, Some(ResetVerdict::NoQuestions))) =>
+        {
+            view! { <SupportDetails /> }.into_any()
+        }
         Questions::Ask {
             fields,
             by_position,

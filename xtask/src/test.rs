@@ -113,6 +113,8 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
                     "routes",
                     "--test",
                     "batch",
+                    "--test",
+                    "real_firmware",
                     "--",
                     "--test-threads=1",
                 ])

@@ -92,9 +92,11 @@ struct Settings {
     /// by placeholders; attach it to a bug report when a device answers unexpectedly.
     #[arg(long, env = "RESET_PROXY_RECORD")]
     record: Option<PathBuf>,
-    /// A device profile (JSON, `protocol::profile::DeviceProfile`) correcting the [assumed]
-    /// protocol details after a capture from a real device: which calls the GUID-file reset and
-    /// SyncIPCPassword use (allow-listed), which field names hold secrets (redacted).
+    /// A device profile correcting the [assumed] protocol details after a capture from a real
+    /// device: a preset (documented, the default; early-guesses; security1-before-login) or a
+    /// JSON file (`protocol::profile::DeviceProfile`). It sets which calls the GUID-file reset
+    /// and SyncIPCPassword use (allow-listed), which field names hold secrets (redacted), and
+    /// what the wizard reads and sends (served at /api/v1/device-profile).
     #[arg(long, global = true, env = "RESET_PROXY_DEVICE_PROFILE")]
     device_profile: Option<PathBuf>,
     /// Log as JSON lines instead of text.
@@ -178,10 +180,18 @@ impl Settings {
         config.dist = self.dist;
         config.record = self.record;
         if let Some(path) = &self.device_profile {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            config.device_profile = protocol::profile::DeviceProfile::from_json(&text)
-                .with_context(|| format!("reading the device profile {}", path.display()))?;
+            let preset = path
+                .to_str()
+                .and_then(protocol::profile::DeviceProfile::preset);
+            config.device_profile = match preset {
+                Some(profile) => profile,
+                None => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    protocol::profile::DeviceProfile::from_json(&text)
+                        .with_context(|| format!("reading the device profile {}", path.display()))?
+                }
+            };
         }
         config.allowed_device_ranges = self.allow_devices;
         config.allow_loopback_devices = self.allow_loopback_devices;

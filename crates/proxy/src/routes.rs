@@ -78,6 +78,7 @@ pub fn router(config: Config) -> anyhow::Result<Router> {
 
     let api = Router::new()
         .route("/health", get(health))
+        .route("/device-profile", get(device_profile))
         .route("/devices", get(discover))
         .route("/devices/{ip}/{port}/{*path}", any(forward))
         .route("/probe/{ip}/{port}", get(probe))
@@ -229,6 +230,12 @@ async fn health(State(app): State<Shared>) -> Json<Health> {
         api: API_VERSION,
         demo: app.demo,
     })
+}
+
+/// The device profile this helper runs with, so the wizard reads and sends what the operator
+/// set (`--device-profile`), not only its built-in default.
+async fn device_profile(State(app): State<Shared>) -> Json<protocol::profile::DeviceProfile> {
+    Json(app.profile.clone())
 }
 
 #[derive(Deserialize)]

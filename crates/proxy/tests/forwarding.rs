@@ -475,6 +475,24 @@ async fn health_reports_the_versions() {
 }
 
 #[tokio::test]
+async fn the_wizard_is_told_the_device_profile_the_helper_runs_with() {
+    let proxy = start(config(&[])).await;
+    let answer = get(proxy, "device-profile").await;
+    let profile = protocol::profile::DeviceProfile::from_json(&answer.body).unwrap();
+    assert_eq!(profile, protocol::profile::DeviceProfile::default());
+
+    let mut corrected = config(&[]);
+    corrected.device_profile = protocol::profile::DeviceProfile::security1_before_login();
+    let proxy = start(corrected).await;
+    let answer = get(proxy, "device-profile").await;
+    let profile = protocol::profile::DeviceProfile::from_json(&answer.body).unwrap();
+    assert_eq!(
+        profile.email_certification_secrets,
+        protocol::profile::SecretFieldScheme::Security1
+    );
+}
+
+#[tokio::test]
 async fn the_demo_mailbox_exists_only_in_the_demo() {
     let mut demo = config(&[]);
     demo.demo = true;
