@@ -197,13 +197,8 @@ async fn a_refused_camera_is_explained_with_the_upload_path() -> Result<()> {
 async fn a_decoder_crash_ends_only_the_worker_and_the_next_picture_reads() -> Result<()> {
     // rqrr 0.11 panics on this ZXing picture; in wasm a panic aborts the worker's instance.
     let crashing = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/qr/zxing-blackbox/qrcode-6/7.png");
-    let crashing = crashing.canonicalize().map_err(|e| {
-        anyhow::anyhow!(
-            "{}: {e} (shared/ must be beside the checkout)",
-            crashing.display()
-        )
-    })?;
+        .join("tests/fixtures/zxing/qrcode-6-7.png")
+        .canonicalize()?;
     let dir = tempfile::tempdir()?;
     let reset = support::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)?;
     let site = StaticSite::start().await?;
