@@ -140,20 +140,19 @@ pub async fn demo_mailbox() -> Result<Option<String>, ClientError> {
 
 /// This session's device exchange as a redacted support transcript (JSON text, to save).
 pub async fn transcript() -> Result<String, ClientError> {
-    let response = get(&format!("{API}/transcript")).await?;
-    if !response.ok() {
-        return json::<String>(response).await;
-    }
-    response
-        .text()
-        .await
-        .map_err(|_| ClientError::ProxyUnreachable)
+    saved_text(&format!("{API}/transcript")).await
 }
 
 /// The proxy's read-only field check of the device at `address` (JSON text, to save): what the
 /// device says about itself, secrets replaced by placeholders; nothing is changed on the device.
 pub async fn probe_report(address: DeviceAddress) -> Result<String, ClientError> {
-    let response = get(&format!("{API}/probe/{}/{}", address.ip, address.port)).await?;
+    saved_text(&format!("{API}/probe/{}/{}", address.ip, address.port)).await
+}
+
+/// A report the proxy hands over as text for the person to save; a refusal is the proxy's
+/// error, read as any other.
+async fn saved_text(url: &str) -> Result<String, ClientError> {
+    let response = get(url).await?;
     if !response.ok() {
         return json::<String>(response).await;
     }

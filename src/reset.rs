@@ -64,11 +64,25 @@ pub async fn export_qr(
     profile: &DeviceProfile,
 ) -> Result<QrCode, ResetError> {
     let path = format!("{}?format=json", paths::EMAIL_QR_CODE);
-    let envelope = client::send(address, Method::Get, &path, None).await?;
+    read(address, &path, profile, |body| {
+        QrCode::from_json(body, profile)
+    })
+    .await
+}
+
+/// One GET of `path`: a refusal becomes the device's verdict, anything `parse` cannot read is
+/// an answer this firmware gives that the wizard does not know.
+async fn read<T>(
+    address: DeviceAddress,
+    path: &str,
+    profile: &DeviceProfile,
+    parse: impl FnOnce(&str) -> Result<T, protocol::ParseError>,
+) -> Result<T, ResetError> {
+    let envelope = client::send(address, Method::Get, path, None).await?;
     if let Some(status) = refusal(&envelope) {
         return Err(ResetError::Refused(verdict_of(&status, profile)));
     }
-    QrCode::from_json(&envelope.body, profile).map_err(|err| {
+    parse(&envelope.body).map_err(|err| {
         ResetError::Client(ClientError::Garbage {
             detail: err.to_string(),
         })
@@ -169,15 +183,10 @@ pub async fn read_recovery_email(
     profile: &DeviceProfile,
 ) -> Result<EmailParameter, ResetError> {
     let path = format!("{}?format=json", paths::EMAIL_PARAMETER);
-    let envelope = client::send(address, Method::Get, &path, None).await?;
-    if let Some(status) = refusal(&envelope) {
-        return Err(ResetError::Refused(verdict_of(&status, profile)));
-    }
-    EmailParameter::from_json(&envelope.body, profile).map_err(|err| {
-        ResetError::Client(ClientError::Garbage {
-            detail: err.to_string(),
-        })
+    read(address, &path, profile, |body| {
+        EmailParameter::from_json(body, profile)
     })
+    .await
 }
 
 /// Reads which security questions the device would ask (a harmless read).
@@ -185,15 +194,10 @@ pub async fn read_questions(
     address: DeviceAddress,
     profile: &DeviceProfile,
 ) -> Result<QuestionConfiguration, ResetError> {
-    let envelope = client::send(address, Method::Get, paths::QUESTION_CONFIGURATION, None).await?;
-    if let Some(status) = refusal(&envelope) {
-        return Err(ResetError::Refused(verdict_of(&status, profile)));
-    }
-    QuestionConfiguration::from_xml(&envelope.body, profile).map_err(|err| {
-        ResetError::Client(ClientError::Garbage {
-            detail: err.to_string(),
-        })
+    read(address, paths::QUESTION_CONFIGURATION, profile, |body| {
+        QuestionConfiguration::from_xml(body, profile)
     })
+    .await
 }
 
 /// Logs in once with the new password; true when the device accepted it. Never retried:

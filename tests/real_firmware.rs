@@ -35,16 +35,7 @@ async fn to_mode_step(browser: &Browser, proxy: &Proxy, device: &Running) -> Res
 
 /// From the mode step to a drawn QR code: the e-mail route, the privacy notice accepted.
 async fn to_drawn_qr(browser: &Browser) -> Result<()> {
-    browser.click("E-mail verification").await?;
-    browser.wait_for_step("Privacy notice").await?;
-    browser
-        .field("I have read this and want to continue")
-        .await?
-        .click()
-        .await?;
-    browser.click("Continue").await?;
-    browser.wait_for_step("Send the QR code").await?;
-    browser.click("Make the QR code").await?;
+    browser.email_route_to_export().await?;
     browser.button("Download the QR code (PNG)").await?;
     Ok(())
 }
@@ -204,7 +195,7 @@ async fn no_reserved_email_is_never_described_as_starting_up() -> Result<()> {
     let (device, proxy) = stack(Profile::EmailNotReserved, unknown).await?;
     device.set_fault("/ISAPI/Security/email/parameter", Fault::Html);
     to_mode_step(&browser, &proxy, &device).await?;
-    to_drawn_qr_refused(&browser).await?;
+    browser.email_route_to_export().await?;
     let alert = browser
         .text_of("//*[@role='alert' and normalize-space(.) != '']")
         .await?;
@@ -212,20 +203,6 @@ async fn no_reserved_email_is_never_described_as_starting_up() -> Result<()> {
     ensure!(!alert.contains("starting up"), "{alert}");
     browser.wait_for("//div[@class='support']").await?;
     browser.close().await
-}
-
-/// Up to the QR export, which the device refuses.
-async fn to_drawn_qr_refused(browser: &Browser) -> Result<()> {
-    browser.click("E-mail verification").await?;
-    browser.wait_for_step("Privacy notice").await?;
-    browser
-        .field("I have read this and want to continue")
-        .await?
-        .click()
-        .await?;
-    browser.click("Continue").await?;
-    browser.wait_for_step("Send the QR code").await?;
-    browser.click("Make the QR code").await
 }
 
 /// A device found by SADP and then typed by its address keeps the serial discovery reported,

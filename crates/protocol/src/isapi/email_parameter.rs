@@ -39,12 +39,7 @@ impl EmailParameter {
         let email_address = first_text(&profile.recovery_email, &value);
         if email_address.is_none() {
             if let Ok(status) = super::ResponseStatus::from_json(body) {
-                return Err(ParseError::DeviceStatus {
-                    context: CONTEXT,
-                    status_code: status.status_code,
-                    status_string: status.status_string.unwrap_or_default(),
-                    sub_status_code: status.sub_status_code,
-                });
+                return Err(status.into_parse_error(CONTEXT));
             }
         }
         Ok(EmailParameter { email_address })

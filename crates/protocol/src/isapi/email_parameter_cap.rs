@@ -104,12 +104,7 @@ fn bound(limits: &Value, key: &str) -> Result<Option<u32>, ParseError> {
 /// The error for JSON that carries no capability at all.
 fn not_a_capability(body: &str) -> ParseError {
     match ResponseStatus::from_json(body) {
-        Ok(status) => ParseError::DeviceStatus {
-            context: CONTEXT,
-            status_code: status.status_code,
-            status_string: status.status_string.unwrap_or_default(),
-            sub_status_code: status.sub_status_code,
-        },
+        Ok(status) => status.into_parse_error(CONTEXT),
         Err(_) => ParseError::MissingField {
             context: CONTEXT,
             field: WRAPPER.into(),

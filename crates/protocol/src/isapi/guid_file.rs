@@ -51,12 +51,7 @@ impl GuidFile {
             });
         }
         if let Ok(Ok(status)) = std::str::from_utf8(body).map(ResponseStatus::parse) {
-            return Err(ParseError::DeviceStatus {
-                context: EXPORT_CONTEXT,
-                status_code: status.status_code,
-                status_string: status.status_string.unwrap_or_default(),
-                sub_status_code: status.sub_status_code,
-            });
+            return Err(status.into_parse_error(EXPORT_CONTEXT));
         }
         Ok(GuidFile(body.to_vec()))
     }

@@ -52,12 +52,7 @@ impl QrCode {
         let shape = &profile.qr_answer;
         let Some(content) = first_text(&shape.content, &value) else {
             return Err(match ResponseStatus::from_json(body) {
-                Ok(status) => ParseError::DeviceStatus {
-                    context: CONTEXT,
-                    status_code: status.status_code,
-                    status_string: status.status_string.unwrap_or_default(),
-                    sub_status_code: status.sub_status_code,
-                },
+                Ok(status) => status.into_parse_error(CONTEXT),
                 Err(_) => ParseError::MissingField {
                     context: CONTEXT,
                     field: shape

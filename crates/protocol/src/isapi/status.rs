@@ -415,6 +415,16 @@ impl ResponseStatus {
             && !self.is_locked()
     }
 
+    /// The error for an answer to `context` that is this status instead of the expected body.
+    pub fn into_parse_error(self, context: &'static str) -> ParseError {
+        ParseError::DeviceStatus {
+            context,
+            status_code: self.status_code,
+            status_string: self.status_string.unwrap_or_default(),
+            sub_status_code: self.sub_status_code,
+        }
+    }
+
     /// Reads a status body, telling JSON from XML by its first character.
     pub fn parse(body: &str) -> Result<Self, ParseError> {
         if body

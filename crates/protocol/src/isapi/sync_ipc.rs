@@ -92,12 +92,7 @@ impl SyncIpcResult {
                     context: CONTEXT,
                     field: RESULT_WRAPPER.into(),
                 })?;
-            return Err(ParseError::DeviceStatus {
-                context: CONTEXT,
-                status_code: status.status_code,
-                status_string: status.status_string.unwrap_or_default(),
-                sub_status_code: status.sub_status_code,
-            });
+            return Err(status.into_parse_error(CONTEXT));
         };
         let list = json::get(result, CHANNELS)
             .and_then(Value::as_array)
