@@ -261,7 +261,7 @@ async fn old_firmware_without_an_email_reset_says_what_to_do_instead() -> Result
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_device_with_no_reserved_email_is_explained_at_the_qr_step() -> Result<()> {
+async fn a_device_with_no_reserved_email_is_explained_before_any_export() -> Result<()> {
     let identity = DeviceIdentity::random(Profile::EmailNotReserved);
     let config = Config::loopback(identity).with_sadp("127.0.0.1:0".parse()?);
     let device = devsim::start(config).await?;
@@ -277,16 +277,13 @@ async fn a_device_with_no_reserved_email_is_explained_at_the_qr_step() -> Result
         ))
         .await?;
     browser.click("Reset this device's password").await?;
-    browser.click("E-mail verification").await?;
-    browser
-        .field("I have read this and want to continue")
-        .await?
-        .click()
+    // The device's no-login e-mail read says it at once, at the mode step: no export needed.
+    let message = browser
+        .text_of("//span[@id='why-email' and contains(., 'no recovery e-mail address')]")
         .await?;
-    browser.click("Continue").await?;
-    browser.click("Make the QR code").await?;
-    let message = alert_text(&browser).await?;
-    assert!(message.contains("no recovery e-mail address"), "{message}");
+    assert!(message.contains("another way"), "{message}");
+    let email = browser.button("E-mail verification").await?;
+    assert!(email.attr("disabled").await?.is_some());
     // What support asks for, from discovery, ready to copy.
     let details = browser.text_of("//pre[@class='support-details']").await?;
     assert!(
