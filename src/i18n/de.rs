@@ -105,6 +105,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CodeLabel => "Reset-Code",
         CodeHint => "Der Code aus der E-Mail des Herstellers, genau wie geschrieben.",
         CodeEmpty => "Geben Sie zuerst den Reset-Code aus der E-Mail ein.",
+        PlainHttpNotice => "Dieses Gerät bietet nur eine unverschlüsselte Verbindung an, daher gehen der Code und das neue Passwort ungeschützt durch Ihr Netzwerk. In einem Netzwerk, dem Sie vertrauen, können Sie fortfahren.",
         WrongCode => "Das Gerät meldet, dass dieser Reset-Code falsch ist. Prüfen Sie ihn Zeichen für Zeichen und geben Sie ihn erneut ein.",
         WrongCodeTriesLeft { left } => return format!("Das Gerät meldet, dass dieser Reset-Code falsch ist. Prüfen Sie ihn Zeichen für Zeichen: Noch {left} Versuche, dann sperrt sich das Gerät für eine Weile.").into(),
         ExpiredCode => "Dieser Reset-Code funktioniert nicht mehr: Er ist älter als 48 Stunden, oder das Gerät wurde seitdem neu gestartet oder hat einen neueren QR-Code erstellt. Erstellen Sie einen neuen QR-Code und schicken Sie ihn erneut.",

@@ -105,6 +105,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CodeLabel => "Reset code",
         CodeHint => "The code from the vendor's e-mail, exactly as written.",
         CodeEmpty => "Type the reset code from the e-mail first.",
+        PlainHttpNotice => "This device offers only an unencrypted connection, so the code and the new password will cross your network unprotected. On a network you trust, you can go on.",
         WrongCode => "The device says this reset code is wrong. Check it letter by letter and type it again.",
         WrongCodeTriesLeft { left } => return format!("The device says this reset code is wrong. Check it letter by letter: {left} tries are left before the device locks itself for a while.").into(),
         ExpiredCode => "This reset code no longer works: it is older than 48 hours, or the device was restarted or made a newer QR code since. Make a new QR code and send it again.",

@@ -105,6 +105,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CodeLabel => "Código de restablecimiento",
         CodeHint => "El código del correo del fabricante, tal como está escrito.",
         CodeEmpty => "Escriba primero el código de restablecimiento del correo.",
+        PlainHttpNotice => "Este dispositivo solo ofrece una conexión sin cifrar, así que el código y la nueva contraseña cruzarán su red sin protección. En una red de confianza, puede continuar.",
         WrongCode => "El dispositivo dice que este código de restablecimiento es incorrecto. Revíselo carácter por carácter y escríbalo de nuevo.",
         WrongCodeTriesLeft { left } => return format!("El dispositivo dice que este código de restablecimiento es incorrecto. Revíselo carácter por carácter: quedan {left} intentos antes de que el dispositivo se bloquee durante un tiempo.").into(),
         ExpiredCode => "Este código de restablecimiento ya no funciona: tiene más de 48 horas, o desde entonces el dispositivo se reinició o creó un código QR más reciente. Cree un código QR nuevo y envíelo de nuevo.",

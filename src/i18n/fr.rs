@@ -105,6 +105,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CodeLabel => "Code de réinitialisation",
         CodeHint => "Le code reçu dans l’e-mail du fabricant, exactement comme il est écrit.",
         CodeEmpty => "Saisissez d’abord le code de réinitialisation reçu par e-mail.",
+        PlainHttpNotice => "Cet appareil ne propose qu’une connexion non chiffrée : le code et le nouveau mot de passe traverseront votre réseau sans protection. Sur un réseau de confiance, vous pouvez continuer.",
         WrongCode => "L’appareil indique que ce code de réinitialisation est faux. Vérifiez-le caractère par caractère et saisissez-le à nouveau.",
         WrongCodeTriesLeft { left } => return format!("L’appareil indique que ce code de réinitialisation est faux. Vérifiez-le caractère par caractère : il reste {left} essais avant que l’appareil se bloque pendant un moment.").into(),
         ExpiredCode => "Ce code de réinitialisation ne fonctionne plus : il a plus de 48 heures, ou l’appareil a redémarré ou créé un code QR plus récent depuis. Créez un nouveau code QR et envoyez-le à nouveau.",

@@ -106,6 +106,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CodeLabel => "Código de redefinição",
         CodeHint => "O código do e-mail do fabricante, exatamente como está escrito.",
         CodeEmpty => "Digite primeiro o código de redefinição do e-mail.",
+        PlainHttpNotice => "Este dispositivo só oferece uma conexão sem criptografia, então o código e a nova senha vão passar pela sua rede sem proteção. Em uma rede de confiança, você pode continuar.",
         WrongCode => "O dispositivo diz que este código de redefinição está errado. Confira caractere por caractere e digite de novo.",
         WrongCodeTriesLeft { left } => return format!("O dispositivo diz que este código de redefinição está errado. Confira caractere por caractere: restam {left} tentativas antes de o dispositivo se bloquear por um tempo.").into(),
         ExpiredCode => "Este código de redefinição não funciona mais: tem mais de 48 horas, ou o dispositivo foi reiniciado ou gerou um código QR mais novo desde então. Gere um novo código QR e envie de novo.",

@@ -106,6 +106,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CodeLabel => "重置码",
         CodeHint => "厂商邮件中的重置码，请按原样输入。",
         CodeEmpty => "请先输入邮件中的重置码。",
+        PlainHttpNotice => "此设备只提供未加密的连接，重置码和新密码将不受保护地经过您的网络。如果这是您信任的网络，可以继续。",
         WrongCode => "设备提示这个重置码不正确。请逐个字符核对后重新输入。",
         WrongCodeTriesLeft { left } => return format!("设备提示这个重置码不正确。请逐个字符核对：还剩 {left} 次机会，之后设备会锁定一段时间。").into(),
         ExpiredCode => "这个重置码已失效：它已超过 48 小时，或者此后设备重启过或生成过更新的二维码。请生成新的二维码并重新发送。",

@@ -21,6 +21,20 @@ pub struct Envelope {
     pub content_type: Option<String>,
     /// The device's body as text (invalid UTF-8 replaced).
     pub body: String,
+    /// How the proxy reached the device for this answer; `None` from a proxy too old to say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<DeviceTransport>,
+}
+
+/// How the proxy spoke to a device: what a person on the same LAN could read of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceTransport {
+    /// Plain HTTP: anyone on the LAN can read what is sent, the reset code included. Used only
+    /// when the device offers nothing else.
+    Http,
+    /// HTTPS, against the certificate the device showed first.
+    Https,
 }
 
 /// The proxy's own error answer: `{"error": {"code": "...", "message": "..."}}`.

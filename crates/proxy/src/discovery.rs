@@ -308,6 +308,29 @@ impl Discoverer {
         })
     }
 
+    /// What recent scans heard from the device at `device` (its IPv4 or IPv6 address, and its
+    /// HTTP or HTTPS port when it announced them), without scanning: where it serves HTTPS, and
+    /// its serial and MAC.
+    pub fn known(&self, device: SocketAddr) -> Option<ProbeMatch> {
+        let now = Instant::now();
+        let cache = self.cache();
+        cache
+            .devices
+            .values()
+            .filter(|(_, seen)| now.duration_since(*seen) < self.settings.forget)
+            .map(|(found, _)| found)
+            .find(|found| {
+                let address = match device.ip() {
+                    IpAddr::V4(ip) => found.ipv4 == Some(ip),
+                    IpAddr::V6(ip) => found.ipv6 == Some(ip),
+                };
+                let port = found.http_port.is_none_or(|p| p == device.port())
+                    || found.https_port == Some(device.port());
+                address && port
+            })
+            .cloned()
+    }
+
     async fn start_scan(self: &Arc<Self>) -> Result<(), ApiError> {
         let targets = &self.settings.targets;
         let interfaces = match InterfaceAddr::list() {

@@ -54,10 +54,9 @@ pub enum ApiError {
     /// The device's answer was larger than the proxy accepts.
     #[error("the device's answer was too large")]
     TooLarge,
-    /// The device's HTTPS certificate is not the one it showed earlier in this session.
-    #[error(
-        "the device at {0} now shows a different HTTPS certificate than earlier in this reset"
-    )]
+    /// The device's HTTPS certificate is not the one it showed earlier in this session, or
+    /// (known by its serial and MAC) to an earlier session of this proxy.
+    #[error("the device at {0} now shows a different HTTPS certificate than it showed earlier")]
     CertificateChanged(String),
     /// The TLS handshake failed, e.g. old firmware offering only TLS 1.0 or weak ciphers.
     #[error("could not open a secure (HTTPS) connection to the device: {0}")]

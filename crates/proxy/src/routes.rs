@@ -9,8 +9,10 @@ use crate::connections::ClientAddr;
 use crate::csp;
 use crate::discovery::{Discoverer, DiscoverySettings};
 use crate::error::ApiError;
-use crate::forward::{self, DeviceAnswer, DeviceClient, DeviceRequest, Transport};
+use crate::device_link::Link;
+use crate::forward::{DeviceAnswer, DeviceClient, DeviceRequest};
 use crate::listen;
+use crate::pins::CertificatePins;
 use crate::sessions::{SessionId, Sessions};
 use crate::site::{self, Site, WizardFiles};
 use crate::targets::TargetPolicy;
@@ -43,6 +45,7 @@ struct App {
     calls: AllowList,
     transcripts: Transcripts,
     devices: DeviceClient,
+    pins: CertificatePins,
     sessions: Sessions,
     attempts: AttemptLimiter,
     discovery: Arc<Discoverer>,
@@ -148,6 +151,7 @@ impl App {
                 config.request_timeout,
                 config.max_body,
             )?,
+            pins: CertificatePins::default(),
             sessions: Sessions::new(config.session_idle),
             attempts: AttemptLimiter::new(
                 config.attempt_window,
@@ -355,8 +359,15 @@ async fn forward(
             authorization: authorization.clone(),
         }
     };
-    let answer = match exchange(&app, &session, device, call.retry_safe, request).await {
-        Ok(answer) => answer,
+    let link = Link {
+        devices: &app.devices,
+        sessions: &app.sessions,
+        targets: &app.targets,
+        pins: &app.pins,
+        discovered: app.discovery.known(device),
+    };
+    let (answer, transport) = match link.exchange(&session, device, &call, request).await {
+        Ok(answered) => answered,
         Err(err) => {
             if let Some(attempt) = attempt.filter(|_| !err.may_have_reached_device()) {
                 app.attempts.refund(attempt);
@@ -394,6 +405,7 @@ async fn forward(
         status: answer.status,
         content_type: answer.content_type,
         body: String::from_utf8_lossy(&answer.body).into_owned(),
+        transport: Some(transport),
     }))
 }
 
@@ -411,63 +423,6 @@ fn accepted(answer: &DeviceAnswer) -> bool {
             .is_none_or(|status| status.is_ok()),
         Err(_) => false,
     }
-}
-
-/// Talks to the device over HTTP, or HTTPS once it asked for it; pins its certificate. A
-/// `retry_safe` call is asked again when the device drops its answer.
-async fn exchange(
-    app: &App,
-    session: &SessionId,
-    device: SocketAddr,
-    retry_safe: bool,
-    request: impl Fn() -> DeviceRequest,
-) -> Result<DeviceAnswer, ApiError> {
-    let state = app.sessions.device(session, device);
-    let https_port = state.https_port.or((device.port() == 443).then_some(443));
-    if let Some(port) = https_port {
-        return exchange_https(app, session, device, port, retry_safe, request()).await;
-    }
-    let answer = app
-        .devices
-        .exchange(device, Transport::Http, request(), retry_safe)
-        .await?;
-    // A device that redirects to HTTPS on its own address is asking for HTTPS; any other
-    // redirect is handed to the wizard as it is, never followed.
-    match forward::https_redirect(device, &answer) {
-        Some(port) => {
-            app.targets.check_addr(SocketAddr::new(device.ip(), port))?;
-            app.sessions
-                .update(session, device, |s| s.https_port = Some(port));
-            exchange_https(app, session, device, port, retry_safe, request()).await
-        }
-        None => Ok(answer),
-    }
-}
-
-async fn exchange_https(
-    app: &App,
-    session: &SessionId,
-    device: SocketAddr,
-    port: u16,
-    retry_safe: bool,
-    request: DeviceRequest,
-) -> Result<DeviceAnswer, ApiError> {
-    let pinned = app.sessions.device(session, device).pinned_certificate;
-    let answer = app
-        .devices
-        .exchange(
-            SocketAddr::new(device.ip(), port),
-            Transport::Https { pinned },
-            request,
-            retry_safe,
-        )
-        .await?;
-    if pinned.is_none() {
-        app.sessions.update(session, device, |s| {
-            s.pinned_certificate = answer.certificate;
-        });
-    }
-    Ok(answer)
 }
 
 /// Reads `/devices/{ip}/{port}/{device path}` from the raw, still-encoded URI, so that what is
