@@ -59,7 +59,8 @@ impl Link<'_> {
         }
 
         let guessed = announced.is_none();
-        let https_failure = match announced.or((!state.https_absent).then_some(DEFAULT_HTTPS_PORT)) {
+        let https_failure = match announced.or((!state.https_absent).then_some(DEFAULT_HTTPS_PORT))
+        {
             None => None,
             Some(port) => {
                 let tried = match self.targets.check_addr(SocketAddr::new(device.ip(), port)) {

@@ -128,6 +128,10 @@ mod tests {
             assert_eq!(pins.get(&key(0)), Some([7; 32]), "still in use");
         }
         assert_eq!(pins.lock().by_device.len(), MAX_PINNED_DEVICES);
-        assert_eq!(pins.get(&key(1)), None, "the least recently used went first");
+        assert_eq!(
+            pins.get(&key(1)),
+            None,
+            "the least recently used went first"
+        );
     }
 }
