@@ -7,6 +7,7 @@ use gloo_net::http::{Request, Response};
 
 mod helper_link;
 use crate::embed::Helper;
+pub use helper_link::adopt_pairing_secret;
 use protocol::isapi::{paths, ActivationStatus, ExternCapabilities, ResponseStatus, SecurityCap};
 use protocol::proxy_api::{
     DemoMailbox, DeviceTransport, Discovery, Envelope, ErrorCode, Health, ProxyError,
@@ -62,6 +63,7 @@ impl ClientError {
                 ErrorCode::HostNotAllowed | ErrorCode::OriginNotAllowed | ErrorCode::CrossSite => {
                     Msg::OpenFromProxy
                 }
+                ErrorCode::PairingRequired => Msg::PairingNeeded,
                 ErrorCode::MissingHeader
                 | ErrorCode::CallNotAllowed
                 | ErrorCode::RequestTooLarge

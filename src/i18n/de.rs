@@ -153,6 +153,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CertificateChanged => "Das Sicherheitszertifikat des Geräts hat sich während des Zurücksetzens geändert. Das kann bedeuten, dass ein anderes Gerät seine Adresse übernommen hat. Prüfen Sie die Adresse und beginnen Sie dann wieder beim ersten Schritt.",
         TlsFailed => "Das Gerät bietet nur eine alte, unsichere Art verschlüsselter Verbindung an, die dieses Hilfsprogramm ablehnt. Nutzen Sie die eigene Seite des Geräts oder aktualisieren Sie seine Firmware.",
         OpenFromProxy => "Diese Seite muss über die eigene Adresse des Hilfsprogramms geöffnet werden (die es beim Start angezeigt hat).",
+        PairingNeeded => "Dieses Hilfsprogramm lauscht im Netzwerk und antwortet nur der Seite, die über die vollständige Adresse geöffnet wurde, die es beim Start angezeigt hat, einschließlich des Teils nach #pair=. Öffnen Sie diese Adresse erneut.",
         DemoMailboxOpen => "Demo: das simulierte Postfach des Herstellers öffnen",
         DemoMailboxCode { code } => return format!("Demo-Postfach (simuliert, keine echte E-Mail): Ihr Reset-Code ist {code}").into(),
         DemoMailboxEmpty => "Demo-Postfach: noch nichts da. Erstellen Sie zuerst einen QR-Code.",

@@ -153,6 +153,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CertificateChanged => "The device's security certificate changed during the reset. This can mean another device took its address. Check the address, then start again from the first step.",
         TlsFailed => "The device only offers an old, insecure kind of encrypted connection, which this helper refuses. Use the device's own page, or update its firmware.",
         OpenFromProxy => "This page must be opened from the helper program's own address (the one it printed when it started).",
+        PairingNeeded => "This helper listens on the network and answers only the page opened from the full address it printed when it started, including the part after #pair=. Open that address again.",
         DemoMailboxOpen => "Demo: open the simulated vendor's mailbox",
         DemoMailboxCode { code } => return format!("Demo mailbox (simulated, not a real e-mail): your reset code is {code}").into(),
         DemoMailboxEmpty => "Demo mailbox: nothing yet. Make a QR code first.",

@@ -153,6 +153,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CertificateChanged => "El certificado de seguridad del dispositivo cambió durante el restablecimiento. Esto puede significar que otro dispositivo tomó su dirección. Compruebe la dirección y empiece de nuevo desde el primer paso.",
         TlsFailed => "El dispositivo solo ofrece un tipo de conexión cifrada antiguo e inseguro, que este programa auxiliar rechaza. Use la página del propio dispositivo o actualice su firmware.",
         OpenFromProxy => "Esta página debe abrirse desde la dirección del propio programa auxiliar (la que mostró al arrancar).",
+        PairingNeeded => "Este programa auxiliar escucha en la red y solo responde a la página abierta desde la dirección completa que mostró al arrancar, incluida la parte que sigue a #pair=. Vuelva a abrir esa dirección.",
         DemoMailboxOpen => "Demostración: abrir el buzón simulado del fabricante",
         DemoMailboxCode { code } => return format!("Buzón de demostración (simulado, no es un correo real): su código de restablecimiento es {code}").into(),
         DemoMailboxEmpty => "Buzón de demostración: aún no hay nada. Cree primero un código QR.",

@@ -153,6 +153,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CertificateChanged => "Le certificat de sécurité de l’appareil a changé pendant la réinitialisation. Cela peut vouloir dire qu’un autre appareil a pris son adresse. Vérifiez l’adresse, puis recommencez depuis la première étape.",
         TlsFailed => "L’appareil ne propose qu’un ancien type de connexion chiffrée, peu sûr, que ce programme d’aide refuse. Utilisez la page de l’appareil, ou mettez à jour son micrologiciel.",
         OpenFromProxy => "Cette page doit être ouverte depuis l’adresse du programme d’aide (celle qu’il a affichée à son démarrage).",
+        PairingNeeded => "Ce programme d’aide écoute sur le réseau et ne répond qu’à la page ouverte depuis l’adresse complète qu’il a affichée à son démarrage, y compris la partie après #pair=. Ouvrez à nouveau cette adresse.",
         DemoMailboxOpen => "Démo : ouvrir la boîte mail simulée du fabricant",
         DemoMailboxCode { code } => return format!("Boîte mail de démo (simulée, pas un vrai e-mail) : votre code de réinitialisation est {code}").into(),
         DemoMailboxEmpty => "Boîte mail de démo : rien pour l’instant. Créez d’abord un code QR.",

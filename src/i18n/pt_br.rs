@@ -154,6 +154,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CertificateChanged => "O certificado de segurança do dispositivo mudou durante a redefinição. Isso pode significar que outro dispositivo assumiu o endereço dele. Verifique o endereço e comece de novo pela primeira etapa.",
         TlsFailed => "O dispositivo só oferece um tipo antigo e inseguro de conexão criptografada, que este programa auxiliar recusa. Use a página do próprio dispositivo ou atualize o firmware dele.",
         OpenFromProxy => "Esta página precisa ser aberta pelo endereço do próprio programa auxiliar (o que ele mostrou ao iniciar).",
+        PairingNeeded => "Este programa auxiliar escuta na rede e só responde à página aberta pelo endereço completo que ele mostrou ao iniciar, incluindo a parte depois de #pair=. Abra esse endereço de novo.",
         DemoMailboxOpen => "Demonstração: abrir a caixa de e-mail simulada do fabricante",
         DemoMailboxCode { code } => return format!("Caixa de demonstração (simulada, não é um e-mail real): seu código de redefinição é {code}").into(),
         DemoMailboxEmpty => "Caixa de demonstração: nada ainda. Gere primeiro um código QR.",

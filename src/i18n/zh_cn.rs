@@ -154,6 +154,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         CertificateChanged => "重置过程中设备的安全证书发生了变化。这可能表示另一台设备占用了它的地址。请检查地址，然后从第一步重新开始。",
         TlsFailed => "设备只提供一种旧的、不安全的加密连接方式，本辅助程序拒绝使用。请使用设备自己的网页，或升级它的固件。",
         OpenFromProxy => "此页面必须从辅助程序自己的地址打开（即它启动时显示的地址）。",
+        PairingNeeded => "此辅助程序在网络上监听，只响应从它启动时显示的完整地址打开的页面，包括 #pair= 之后的部分。请重新打开该地址。",
         DemoMailboxOpen => "演示：打开模拟的厂商邮箱",
         DemoMailboxCode { code } => return format!("演示邮箱（模拟的，不是真实邮件）：您的重置码是 {code}").into(),
         DemoMailboxEmpty => "演示邮箱：还没有邮件。请先生成二维码。",

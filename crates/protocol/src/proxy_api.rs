@@ -11,6 +11,15 @@ pub const API_VERSION: u32 = 1;
 /// The header every API request must carry; other sites cannot send it without a preflight.
 pub const API_HEADER: &str = "x-reset-wizard";
 
+/// The header carrying the pairing secret to a helper listening beyond loopback (on the LAN):
+/// without it, such a helper answers no API call ([`ErrorCode::PairingRequired`]).
+pub const PAIR_HEADER: &str = "x-reset-wizard-pair";
+
+/// The key under which the helper puts its pairing secret in the fragment of the address it
+/// prints (`https://192.168.1.20:8443/#pair=…`): a fragment never leaves the browser, so the
+/// secret reaches no log and no `Referer`.
+pub const PAIR_FRAGMENT_KEY: &str = "pair";
+
 /// A device's answer to one forwarded call: `GET /api/v1/devices/{ip}/{port}/{device path}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -70,6 +79,8 @@ pub enum ErrorCode {
     CallNotAllowed,
     /// 403: the device address may not be contacted.
     TargetNotAllowed,
+    /// 403: a helper listening on the LAN was called without its pairing secret ([`PAIR_HEADER`]).
+    PairingRequired,
     /// 413: the request body is too large.
     RequestTooLarge,
     /// 400: the request body is not of an accepted type.
@@ -110,6 +121,7 @@ impl ErrorCode {
             ErrorCode::CrossSite => "cross_site_request",
             ErrorCode::CallNotAllowed => "call_not_allowed",
             ErrorCode::TargetNotAllowed => "target_not_allowed",
+            ErrorCode::PairingRequired => "pairing_required",
             ErrorCode::RequestTooLarge => "request_too_large",
             ErrorCode::BadRequestBody => "bad_request_body",
             ErrorCode::TooManyAttempts => "too_many_attempts",

@@ -15,6 +15,9 @@ pub enum ApiError {
     /// The `Host` header names a host this proxy does not answer to (DNS rebinding).
     #[error("this proxy does not answer to the host {0:?}")]
     HostNotAllowed(String),
+    /// A helper listening on the LAN was called without its pairing secret.
+    #[error("this helper listens on the network and answers only the wizard opened from the address it printed (with its #pair= part)")]
+    PairingRequired,
     /// The request came from a page on another origin that is not allowed to embed the wizard.
     #[error("requests from {0:?} are not allowed")]
     OriginNotAllowed(String),
@@ -87,6 +90,7 @@ impl ApiError {
             ApiError::MissingHeader => ErrorCode::MissingHeader,
             ApiError::HostNotAllowed(_) => ErrorCode::HostNotAllowed,
             ApiError::OriginNotAllowed(_) => ErrorCode::OriginNotAllowed,
+            ApiError::PairingRequired => ErrorCode::PairingRequired,
             ApiError::CrossSite(_) => ErrorCode::CrossSite,
             ApiError::RequestTooLarge => ErrorCode::RequestTooLarge,
             ApiError::BadRequestBody(_) => ErrorCode::BadRequestBody,
@@ -121,6 +125,7 @@ impl ApiError {
             ApiError::MissingHeader
             | ApiError::HostNotAllowed(_)
             | ApiError::OriginNotAllowed(_)
+            | ApiError::PairingRequired
             | ApiError::CrossSite(_)
             | ApiError::CallNotAllowed(_)
             | ApiError::TargetNotAllowed(_) => StatusCode::FORBIDDEN,

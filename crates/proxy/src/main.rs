@@ -97,6 +97,11 @@ struct Settings {
     /// SyncIPCPassword use (allow-listed), which field names hold secrets (redacted).
     #[arg(long, global = true, env = "RESET_PROXY_DEVICE_PROFILE")]
     device_profile: Option<PathBuf>,
+    /// Ask for the pairing secret on loopback listeners too (a computer shared by several
+    /// people). Listeners on any other address always ask for it.
+    #[arg(long, env = "RESET_PROXY_REQUIRE_PAIRING")]
+    #[serde(default)]
+    require_pairing: bool,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "RESET_PROXY_LOG_JSON")]
     #[serde(default)]
@@ -142,6 +147,7 @@ impl Settings {
         self.demo |= file.demo;
         self.allow_loopback_devices |= file.allow_loopback_devices;
         self.log_json |= file.log_json;
+        self.require_pairing |= file.require_pairing;
         self.dist = self.dist.or(file.dist);
         self.record = self.record.or(file.record);
         self.device_profile = self.device_profile.or(file.device_profile);
@@ -187,6 +193,9 @@ impl Settings {
         config.allow_loopback_devices = self.allow_loopback_devices;
         config.host_names = self.host_name;
         config.allowed_origins = self.allow_origin;
+        if self.require_pairing {
+            config.pairing = reset_proxy::pairing::PairingPolicy::EveryListener;
+        }
         if let Some(frame_ancestors) = self.frame_ancestors {
             config.frame_ancestors = frame_ancestors;
         }
@@ -248,9 +257,15 @@ async fn main() -> Result<()> {
             println!("serving HTTPS; certificate SHA-256 fingerprint {fingerprint}");
         }
     }
-    let scheme = bound.scheme();
     for addr in bound.local_addrs() {
-        println!("reset-proxy is serving the wizard at {scheme}://{addr}/");
+        println!(
+            "reset-proxy is serving the wizard at {}",
+            bound.wizard_url(addr)
+        );
+    }
+    if bound.pairing_secret().is_some() {
+        // Only on the terminal: the secret sits in the fragment, which browsers never send.
+        println!("open the address with its #pair= part: other computers on the network can't use this helper without it");
     }
     bound
         .serve(async {

@@ -7,9 +7,9 @@ use crate::calls::{AllowList, AllowedCall, BodyKind};
 use crate::config::Config;
 use crate::connections::ClientAddr;
 use crate::csp;
+use crate::device_link::Link;
 use crate::discovery::{Discoverer, DiscoverySettings};
 use crate::error::ApiError;
-use crate::device_link::Link;
 use crate::forward::{DeviceAnswer, DeviceClient, DeviceRequest};
 use crate::listen;
 use crate::pins::CertificatePins;
@@ -60,7 +60,7 @@ struct App {
 type Shared = Arc<App>;
 
 /// Builds the whole router for `config`.
-pub fn router(config: Config) -> anyhow::Result<Router> {
+pub fn router(config: Config, pairing: Arc<crate::pairing::Pairing>) -> anyhow::Result<Router> {
     let tls = listen::needs_tls(&config);
     let origins = config
         .allowed_origins
@@ -89,6 +89,11 @@ pub fn router(config: Config) -> anyhow::Result<Router> {
         .route("/transcript", get(transcript))
         .fallback(no_such_call)
         .layer(middleware::from_fn_with_state(app.clone(), session))
+        // Before a session is made: an unpaired LAN host can't fill the session table.
+        .layer(middleware::from_fn_with_state(
+            pairing,
+            crate::pairing::check,
+        ))
         .layer(middleware::from_fn_with_state(
             guard.clone(),
             browser_guard::check_api,
