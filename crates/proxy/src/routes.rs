@@ -150,6 +150,7 @@ impl App {
                 exact: config.extra_devices.clone(),
                 allow_loopback: config.allow_loopback_devices,
                 own: config.listen_addrs(),
+                own_addresses: crate::targets::OwnAddresses::system(),
             },
             devices: DeviceClient::new(
                 config.connect_timeout,
