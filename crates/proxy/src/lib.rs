@@ -12,6 +12,7 @@ pub mod device_tls;
 pub mod discovery;
 pub mod error;
 pub mod forward;
+pub mod help_center_demo;
 pub mod listen;
 pub mod pairing;
 pub mod pins;

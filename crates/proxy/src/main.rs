@@ -97,6 +97,11 @@ struct Settings {
     /// SyncIPCPassword use (allow-listed), which field names hold secrets (redacted).
     #[arg(long, global = true, env = "RESET_PROXY_DEVICE_PROFILE")]
     device_profile: Option<PathBuf>,
+    /// Also serve the demo help-center article (the widget with every option) on this address,
+    /// an origin of its own as a real help center's is, allowed to frame the wizard; e.g.
+    /// 127.0.0.1:8081. For trying the widget, not for production.
+    #[arg(long, env = "RESET_PROXY_DEMO_HELP_CENTER")]
+    demo_help_center: Option<SocketAddr>,
     /// Ask for the pairing secret on loopback listeners too (a computer shared by several
     /// people). Listeners on any other address always ask for it.
     #[arg(long, env = "RESET_PROXY_REQUIRE_PAIRING")]
@@ -149,6 +154,7 @@ impl Settings {
         self.log_json |= file.log_json;
         self.require_pairing |= file.require_pairing;
         self.dist = self.dist.or(file.dist);
+        self.demo_help_center = self.demo_help_center.or(file.demo_help_center);
         self.record = self.record.or(file.record);
         self.device_profile = self.device_profile.or(file.device_profile);
         self.frame_ancestors = self.frame_ancestors.or(file.frame_ancestors);
@@ -240,6 +246,8 @@ async fn main() -> Result<()> {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
     let demo = settings.demo;
+    let settings_help_center = settings.demo_help_center;
+    let frame_ancestors_given = settings.frame_ancestors.is_some();
     let mut config = settings.into_config()?;
 
     // Kept alive for as long as the proxy runs.
@@ -247,6 +255,21 @@ async fn main() -> Result<()> {
         Some(start_demo_device(&mut config).await?)
     } else {
         None
+    };
+
+    // Bound first, so the wizard knows the help center's origin it may be framed by.
+    let help_center = match settings_help_center {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("listening on {addr} for the demo help center"))?;
+            let origin = format!("http://{}", listener.local_addr()?);
+            if !frame_ancestors_given {
+                config.frame_ancestors = format!("'self' {origin}");
+            }
+            Some((listener, origin))
+        }
+        None => None,
     };
 
     let bound = Bound::bind(config).await?;
@@ -262,6 +285,18 @@ async fn main() -> Result<()> {
             "reset-proxy is serving the wizard at {}",
             bound.wizard_url(addr)
         );
+    }
+    if let Some((listener, origin)) = help_center {
+        let wizard = format!("{}://{}", bound.scheme(), bound.local_addr()?);
+        let router = reset_proxy::help_center_demo::router(&wizard);
+        tokio::spawn(reset_proxy::connections::serve(
+            vec![listener],
+            None,
+            router,
+            reset_proxy::ConnectionLimits::default(),
+            std::future::pending(),
+        ));
+        println!("the demo help-center article embedding the widget is at {origin}/demo.html");
     }
     if bound.pairing_secret().is_some() {
         // Only on the terminal: the secret sits in the fragment, which browsers never send.
