@@ -324,7 +324,8 @@ async fn forward(
         .get::<ConnectInfo<ClientAddr>>()
         .map(|ConnectInfo(ClientAddr(peer))| peer.ip())
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    let (device, call, query) = parse_target(&app, request.method(), request.uri())?;
+    let (device, call, query) =
+        parse_target(&app.targets, &app.calls, request.method(), request.uri())?;
     if call.needs_login && !app.sessions.device(&session, device).logged_in {
         return Err(ApiError::CallNotAllowed(format!(
             "{} {} before logging in to the device in this session",
@@ -432,9 +433,10 @@ fn accepted(answer: &DeviceAnswer) -> bool {
 }
 
 /// Reads `/devices/{ip}/{port}/{device path}` from the raw, still-encoded URI, so that what is
-/// checked is exactly what is sent.
-fn parse_target(
-    app: &App,
+/// checked is exactly what is sent: the device address under `targets`, the call under `calls`.
+pub fn parse_target(
+    targets: &TargetPolicy,
+    calls: &AllowList,
     method: &Method,
     uri: &Uri,
 ) -> Result<(SocketAddr, AllowedCall, String), ApiError> {
@@ -447,9 +449,9 @@ fn parse_target(
         (Some(ip), Some(port), Some(path)) => (ip, port, path),
         _ => return Err(ApiError::CallNotAllowed(uri.path().to_string())),
     };
-    let device = app.targets.check(ip, port)?;
+    let device = targets.check(ip, port)?;
     let query = uri.query();
-    let call = app.calls.check(method, &format!("/{path}"), query)?.clone();
+    let call = calls.check(method, &format!("/{path}"), query)?.clone();
     Ok((device, call, query.unwrap_or("").to_string()))
 }
 
