@@ -26,7 +26,9 @@ Found and fixed so far:
 /// checks and unwinding, so a panic is caught and reported rather than aborting), and records
 /// the run.
 pub fn run(root: &Path, minutes: u64) -> Result<()> {
-    let report = root.join("target").join("fuzz-report.md");
+    let out = target_dir(root);
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let report = out.join("fuzz-report.md");
     let started = std::time::Instant::now();
     let result = driver(root, "fuzz", minutes * 60, Some(&report));
     let took = started.elapsed().as_secs_f64() / 60.0;
@@ -38,7 +40,7 @@ pub fn run(root: &Path, minutes: u64) -> Result<()> {
          shapes (the protocol fixtures, request lines, transcripts) with flips, insertions, \
          repeats that build deep nesting, dictionary tokens, splices and edge-case numbers; a \
          panic or one input running over 10 s fails the run and saves the input under \
-         `target/fuzz-crashes/`. `cargo xtask test` runs every target for {SMOKE_SECONDS} s in \
+         `fuzz-crashes/` in the target folder. `cargo xtask test` runs every target for {SMOKE_SECONDS} s in \
          all. (Coverage-guided runs of the protocol parsers: `cargo +nightly fuzz run \
          isapi_parsers` in `crates/protocol`.)\n\n{figures}\n\n{FOUND_AND_FIXED}"
     );
@@ -51,6 +53,14 @@ pub fn smoke(root: &Path) -> Result<()> {
     driver(root, "dev", SMOKE_SECONDS, None)
 }
 
+/// Cargo's target folder, where crashing inputs and the report go.
+fn target_dir(root: &Path) -> std::path::PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => dir.into(),
+        _ => root.join("target"),
+    }
+}
+
 fn driver(root: &Path, profile: &str, seconds: u64, report: Option<&Path>) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
@@ -58,7 +68,7 @@ fn driver(root: &Path, profile: &str, seconds: u64, report: Option<&Path>) -> Re
         .args(["run", "--profile", profile, "-p", "fuzz-driver", "--"])
         .args(["--seconds", &seconds.to_string()])
         .arg("--crashes")
-        .arg(root.join("target").join("fuzz-crashes"));
+        .arg(target_dir(root).join("fuzz-crashes"));
     if let Some(report) = report {
         cmd.arg("--report").arg(report);
     }
