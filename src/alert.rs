@@ -40,7 +40,7 @@ pub fn error_code(msg: &Msg) -> &'static str {
     match msg {
         Msg::ProxyUnreachable => "proxy_unreachable",
         Msg::HelperNotReached { .. } => "helper_unreachable",
-        Msg::ProxyRefused { .. } | Msg::OpenFromProxy => "proxy_refused",
+        Msg::ProxyRefused { .. } | Msg::OpenFromProxy | Msg::PairingNeeded => "proxy_refused",
         Msg::ProxyBusy => "proxy_busy",
         Msg::TooManyAttempts { .. } => "too_many_attempts",
         Msg::DeviceUnreachable { .. } => "device_unreachable",

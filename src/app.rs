@@ -133,6 +133,15 @@ fn detect_mode(wizard: Wizard, proxy_appeared: RwSignal<bool>, choice: ModeChoic
                 refresh_facts_after_reload(wizard);
                 return;
             }
+            // A helper on the LAN opened without its pairing secret: it is there, and every
+            // call will say what is missing.
+            Err(client::ClientError::Proxy {
+                code: protocol::proxy_api::ErrorCode::PairingRequired,
+                ..
+            }) if !forced_guided => {
+                wizard.mode.set(Mode::Connected);
+                return;
+            }
             _ => wizard.mode.set(Mode::Guided),
         }
         if forced_guided {

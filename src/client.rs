@@ -7,9 +7,14 @@ use gloo_net::http::{Request, Response};
 
 mod helper_link;
 use crate::embed::Helper;
+pub use helper_link::adopt_pairing_secret;
 use protocol::isapi::{paths, ActivationStatus, ExternCapabilities, ResponseStatus, SecurityCap};
-use protocol::proxy_api::{DemoMailbox, Discovery, Envelope, ErrorCode, Health, ProxyError};
+use protocol::proxy_api::{
+    DemoMailbox, DeviceTransport, Discovery, Envelope, ErrorCode, Health, ProxyError,
+};
 use protocol::sadp::ProbeMatch;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Why an exchange with the proxy or the device did not give a usable answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +63,7 @@ impl ClientError {
                 ErrorCode::HostNotAllowed | ErrorCode::OriginNotAllowed | ErrorCode::CrossSite => {
                     Msg::OpenFromProxy
                 }
+                ErrorCode::PairingRequired => Msg::PairingNeeded,
                 ErrorCode::MissingHeader
                 | ErrorCode::CallNotAllowed
                 | ErrorCode::RequestTooLarge
@@ -263,7 +269,29 @@ pub async fn send(
     };
     let response = sent.map_err(|_| ClientError::ProxyUnreachable)?;
     helper_link::remember(&response);
-    json(response).await
+    let envelope: Envelope = json(response).await?;
+    if let Some(transport) = envelope.transport {
+        TRANSPORTS.with(|t| t.borrow_mut().insert(address, transport));
+    }
+    Ok(envelope)
+}
+
+thread_local! {
+    /// How the proxy last reached each device, as its envelopes said.
+    static TRANSPORTS: RefCell<HashMap<DeviceAddress, DeviceTransport>> =
+        RefCell::new(HashMap::new());
+}
+
+/// How the proxy reaches the device at `address`: what its last answer said, else what a read
+/// that changes nothing says now (after a reload). `None` when the proxy does not say.
+pub async fn transport(address: DeviceAddress) -> Option<DeviceTransport> {
+    if let Some(known) = TRANSPORTS.with(|t| t.borrow().get(&address).copied()) {
+        return Some(known);
+    }
+    send(address, Method::Get, paths::ACTIVATE_STATUS, None)
+        .await
+        .ok()?
+        .transport
 }
 
 /// The proxy URL for `path_and_query` (no leading slash) on the device at `address`.

@@ -32,5 +32,7 @@ mod support;
 /// Mounts the wizard into the page's body, once the page's language can be shown.
 pub fn start() {
     console_error_panic_hook::set_once();
+    // Before anything rewrites the address (the step in the query drops the fragment).
+    client::adopt_pairing_secret();
     i18n::with_page_language(|| leptos::mount::mount_to_body(app::App));
 }

@@ -417,3 +417,46 @@ async fn a_device_that_vanishes_mid_reset_gives_a_plain_message() -> Result<()> 
     browser.wait_for_step("Choose a new password").await?;
     browser.close().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paired_helper_serves_the_wizard_opened_from_the_address_it_printed() -> Result<()> {
+    let device =
+        devsim::start(Config::loopback(DeviceIdentity::random(Profile::Camera)).with_mailbox(true))
+            .await?;
+    // Tests may only use loopback: the operator's "every listener" setting makes this one ask
+    // for pairing as a LAN listener does.
+    let proxy = Proxy::start_with(&[device.http_addr], "127.0.0.1:9".parse()?, |mut config| {
+        config.pairing = reset_proxy::pairing::PairingPolicy::EveryListener;
+        config
+    })
+    .await?;
+    let printed = proxy.url();
+    ensure!(printed.contains("#pair="), "{printed}");
+    let browser = Browser::start().await?;
+
+    // Without the fragment the page says what is missing.
+    let bare = printed.split('#').next().unwrap_or_default().to_string();
+    browser.client.goto(&bare).await?;
+    browser
+        .type_into("Device address", &device.http_addr.to_string())
+        .await?;
+    browser.click("Check this device").await?;
+    let refused = alert_text(&browser).await?;
+    ensure!(refused.contains("#pair="), "{refused}");
+
+    // From the printed address every call carries the secret, which leaves the address bar.
+    to_code_step(&browser, &proxy, &device).await?;
+    let shown = browser.client.current_url().await?;
+    ensure!(!shown.as_str().contains("pair"), "{shown}");
+    // devsim here offers plain HTTP only: said before the code is sent.
+    let notice = browser
+        .text_of("//p[contains(@class,'plain-http')]")
+        .await?;
+    ensure!(notice.contains("unencrypted"), "{notice}");
+    let code = device.mailbox_code().context("mailbox code")?;
+    submit_code(&browser, &code).await?;
+    submit_password(&browser, NEW_PASSWORD).await?;
+    browser.wait_for_step("Done").await?;
+    proven(&browser, &device).await?;
+    browser.close().await
+}

@@ -81,7 +81,11 @@ impl Sites {
         let page = Arc::new(std::sync::Mutex::new(String::new()));
         let served = page.clone();
         let dist = support::dist()?;
-        // The help center also hosts the demo page, as any static host could.
+        // The help center also hosts a copy of the demo page, as any static host could.
+        let demo_page = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("crates")
+            .join("proxy")
+            .join("help-center-demo");
         let host = Server::start(
             axum::Router::new()
                 .route(
@@ -91,10 +95,7 @@ impl Sites {
                         async move { axum::response::Html(html) }
                     }),
                 )
-                .nest_service(
-                    "/demo",
-                    tower_http::services::ServeDir::new(dist.join("public")),
-                ),
+                .nest_service("/demo", tower_http::services::ServeDir::new(demo_page)),
         )
         .await?;
         let index = std::fs::read_to_string(dist.join("index.html"))?;
@@ -726,5 +727,87 @@ async fn the_demo_host_page_embeds_the_widget_with_its_options_and_lists_its_eve
     browser.client.clone().enter_parent_frame().await?;
     let log = browser.text_of("//ol[@id='events']").await?;
     ensure!(log.contains("step {"), "the steps are listed: {log}");
+    browser.close().await
+}
+
+/// The snippet the demo article shows (inside its folded options panel, so read as text content).
+async fn snippet_of(browser: &Browser) -> Result<String> {
+    browser.wait_for("//code[@id='snippet']").await?;
+    let text = browser
+        .client
+        .execute(
+            "return document.getElementById('snippet').textContent;",
+            vec![],
+        )
+        .await?;
+    Ok(text.as_str().unwrap_or_default().to_string())
+}
+
+/// The demo article's address as the README gives it for `cargo xtask demo`.
+fn readme_demo_url() -> Result<String> {
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"),
+    )?;
+    let start = readme
+        .find("<http://127.0.0.1:8081/")
+        .context("the README gives the demo article's address")?;
+    let link = &readme[start + 1..];
+    let end = link.find('>').context("the address ends")?;
+    Ok(link[..end].to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_article_at_the_readmes_address_shows_the_widget_from_its_own_origin() -> Result<()>
+{
+    let readme_url = readme_demo_url()?;
+    // Under `cargo xtask demo`: the proxy with its simulated device, and the article on an
+    // origin of its own (here both on free ports instead of 8080 and 8081).
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let help_center = listener.local_addr()?;
+    let device = devsim::start(
+        Config::loopback(DeviceIdentity::random(Profile::Nvr))
+            .with_sadp("127.0.0.1:0".parse()?)
+            .with_mailbox(true),
+    )
+    .await?;
+    let sadp = device.sadp_addr.context("devsim answers SADP")?;
+    let proxy = Proxy::start_with(&[device.http_addr], sadp, |mut config| {
+        config.frame_ancestors = format!("'self' http://{help_center}");
+        config
+    })
+    .await?;
+    let wizard = format!("http://{}", proxy.addr);
+    let article = tokio::spawn(reset_proxy::connections::serve(
+        vec![listener],
+        None,
+        reset_proxy::help_center_demo::router(&wizard),
+        reset_proxy::ConnectionLimits::default(),
+        std::future::pending(),
+    ));
+
+    let browser = Browser::start().await?;
+    let url = readme_url.replace("127.0.0.1:8081", &help_center.to_string());
+    browser.client.goto(&url).await?;
+    // Not blank: the article's own script ran, named the wizard's loader, and the widget came.
+    let snippet = snippet_of(&browser).await?;
+    ensure!(
+        snippet.starts_with(&format!(r#"<script src="{wizard}/public/embed.js""#)),
+        "{snippet}"
+    );
+    browser
+        .wait_for("//ol[@id='events']/li[starts-with(., 'ready')]")
+        .await?;
+    browser
+        .wait_for(&format!("//iframe[starts-with(@src, '{wizard}/')]"))
+        .await?;
+    // A wizard named in the address is not loaded: the page is served for its wizard alone.
+    browser
+        .client
+        .goto(&format!("{url}?wizard=http://127.0.0.1:9"))
+        .await?;
+    let snippet = snippet_of(&browser).await?;
+    ensure!(snippet.contains(&wizard), "{snippet}");
+    article.abort();
+    // Fails on any CSP violation on the article or in the widget.
     browser.close().await
 }

@@ -38,6 +38,7 @@ pub fn CodeStep() -> impl IntoView {
         <section class="step" aria-labelledby="step-heading">
             <StepHeading step=Step::Code title=Msg::StepCode />
             <Verdict />
+            <PlainHttpNotice />
             <Show when=move || wizard.demo.get()>
                 <DemoMailbox />
             </Show>
@@ -59,6 +60,29 @@ pub fn CodeStep() -> impl IntoView {
                 </div>
             </form>
         </section>
+    }
+}
+
+/// Before the code is sent, when the device offers only plain HTTP: said once, plainly; the
+/// person may go on (many cameras on a home LAN have nothing else).
+#[component]
+fn PlainHttpNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = use_wizard();
+    let plain = LocalResource::new(move || async move {
+        let address = wizard.address()?;
+        crate::client::transport(address).await
+    });
+    let shown = move || {
+        matches!(
+            plain.get().flatten(),
+            Some(protocol::proxy_api::DeviceTransport::Http)
+        )
+    };
+    view! {
+        <Show when=shown>
+            <p class="notice plain-http" role="status">{move || i18n.t(Msg::PlainHttpNotice)}</p>
+        </Show>
     }
 }
 

@@ -405,6 +405,7 @@ pub fn dist() -> Result<PathBuf> {
 /// A running reset-proxy serving the built wizard, with the devices it may reach.
 pub struct Proxy {
     pub addr: SocketAddr,
+    url: String,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -426,15 +427,16 @@ impl Proxy {
         let config = tune(config);
         let bound = reset_proxy::Bound::bind(config).await?;
         let addr = bound.local_addr()?;
+        let url = bound.wizard_url(addr);
         let task = tokio::spawn(async move {
             let _ = bound.serve(std::future::pending()).await;
         });
-        Ok(Proxy { addr, task })
+        Ok(Proxy { addr, url, task })
     }
 
-    /// The wizard's URL on this proxy.
+    /// The wizard's URL on this proxy, as it prints it (with `#pair=…` when it asks for pairing).
     pub fn url(&self) -> String {
-        format!("http://{}/", self.addr)
+        self.url.clone()
     }
 }
 

@@ -5,8 +5,10 @@ mod bench;
 mod bench_qr;
 mod demo;
 mod dist;
+mod fuzz;
 mod i18n;
 mod phases;
+mod report;
 mod shell;
 mod size;
 mod test;
@@ -25,6 +27,8 @@ commands:
                               (default listen address 127.0.0.1:8080)
   test                        install what is missing, then run every check and test
   i18n                        write public/i18n/*.json from the translations in src/i18n/
+  fuzz [--minutes N]          fuzz every parser of device and browser input for N minutes
+                              (default 10); writes its section of BENCHMARKS.md
   dist [--out DIR] [--frame-ancestors ORIGIN]...
                               the wizard as static files for any host or CDN, with the
                               headers to configure (default: target/wizard-static)
@@ -67,6 +71,21 @@ fn run() -> Result<()> {
             test::run()
         }
         Some("i18n") => i18n::run(&workspace_root()),
+        Some("fuzz") => {
+            let mut minutes = 10;
+            while let Some(arg) = args.next() {
+                match arg.as_str() {
+                    "--minutes" => {
+                        let value = args.next().context("--minutes needs a number")?;
+                        minutes = value
+                            .parse()
+                            .with_context(|| format!("--minutes {value}: expected a number"))?;
+                    }
+                    other => bail!("unknown fuzz option {other}\n\n{USAGE}"),
+                }
+            }
+            fuzz::run(&workspace_root(), minutes)
+        }
         Some("bench") => match args.next().as_deref() {
             Some("qr") if args.len() > 0 => {
                 bench_qr::run(&workspace_root(), args.collect()).map(drop)

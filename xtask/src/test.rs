@@ -70,6 +70,9 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
         cargo(&["test", "--workspace", "--exclude", "wizard"])?;
         cargo(&["test", "-p", "wizard", "--lib"])
     })?;
+    phases.run("fuzz smoke (every target, 2 min in all)", || {
+        crate::fuzz::smoke(root)
+    })?;
     let dist = phases.run("trunk build (release)", || wizard::build(root, &tools))?;
     phases.run("wasm tests (wasm-bindgen-test in Chromium)", || {
         let mut cmd = tools.command("cargo")?;

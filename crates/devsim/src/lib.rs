@@ -49,8 +49,10 @@
 //! ([`StateSnapshot`]) unless said otherwise.
 //! - `GET /devsim/state`: `qr_exports`, `qr_active`, `failed_code_tries`,
 //!   `failed_login_tries`, `retries_left`, `locked`, `unlock_in_seconds`, `password_changed`,
-//!   `booting`, `reboots`, `email_reserved`, `activated`, `faults`.
+//!   `booting`, `reboots`, `email_reserved`, `activated`, `faults`, `code_submissions` (every
+//!   `emailCertification` that reached the device), `login_attempts`.
 //! - `POST /devsim/reboot`: voids the QR code and sessions, lifts a lock, boots again.
+//! - `POST /devsim/lock`: locks the device for its lock policy's time, as wrong tries would.
 //! - `POST /devsim/clock` with `{"advance_seconds": N}`: moves the device's clock forward.
 //! - `POST /devsim/faults` with `{"<path>": <fault> | null}`: sets or clears a [`Fault`] per
 //!   request path (without query), e.g. `{"/SDK/activateStatus": {"kind": "html"}}`;
@@ -406,6 +408,11 @@ impl Running {
     /// Reboots: voids the QR code and sessions, lifts a lock, boots again.
     pub fn reboot(&self) {
         self.device.reboot();
+    }
+
+    /// Locks the device for its lock policy's time, as too many wrong tries would.
+    pub fn lock(&self) {
+        self.device.lock();
     }
 
     /// Moves the device's clock forward.

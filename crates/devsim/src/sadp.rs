@@ -1,5 +1,7 @@
 //! The SADP responder: answers an inquiry probe of either kind with one ProbeMatch per simulated
 //! device, to the sender only (never multicast), so one socket can stand for a whole LAN of devices.
+//! Each answer leaves from the address the device gives in it, as a real device's does (clients
+//! ignore answers from elsewhere).
 
 use crate::identity::DeviceIdentity;
 use protocol::sadp::{Probe, ProbeMatch, SADP_MULTICAST_V4};
@@ -36,6 +38,25 @@ pub(crate) async fn bind(addr: SocketAddr) -> std::io::Result<UdpSocket> {
 
 /// Answers probes on `socket` until the task is aborted.
 pub(crate) async fn respond(socket: UdpSocket, devices: Vec<Announced>) {
+    let listening = socket.local_addr().map(|a| a.ip()).ok();
+    let mut senders = Vec::with_capacity(devices.len());
+    for device in &devices {
+        let own = device.http.ip();
+        // The listening socket already sends from the device's address, or from whichever one
+        // the route picks (bound to any address, as on a LAN).
+        let shared = listening.is_none_or(|ip| ip == own || ip.is_unspecified());
+        senders.push(if shared {
+            None
+        } else {
+            match UdpSocket::bind(SocketAddr::new(own, 0)).await {
+                Ok(sender) => Some(sender),
+                Err(err) => {
+                    tracing::warn!(%err, %own, "devsim SADP: answering from the listening address instead");
+                    None
+                }
+            }
+        });
+    }
     let mut buf = vec![0u8; MAX_DATAGRAM];
     loop {
         let (len, from) = match socket.recv_from(&mut buf).await {
@@ -48,9 +69,10 @@ pub(crate) async fn respond(socket: UdpSocket, devices: Vec<Announced>) {
         let Some(uuid) = probe_uuid(&buf[..len]) else {
             continue;
         };
-        for device in &devices {
+        for (device, sender) in devices.iter().zip(&senders) {
             let reply = probe_match(device, uuid.clone()).to_xml();
-            if let Err(err) = socket.send_to(reply.as_bytes(), from).await {
+            let sender = sender.as_ref().unwrap_or(&socket);
+            if let Err(err) = sender.send_to(reply.as_bytes(), from).await {
                 tracing::warn!(%err, %from, "devsim SADP reply failed");
             }
         }

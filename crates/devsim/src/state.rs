@@ -77,6 +77,13 @@ pub struct StateSnapshot {
     /// Logins in force (sessions handed out since the last reboot or password change).
     #[serde(default)]
     pub sessions: u32,
+    /// Reset-code submissions (`PUT emailCertification`) that reached the device since start,
+    /// whatever their verdict: a client that sends one code twice shows here.
+    #[serde(default)]
+    pub code_submissions: u32,
+    /// Logins (`POST sessionLogin`) that reached the device since start, accepted or not.
+    #[serde(default)]
+    pub login_attempts: u32,
 }
 
 /// One simulated camera behind an NVR, as `/devsim/state` reports it.
@@ -156,6 +163,8 @@ struct DeviceState {
     active_qr: Option<Export>,
     last_export: Option<Export>,
     qr_exports: u32,
+    code_submissions: u32,
+    login_attempts: u32,
     /// Wrong tries since the last lock or success.
     strikes: u32,
     failed_code_tries: u32,
@@ -246,6 +255,8 @@ impl Device {
             active_qr: None,
             last_export: None,
             qr_exports: 0,
+            code_submissions: 0,
+            login_attempts: 0,
             strikes: 0,
             failed_code_tries: 0,
             failed_login_tries: 0,
@@ -359,6 +370,7 @@ impl Device {
     /// `PUT emailCertification`: checks the code, then the new password, then changes it.
     pub fn certify(&self, request: &EmailCertification) -> Result<(), Refusal> {
         let (mut state, now) = self.state();
+        state.code_submissions += 1;
         if !self.caps.email_reset() && state.booting_until <= now {
             return Err(Refusal::NotSupported);
         }
@@ -634,6 +646,7 @@ impl Device {
     /// `POST sessionLogin`: checks the hash against the current password; returns a session.
     pub fn login(&self, login: &SessionLogin) -> Result<String, Refusal> {
         let (mut state, now) = self.state();
+        state.login_attempts += 1;
         self.ready(&state, now)?;
         let Some(cap) = state.challenges.remove(&login.session_id) else {
             return Err(Refusal::BadLogin {
@@ -700,6 +713,14 @@ impl Device {
         }
         state.active_qr = None;
         Ok(())
+    }
+
+    /// Locks the device as its lock policy would after too many wrong tries.
+    pub fn lock(&self) {
+        let (mut state, now) = self.state();
+        state.strikes = 0;
+        state.locked_until =
+            Some(now + Duration::from_secs(u64::from(self.lock_policy.lock_seconds)));
     }
 
     /// Reboots: voids the code, ends sessions, lifts the lock, and boots again.
@@ -771,6 +792,8 @@ impl Device {
                 })
                 .collect(),
             sessions: u32::try_from(state.sessions.len()).unwrap_or(u32::MAX),
+            code_submissions: state.code_submissions,
+            login_attempts: state.login_attempts,
         }
     }
 }

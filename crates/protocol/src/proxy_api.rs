@@ -11,6 +11,15 @@ pub const API_VERSION: u32 = 1;
 /// The header every API request must carry; other sites cannot send it without a preflight.
 pub const API_HEADER: &str = "x-reset-wizard";
 
+/// The header carrying the pairing secret to a helper listening beyond loopback (on the LAN):
+/// without it, such a helper answers no API call ([`ErrorCode::PairingRequired`]).
+pub const PAIR_HEADER: &str = "x-reset-wizard-pair";
+
+/// The key under which the helper puts its pairing secret in the fragment of the address it
+/// prints (`https://192.168.1.20:8443/#pair=…`): a fragment never leaves the browser, so the
+/// secret reaches no log and no `Referer`.
+pub const PAIR_FRAGMENT_KEY: &str = "pair";
+
 /// A device's answer to one forwarded call: `GET /api/v1/devices/{ip}/{port}/{device path}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -21,6 +30,20 @@ pub struct Envelope {
     pub content_type: Option<String>,
     /// The device's body as text (invalid UTF-8 replaced).
     pub body: String,
+    /// How the proxy reached the device for this answer; `None` from a proxy too old to say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<DeviceTransport>,
+}
+
+/// How the proxy spoke to a device: what a person on the same LAN could read of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceTransport {
+    /// Plain HTTP: anyone on the LAN can read what is sent, the reset code included. Used only
+    /// when the device offers nothing else.
+    Http,
+    /// HTTPS, against the certificate the device showed first.
+    Https,
 }
 
 /// The proxy's own error answer: `{"error": {"code": "...", "message": "..."}}`.
@@ -56,6 +79,8 @@ pub enum ErrorCode {
     CallNotAllowed,
     /// 403: the device address may not be contacted.
     TargetNotAllowed,
+    /// 403: a helper listening on the LAN was called without its pairing secret ([`PAIR_HEADER`]).
+    PairingRequired,
     /// 413: the request body is too large.
     RequestTooLarge,
     /// 400: the request body is not of an accepted type.
@@ -96,6 +121,7 @@ impl ErrorCode {
             ErrorCode::CrossSite => "cross_site_request",
             ErrorCode::CallNotAllowed => "call_not_allowed",
             ErrorCode::TargetNotAllowed => "target_not_allowed",
+            ErrorCode::PairingRequired => "pairing_required",
             ErrorCode::RequestTooLarge => "request_too_large",
             ErrorCode::BadRequestBody => "bad_request_body",
             ErrorCode::TooManyAttempts => "too_many_attempts",

@@ -226,7 +226,9 @@ fn preflight_answer(origin: &str, request: &HeaderMap) -> Response {
     );
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("content-type, x-reset-wizard, x-reset-wizard-session"),
+        HeaderValue::from_static(
+            "content-type, x-reset-wizard, x-reset-wizard-session, x-reset-wizard-pair",
+        ),
     );
     headers.insert(
         header::ACCESS_CONTROL_MAX_AGE,

@@ -73,6 +73,9 @@ pub struct Config {
     pub record: Option<PathBuf>,
     /// Bounds on the proxy's own connections (browsers and anyone else who connects).
     pub connections: ConnectionLimits,
+    /// Which listeners answer API calls only with the pairing secret (by default those beyond
+    /// loopback).
+    pub pairing: crate::pairing::PairingPolicy,
 }
 
 /// How many connections the proxy serves at once and how long each may take, so slow, idle
@@ -172,6 +175,7 @@ impl Config {
             device_profile: protocol::profile::DeviceProfile::default(),
             record: None,
             connections: ConnectionLimits::default(),
+            pairing: crate::pairing::PairingPolicy::default(),
         }
     }
 

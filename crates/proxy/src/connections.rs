@@ -29,6 +29,11 @@ const MAX_HEADERS: usize = 64;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub SocketAddr);
 
+/// The address of the listener a request arrived on, as handlers and layers see it (the
+/// pairing check tells loopback listeners from LAN ones by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalAddr(pub SocketAddr);
+
 /// Serves `router` on `listeners` (over TLS with `tls`) within `limits` until `shutdown`
 /// completes; then stops accepting, lets open connections finish their current answer, and
 /// returns once they are closed (at most `limits.drain` later).
@@ -72,6 +77,10 @@ struct Acceptor {
 
 impl Acceptor {
     async fn run(self, listener: TcpListener) {
+        let Ok(local) = listener.local_addr() else {
+            tracing::warn!("a listener without an address; not serving it");
+            return;
+        };
         loop {
             let (stream, peer) = match listener.accept().await {
                 Ok(accepted) => accepted,
@@ -89,7 +98,7 @@ impl Acceptor {
                 tracing::debug!(%peer, "connection closed: every slot is taken");
                 continue;
             };
-            tokio::spawn(self.connection(stream, peer, slot));
+            tokio::spawn(self.connection(stream, peer, local, slot));
         }
     }
 
@@ -97,6 +106,7 @@ impl Acceptor {
         &self,
         stream: TcpStream,
         peer: SocketAddr,
+        local: SocketAddr,
         slot: OwnedSemaphorePermit,
     ) -> impl Future<Output = ()> + Send + 'static {
         let (tls, router, limits, stopped) = (
@@ -110,10 +120,10 @@ impl Acceptor {
             let _slot = slot;
             let _ = stream.set_nodelay(true);
             let Some(acceptor) = tls else {
-                return serve_http(stream, peer, router, limits, stopped).await;
+                return serve_http(stream, peer, local, router, limits, stopped).await;
             };
             match tokio::time::timeout(limits.tls_handshake, acceptor.accept(stream)).await {
-                Ok(Ok(stream)) => serve_http(stream, peer, router, limits, stopped).await,
+                Ok(Ok(stream)) => serve_http(stream, peer, local, router, limits, stopped).await,
                 Ok(Err(err)) => tracing::debug!(%peer, %err, "TLS handshake failed"),
                 Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
             }
@@ -126,6 +136,7 @@ impl Acceptor {
 async fn serve_http<Io>(
     io: Io,
     peer: SocketAddr,
+    local: SocketAddr,
     router: Router,
     limits: ConnectionLimits,
     mut stopped: watch::Receiver<bool>,
@@ -133,9 +144,9 @@ async fn serve_http<Io>(
     Io: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
-        request
-            .extensions_mut()
-            .insert(ConnectInfo(ClientAddr(peer)));
+        let extensions = request.extensions_mut();
+        extensions.insert(ConnectInfo(ClientAddr(peer)));
+        extensions.insert(LocalAddr(local));
         router.clone().oneshot(request)
     });
     let mut builder = hyper::server::conn::http1::Builder::new();

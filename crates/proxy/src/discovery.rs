@@ -7,6 +7,11 @@
 //! the default route's adapter (often a VPN or Wi-Fi, not the cameras' LAN). Any other target
 //! (a loopback devsim in tests and the demo) is probed as given, from the address the routing
 //! table picks, so loopback is probed only when a target asks for it.
+//!
+//! An answer counts only when it comes from the IPv4 address it advertises, and that address is
+//! on the subnet of the adapter that heard it (or is the unicast target probed): another host
+//! on the LAN can't list a device at someone else's address. The cache holds at most
+//! [`MAX_DEVICES`] devices, and an answer with an overlong field is not a device.
 
 use crate::error::ApiError;
 use protocol::proxy_api::Adapter;
@@ -22,6 +27,12 @@ use tokio::time::Instant;
 
 /// Answers larger than this are not ProbeMatches.
 const MAX_DATAGRAM: usize = 8192;
+/// Devices the cache holds; answers from more are ignored until some are forgotten (a LAN host
+/// inventing devices can't grow the proxy's memory).
+pub const MAX_DEVICES: usize = 512;
+/// The longest text field a device answer may carry (serials are ~50 characters); an answer
+/// with a longer one is ignored.
+pub const MAX_FIELD: usize = 128;
 /// Probe rounds per scan, spread over the scan (a lost datagram gets another chance). Each round
 /// sends every kind of probe to every target of a socket, so a scan sends a fixed number.
 pub const PROBES_PER_SCAN: u32 = 3;
@@ -63,6 +74,8 @@ pub struct InterfaceAddr {
     pub ip: IpAddr,
     /// The subnet's broadcast address, for IPv4 adapters that have one (not point-to-point).
     pub broadcast: Option<Ipv4Addr>,
+    /// The subnet mask, for IPv4 adapters.
+    pub netmask: Option<Ipv4Addr>,
     /// Whether the adapter is up and running (administratively up, with a link).
     pub up: bool,
 }
@@ -78,6 +91,10 @@ impl InterfaceAddr {
                 ip: interface.ip(),
                 broadcast: match &interface.addr {
                     if_addrs::IfAddr::V4(v4) => v4.broadcast,
+                    if_addrs::IfAddr::V6(_) => None,
+                },
+                netmask: match &interface.addr {
+                    if_addrs::IfAddr::V4(v4) => Some(v4.netmask),
                     if_addrs::IfAddr::V6(_) => None,
                 },
                 name: interface.name,
@@ -101,6 +118,57 @@ pub struct SocketPlan {
     pub adapter: Option<Adapter>,
     /// The probe targets, each sent every kind of probe every round.
     pub targets: Vec<SocketAddr>,
+    /// The IPv4 subnet of the adapter (its address and mask), when known: answers must come
+    /// from inside it, or from a unicast target.
+    pub subnet: Option<(Ipv4Addr, Ipv4Addr)>,
+}
+
+impl SocketPlan {
+    /// Whether an answer received from `from` and advertising `device` counts: sent from the
+    /// IPv4 address it advertises, which lies on this adapter's subnet or is a target probed as
+    /// given (a device across a router, asked by its address).
+    pub fn accepts(&self, from: SocketAddr, device: &ProbeMatch) -> bool {
+        let IpAddr::V4(sender) = from.ip() else {
+            return false;
+        };
+        if device.ipv4 != Some(sender) {
+            return false;
+        }
+        let on_subnet = self.subnet.is_some_and(|(address, mask)| {
+            u32::from(address) & u32::from(mask) == u32::from(sender) & u32::from(mask)
+        });
+        let asked = self
+            .targets
+            .iter()
+            .any(|target| !fans_out(target) && target.ip() == from.ip());
+        on_subnet || asked
+    }
+}
+
+/// Whether every text field of an answer is short enough to be a device's.
+pub fn plausible(device: &ProbeMatch) -> bool {
+    [
+        &device.uuid,
+        &device.device_type,
+        &device.model,
+        &device.serial,
+        &device.mac,
+        &device.firmware,
+        &device.dsp_version,
+        &device.boot_time,
+        &device.oem_info,
+    ]
+    .into_iter()
+    .all(|field| field.as_ref().is_none_or(|text| text.len() <= MAX_FIELD))
+}
+
+/// The subnet of the IPv4 adapter address `local`, when the system listed its mask.
+fn subnet_of(local: IpAddr, interfaces: &[InterfaceAddr]) -> Option<(Ipv4Addr, Ipv4Addr)> {
+    let IpAddr::V4(address) = local else {
+        return None;
+    };
+    let mask = interfaces.iter().find(|i| i.ip == local)?.netmask?;
+    Some((address, mask))
 }
 
 /// Whether a target is sent from every adapter instead of as given: IPv4 multicast (the SADP
@@ -147,6 +215,7 @@ pub fn plan_sockets(
                     address: interface.ip,
                 }),
                 targets: to,
+                subnet: subnet_of(interface.ip, interfaces),
             });
         }
     }
@@ -162,6 +231,7 @@ pub fn plan_sockets(
                 local,
                 adapter: adapter_at(local, interfaces),
                 targets: vec![target],
+                subnet: subnet_of(local, interfaces),
             });
         } else {
             tracing::warn!(%target, max = MAX_SOCKETS, "too many discovery sockets; not probed");
@@ -308,6 +378,29 @@ impl Discoverer {
         })
     }
 
+    /// What recent scans heard from the device at `device` (its IPv4 or IPv6 address, and its
+    /// HTTP or HTTPS port when it announced them), without scanning: where it serves HTTPS, and
+    /// its serial and MAC.
+    pub fn known(&self, device: SocketAddr) -> Option<ProbeMatch> {
+        let now = Instant::now();
+        let cache = self.cache();
+        cache
+            .devices
+            .values()
+            .filter(|(_, seen)| now.duration_since(*seen) < self.settings.forget)
+            .map(|(found, _)| found)
+            .find(|found| {
+                let address = match device.ip() {
+                    IpAddr::V4(ip) => found.ipv4 == Some(ip),
+                    IpAddr::V6(ip) => found.ipv6 == Some(ip),
+                };
+                let port = found.http_port.is_none_or(|p| p == device.port())
+                    || found.https_port == Some(device.port());
+                address && port
+            })
+            .cloned()
+    }
+
     async fn start_scan(self: &Arc<Self>) -> Result<(), ApiError> {
         let targets = &self.settings.targets;
         let interfaces = match InterfaceAddr::list() {
@@ -381,10 +474,13 @@ impl Discoverer {
                     next_probe += spacing;
                 }
                 received = socket.recv_from(&mut buf) => {
-                    let Ok((len, _from)) = received else { continue };
+                    let Ok((len, from)) = received else { continue };
                     // Our own looped-back probe and anything else that is not a ProbeMatch fails here.
-                    if let Ok(device) = ProbeMatch::parse(&buf[..len]) {
+                    let Ok(device) = ProbeMatch::parse(&buf[..len]) else { continue };
+                    if plan.accepts(from, &device) && plausible(&device) {
                         self.record(device, plan.adapter.as_ref());
+                    } else {
+                        tracing::debug!(%from, "ignored a SADP answer not from the address it gives");
                     }
                 }
                 _ = tokio::time::sleep_until(deadline) => break,
@@ -401,6 +497,17 @@ impl Discoverer {
             .to_ascii_lowercase();
         tracing::debug!(model = ?device.model, "a device answered discovery");
         let mut cache = self.cache();
+        if !cache.devices.contains_key(&key) {
+            let now = Instant::now();
+            let forget = self.settings.forget;
+            cache
+                .devices
+                .retain(|_, (_, seen)| now.duration_since(*seen) < forget);
+            if cache.devices.len() >= MAX_DEVICES {
+                tracing::debug!(max = MAX_DEVICES, "discovery cache full; a device ignored");
+                return;
+            }
+        }
         let known = cache
             .devices
             .get(&key)
@@ -438,8 +545,17 @@ mod tests {
             name: name.to_string(),
             ip: ip.parse().unwrap(),
             broadcast: broadcast.map(|b| b.parse().unwrap()),
+            netmask: Some(if ip.starts_with("127.") {
+                Ipv4Addr::new(255, 0, 0, 0)
+            } else {
+                Ipv4Addr::new(255, 255, 255, 0)
+            }),
             up,
         }
+    }
+
+    fn subnet(ip: &str, mask: &str) -> Option<(Ipv4Addr, Ipv4Addr)> {
+        Some((ip.parse().unwrap(), mask.parse().unwrap()))
     }
 
     /// A laptop: loopback, Ethernet, Wi-Fi, a VPN without broadcast, a down adapter, IPv6.
@@ -454,6 +570,7 @@ mod tests {
                 name: "eth0".into(),
                 ip: "fd00::20".parse().unwrap(),
                 broadcast: None,
+                netmask: None,
                 up: true,
             },
         ]
@@ -481,17 +598,20 @@ mod tests {
                     local: "192.168.1.20".parse().unwrap(),
                     adapter: adapter("eth0", "192.168.1.20"),
                     targets: vec![GROUP, broadcast("192.168.1.255")],
+                    subnet: subnet("192.168.1.20", "255.255.255.0"),
                 },
                 SocketPlan {
                     local: "10.0.0.7".parse().unwrap(),
                     adapter: adapter("wlan0", "10.0.0.7"),
                     targets: vec![GROUP, broadcast("10.0.0.255")],
+                    subnet: subnet("10.0.0.7", "255.255.255.0"),
                 },
                 // Point-to-point: no broadcast address, the group only.
                 SocketPlan {
                     local: "10.8.0.2".parse().unwrap(),
                     adapter: adapter("tun0", "10.8.0.2"),
                     targets: vec![GROUP],
+                    subnet: subnet("10.8.0.2", "255.255.255.0"),
                 },
             ],
             "never loopback, a down adapter or IPv6"
@@ -511,6 +631,7 @@ mod tests {
                 local: "127.0.0.1".parse().unwrap(),
                 adapter: adapter("lo", "127.0.0.1"),
                 targets: vec![devsim, other],
+                subnet: subnet("127.0.0.1", "255.0.0.0"),
             }],
             "one socket for both, and no other adapter probed"
         );
@@ -538,6 +659,7 @@ mod tests {
                 local: IpAddr::V6(Ipv6Addr::UNSPECIFIED),
                 adapter: None,
                 targets: vec![target],
+                subnet: None,
             }]
         );
     }
@@ -604,6 +726,79 @@ mod tests {
             }
         }
         assert_eq!(uuids.len(), round.len());
+    }
+
+    fn answer(ipv4: &str) -> ProbeMatch {
+        ProbeMatch {
+            serial: Some("DS-2CD2143G2-I20240101AAWRF12345678".into()),
+            mac: Some("44-19-b6-00-00-01".into()),
+            ipv4: Some(ipv4.parse().unwrap()),
+            ..ProbeMatch::default()
+        }
+    }
+
+    fn from(ip: &str) -> SocketAddr {
+        SocketAddr::new(ip.parse().unwrap(), SADP_PORT)
+    }
+
+    #[test]
+    fn an_answer_counts_only_from_the_address_it_gives_on_the_adapters_subnet() {
+        let plans = plan_sockets(&[GROUP], &laptop(), no_route);
+        let eth0 = &plans[0];
+        assert!(eth0.accepts(from("192.168.1.64"), &answer("192.168.1.64")));
+        // Another host on the LAN answering for a device at someone else's address.
+        assert!(!eth0.accepts(from("192.168.1.66"), &answer("192.168.1.64")));
+        // A device that names no address, or one beyond this adapter's subnet.
+        assert!(!eth0.accepts(from("192.168.1.64"), &ProbeMatch::default()));
+        assert!(!eth0.accepts(from("10.0.0.64"), &answer("10.0.0.64")));
+        assert!(!eth0.accepts(from("fd00::64"), &answer("192.168.1.64")));
+        // The Wi-Fi socket hears its own subnet.
+        assert!(plans[1].accepts(from("10.0.0.64"), &answer("10.0.0.64")));
+    }
+
+    #[test]
+    fn a_unicast_target_across_a_router_is_heard_from_its_own_address() {
+        let camera: SocketAddr = "192.168.5.64:37020".parse().unwrap();
+        let plans = plan_sockets(&[camera], &laptop(), |_| {
+            Some("192.168.1.20".parse().unwrap())
+        });
+        assert!(plans[0].accepts(from("192.168.5.64"), &answer("192.168.5.64")));
+        assert!(!plans[0].accepts(from("192.168.5.65"), &answer("192.168.5.65")));
+    }
+
+    #[test]
+    fn an_answer_with_an_overlong_field_is_not_a_device() {
+        assert!(plausible(&answer("192.168.1.64")));
+        let mut long = answer("192.168.1.64");
+        long.model = Some("M".repeat(MAX_FIELD + 1));
+        assert!(!plausible(&long));
+    }
+
+    #[test]
+    fn the_cache_holds_a_bounded_number_of_devices() {
+        let discoverer = Discoverer::new(DiscoverySettings {
+            targets: Vec::new(),
+            first_answers: Duration::from_millis(1),
+            scan: Duration::from_millis(1),
+            refresh: Duration::from_secs(60),
+            forget: Duration::from_secs(120),
+        });
+        for n in 0..MAX_DEVICES * 2 {
+            let mut device = answer("192.168.1.64");
+            device.mac = Some(format!("44-19-b6-00-{:02x}-{:02x}", n / 256, n % 256));
+            discoverer.record(device, None);
+        }
+        assert_eq!(discoverer.cache().devices.len(), MAX_DEVICES);
+        // A device already known is still refreshed.
+        let mut first = answer("192.168.1.65");
+        first.mac = Some("44-19-b6-00-00-00".into());
+        discoverer.record(first, None);
+        assert_eq!(discoverer.cache().devices.len(), MAX_DEVICES);
+        assert!(discoverer
+            .cache()
+            .devices
+            .values()
+            .any(|(d, _)| d.ipv4 == Some(Ipv4Addr::new(192, 168, 1, 65))));
     }
 
     #[test]

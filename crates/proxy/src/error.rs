@@ -15,6 +15,9 @@ pub enum ApiError {
     /// The `Host` header names a host this proxy does not answer to (DNS rebinding).
     #[error("this proxy does not answer to the host {0:?}")]
     HostNotAllowed(String),
+    /// A helper listening on the LAN was called without its pairing secret.
+    #[error("this helper listens on the network and answers only the wizard opened from the address it printed (with its #pair= part)")]
+    PairingRequired,
     /// The request came from a page on another origin that is not allowed to embed the wizard.
     #[error("requests from {0:?} are not allowed")]
     OriginNotAllowed(String),
@@ -54,10 +57,9 @@ pub enum ApiError {
     /// The device's answer was larger than the proxy accepts.
     #[error("the device's answer was too large")]
     TooLarge,
-    /// The device's HTTPS certificate is not the one it showed earlier in this session.
-    #[error(
-        "the device at {0} now shows a different HTTPS certificate than earlier in this reset"
-    )]
+    /// The device's HTTPS certificate is not the one it showed earlier in this session, or
+    /// (known by its serial and MAC) to an earlier session of this proxy.
+    #[error("the device at {0} now shows a different HTTPS certificate than it showed earlier")]
     CertificateChanged(String),
     /// The TLS handshake failed, e.g. old firmware offering only TLS 1.0 or weak ciphers.
     #[error("could not open a secure (HTTPS) connection to the device: {0}")]
@@ -88,6 +90,7 @@ impl ApiError {
             ApiError::MissingHeader => ErrorCode::MissingHeader,
             ApiError::HostNotAllowed(_) => ErrorCode::HostNotAllowed,
             ApiError::OriginNotAllowed(_) => ErrorCode::OriginNotAllowed,
+            ApiError::PairingRequired => ErrorCode::PairingRequired,
             ApiError::CrossSite(_) => ErrorCode::CrossSite,
             ApiError::RequestTooLarge => ErrorCode::RequestTooLarge,
             ApiError::BadRequestBody(_) => ErrorCode::BadRequestBody,
@@ -122,6 +125,7 @@ impl ApiError {
             ApiError::MissingHeader
             | ApiError::HostNotAllowed(_)
             | ApiError::OriginNotAllowed(_)
+            | ApiError::PairingRequired
             | ApiError::CrossSite(_)
             | ApiError::CallNotAllowed(_)
             | ApiError::TargetNotAllowed(_) => StatusCode::FORBIDDEN,

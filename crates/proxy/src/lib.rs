@@ -7,11 +7,15 @@ pub mod calls;
 pub mod config;
 pub mod connections;
 pub mod csp;
+pub mod device_link;
 pub mod device_tls;
 pub mod discovery;
 pub mod error;
 pub mod forward;
+pub mod help_center_demo;
 pub mod listen;
+pub mod pairing;
+pub mod pins;
 pub mod probe;
 pub mod routes;
 pub mod sessions;
@@ -23,6 +27,7 @@ pub use config::{Config, ConnectionLimits, DemoMailbox, DemoSecrets, TlsFiles};
 
 use anyhow::Context;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// A proxy bound to its sockets, ready to serve.
@@ -32,6 +37,7 @@ pub struct Bound {
     router: axum::Router,
     tls: Option<listen::ServerTls>,
     limits: ConnectionLimits,
+    pairing: Arc<pairing::Pairing>,
 }
 
 impl Bound {
@@ -59,13 +65,18 @@ impl Bound {
         config.also_listen = also;
         let tls = listen::server_tls(&config)?;
         let limits = config.connections;
-        let router = routes::router(config)?;
+        let pairing = Arc::new(pairing::Pairing::new(
+            config.pairing,
+            &config.listen_addrs(),
+        ));
+        let router = routes::router(config, pairing.clone())?;
         Ok(Bound {
             listeners,
             local,
             router,
             tls,
             limits,
+            pairing,
         })
     }
 
@@ -94,6 +105,24 @@ impl Bound {
     /// The SHA-256 fingerprint of the certificate served, when serving TLS.
     pub fn certificate_fingerprint(&self) -> Option<&str> {
         self.tls.as_ref().map(|tls| tls.fingerprint.as_str())
+    }
+
+    /// The pairing secret the wizard must send, when a listener asks for one (see
+    /// [`pairing`]); print it only inside the wizard's address, in the fragment.
+    pub fn pairing_secret(&self) -> Option<&str> {
+        self.pairing.secret()
+    }
+
+    /// The address to open the wizard at on `addr`, with the pairing secret in the fragment when
+    /// that listener asks for it.
+    pub fn wizard_url(&self, addr: SocketAddr) -> String {
+        let base = format!("{}://{addr}/", self.scheme());
+        match self.pairing.secret() {
+            Some(secret) if self.pairing.wants(addr) => {
+                format!("{base}#{}={secret}", protocol::proxy_api::PAIR_FRAGMENT_KEY)
+            }
+            _ => base,
+        }
     }
 
     /// Whether the certificate served was generated at start.

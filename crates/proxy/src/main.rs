@@ -99,6 +99,16 @@ struct Settings {
     /// what the wizard reads and sends (served at /api/v1/device-profile).
     #[arg(long, global = true, env = "RESET_PROXY_DEVICE_PROFILE")]
     device_profile: Option<PathBuf>,
+    /// Also serve the demo help-center article (the widget with every option) on this address,
+    /// an origin of its own as a real help center's is, allowed to frame the wizard; e.g.
+    /// 127.0.0.1:8081. For trying the widget, not for production.
+    #[arg(long, env = "RESET_PROXY_DEMO_HELP_CENTER")]
+    demo_help_center: Option<SocketAddr>,
+    /// Ask for the pairing secret on loopback listeners too (a computer shared by several
+    /// people). Listeners on any other address always ask for it.
+    #[arg(long, env = "RESET_PROXY_REQUIRE_PAIRING")]
+    #[serde(default)]
+    require_pairing: bool,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "RESET_PROXY_LOG_JSON")]
     #[serde(default)]
@@ -144,7 +154,9 @@ impl Settings {
         self.demo |= file.demo;
         self.allow_loopback_devices |= file.allow_loopback_devices;
         self.log_json |= file.log_json;
+        self.require_pairing |= file.require_pairing;
         self.dist = self.dist.or(file.dist);
+        self.demo_help_center = self.demo_help_center.or(file.demo_help_center);
         self.record = self.record.or(file.record);
         self.device_profile = self.device_profile.or(file.device_profile);
         self.frame_ancestors = self.frame_ancestors.or(file.frame_ancestors);
@@ -197,6 +209,9 @@ impl Settings {
         config.allow_loopback_devices = self.allow_loopback_devices;
         config.host_names = self.host_name;
         config.allowed_origins = self.allow_origin;
+        if self.require_pairing {
+            config.pairing = reset_proxy::pairing::PairingPolicy::EveryListener;
+        }
         if let Some(frame_ancestors) = self.frame_ancestors {
             config.frame_ancestors = frame_ancestors;
         }
@@ -241,6 +256,8 @@ async fn main() -> Result<()> {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
     let demo = settings.demo;
+    let settings_help_center = settings.demo_help_center;
+    let frame_ancestors_given = settings.frame_ancestors.is_some();
     let mut config = settings.into_config()?;
 
     // Kept alive for as long as the proxy runs.
@@ -248,6 +265,21 @@ async fn main() -> Result<()> {
         Some(start_demo_device(&mut config).await?)
     } else {
         None
+    };
+
+    // Bound first, so the wizard knows the help center's origin it may be framed by.
+    let help_center = match settings_help_center {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("listening on {addr} for the demo help center"))?;
+            let origin = format!("http://{}", listener.local_addr()?);
+            if !frame_ancestors_given {
+                config.frame_ancestors = format!("'self' {origin}");
+            }
+            Some((listener, origin))
+        }
+        None => None,
     };
 
     let bound = Bound::bind(config).await?;
@@ -258,9 +290,27 @@ async fn main() -> Result<()> {
             println!("serving HTTPS; certificate SHA-256 fingerprint {fingerprint}");
         }
     }
-    let scheme = bound.scheme();
     for addr in bound.local_addrs() {
-        println!("reset-proxy is serving the wizard at {scheme}://{addr}/");
+        println!(
+            "reset-proxy is serving the wizard at {}",
+            bound.wizard_url(addr)
+        );
+    }
+    if let Some((listener, origin)) = help_center {
+        let wizard = format!("{}://{}", bound.scheme(), bound.local_addr()?);
+        let router = reset_proxy::help_center_demo::router(&wizard);
+        tokio::spawn(reset_proxy::connections::serve(
+            vec![listener],
+            None,
+            router,
+            reset_proxy::ConnectionLimits::default(),
+            std::future::pending(),
+        ));
+        println!("the demo help-center article embedding the widget is at {origin}/demo.html");
+    }
+    if bound.pairing_secret().is_some() {
+        // Only on the terminal: the secret sits in the fragment, which browsers never send.
+        println!("open the address with its #pair= part: other computers on the network can't use this helper without it");
     }
     bound
         .serve(async {

@@ -59,6 +59,7 @@ pub fn cli_targets(config: &Config) -> TargetPolicy {
         exact: config.extra_devices.clone(),
         allow_loopback: config.allow_loopback_devices,
         own: Vec::new(),
+        own_addresses: crate::targets::OwnAddresses::system(),
     }
 }
 

@@ -7,10 +7,12 @@ use crate::calls::{AllowList, AllowedCall, BodyKind};
 use crate::config::Config;
 use crate::connections::ClientAddr;
 use crate::csp;
+use crate::device_link::Link;
 use crate::discovery::{Discoverer, DiscoverySettings};
 use crate::error::ApiError;
-use crate::forward::{self, DeviceAnswer, DeviceClient, DeviceRequest, Transport};
+use crate::forward::{DeviceAnswer, DeviceClient, DeviceRequest};
 use crate::listen;
+use crate::pins::CertificatePins;
 use crate::sessions::{SessionId, Sessions};
 use crate::site::{self, Site, WizardFiles};
 use crate::targets::TargetPolicy;
@@ -43,6 +45,7 @@ struct App {
     calls: AllowList,
     transcripts: Transcripts,
     devices: DeviceClient,
+    pins: CertificatePins,
     sessions: Sessions,
     attempts: AttemptLimiter,
     discovery: Arc<Discoverer>,
@@ -57,7 +60,7 @@ struct App {
 type Shared = Arc<App>;
 
 /// Builds the whole router for `config`.
-pub fn router(config: Config) -> anyhow::Result<Router> {
+pub fn router(config: Config, pairing: Arc<crate::pairing::Pairing>) -> anyhow::Result<Router> {
     let tls = listen::needs_tls(&config);
     let origins = config
         .allowed_origins
@@ -87,6 +90,11 @@ pub fn router(config: Config) -> anyhow::Result<Router> {
         .route("/transcript", get(transcript))
         .fallback(no_such_call)
         .layer(middleware::from_fn_with_state(app.clone(), session))
+        // Before a session is made: an unpaired LAN host can't fill the session table.
+        .layer(middleware::from_fn_with_state(
+            pairing,
+            crate::pairing::check,
+        ))
         .layer(middleware::from_fn_with_state(
             guard.clone(),
             browser_guard::check_api,
@@ -143,12 +151,14 @@ impl App {
                 exact: config.extra_devices.clone(),
                 allow_loopback: config.allow_loopback_devices,
                 own: config.listen_addrs(),
+                own_addresses: crate::targets::OwnAddresses::system(),
             },
             devices: DeviceClient::new(
                 config.connect_timeout,
                 config.request_timeout,
                 config.max_body,
             )?,
+            pins: CertificatePins::default(),
             sessions: Sessions::new(config.session_idle),
             attempts: AttemptLimiter::new(
                 config.attempt_window,
@@ -321,7 +331,8 @@ async fn forward(
         .get::<ConnectInfo<ClientAddr>>()
         .map(|ConnectInfo(ClientAddr(peer))| peer.ip())
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    let (device, call, query) = parse_target(&app, request.method(), request.uri())?;
+    let (device, call, query) =
+        parse_target(&app.targets, &app.calls, request.method(), request.uri())?;
     if call.needs_login && !app.sessions.device(&session, device).logged_in {
         return Err(ApiError::CallNotAllowed(format!(
             "{} {} before logging in to the device in this session",
@@ -362,8 +373,15 @@ async fn forward(
             authorization: authorization.clone(),
         }
     };
-    let answer = match exchange(&app, &session, device, call.retry_safe, request).await {
-        Ok(answer) => answer,
+    let link = Link {
+        devices: &app.devices,
+        sessions: &app.sessions,
+        targets: &app.targets,
+        pins: &app.pins,
+        discovered: app.discovery.known(device),
+    };
+    let (answer, transport) = match link.exchange(&session, device, &call, request).await {
+        Ok(answered) => answered,
         Err(err) => {
             if let Some(attempt) = attempt.filter(|_| !err.may_have_reached_device()) {
                 app.attempts.refund(attempt);
@@ -401,6 +419,7 @@ async fn forward(
         status: answer.status,
         content_type: answer.content_type,
         body: String::from_utf8_lossy(&answer.body).into_owned(),
+        transport: Some(transport),
     }))
 }
 
@@ -420,67 +439,11 @@ fn accepted(answer: &DeviceAnswer) -> bool {
     }
 }
 
-/// Talks to the device over HTTP, or HTTPS once it asked for it; pins its certificate. A
-/// `retry_safe` call is asked again when the device drops its answer.
-async fn exchange(
-    app: &App,
-    session: &SessionId,
-    device: SocketAddr,
-    retry_safe: bool,
-    request: impl Fn() -> DeviceRequest,
-) -> Result<DeviceAnswer, ApiError> {
-    let state = app.sessions.device(session, device);
-    let https_port = state.https_port.or((device.port() == 443).then_some(443));
-    if let Some(port) = https_port {
-        return exchange_https(app, session, device, port, retry_safe, request()).await;
-    }
-    let answer = app
-        .devices
-        .exchange(device, Transport::Http, request(), retry_safe)
-        .await?;
-    // A device that redirects to HTTPS on its own address is asking for HTTPS; any other
-    // redirect is handed to the wizard as it is, never followed.
-    match forward::https_redirect(device, &answer) {
-        Some(port) => {
-            app.targets.check_addr(SocketAddr::new(device.ip(), port))?;
-            app.sessions
-                .update(session, device, |s| s.https_port = Some(port));
-            exchange_https(app, session, device, port, retry_safe, request()).await
-        }
-        None => Ok(answer),
-    }
-}
-
-async fn exchange_https(
-    app: &App,
-    session: &SessionId,
-    device: SocketAddr,
-    port: u16,
-    retry_safe: bool,
-    request: DeviceRequest,
-) -> Result<DeviceAnswer, ApiError> {
-    let pinned = app.sessions.device(session, device).pinned_certificate;
-    let answer = app
-        .devices
-        .exchange(
-            SocketAddr::new(device.ip(), port),
-            Transport::Https { pinned },
-            request,
-            retry_safe,
-        )
-        .await?;
-    if pinned.is_none() {
-        app.sessions.update(session, device, |s| {
-            s.pinned_certificate = answer.certificate;
-        });
-    }
-    Ok(answer)
-}
-
 /// Reads `/devices/{ip}/{port}/{device path}` from the raw, still-encoded URI, so that what is
-/// checked is exactly what is sent.
-fn parse_target(
-    app: &App,
+/// checked is exactly what is sent: the device address under `targets`, the call under `calls`.
+pub fn parse_target(
+    targets: &TargetPolicy,
+    calls: &AllowList,
     method: &Method,
     uri: &Uri,
 ) -> Result<(SocketAddr, AllowedCall, String), ApiError> {
@@ -493,9 +456,9 @@ fn parse_target(
         (Some(ip), Some(port), Some(path)) => (ip, port, path),
         _ => return Err(ApiError::CallNotAllowed(uri.path().to_string())),
     };
-    let device = app.targets.check(ip, port)?;
+    let device = targets.check(ip, port)?;
     let query = uri.query();
-    let call = app.calls.check(method, &format!("/{path}"), query)?.clone();
+    let call = calls.check(method, &format!("/{path}"), query)?.clone();
     Ok((device, call, query.unwrap_or("").to_string()))
 }
 

@@ -1,5 +1,5 @@
 //! Wizard sessions: an opaque id the proxy issues in an HttpOnly cookie, and what the proxy keeps
-//! under it per device (its cookies, the certificate it first showed, whether it wants HTTPS).
+//! under it per device (its cookies, the certificate it first showed, where it serves HTTPS).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -88,8 +88,11 @@ impl SessionId {
 pub struct DeviceState {
     /// The device's cookies (name, value), sent back to it and never to the browser.
     pub cookies: Vec<(String, String)>,
-    /// The HTTPS port, once the device asked for HTTPS.
+    /// The HTTPS port, once the device asked for HTTPS or answered over it.
     pub https_port: Option<u16>,
+    /// Whether HTTPS on the default port was tried in this session and nothing answered there
+    /// (not tried again: a device without HTTPS costs one connection attempt per session).
+    pub https_absent: bool,
     /// SHA-256 of the certificate the device showed first.
     pub pinned_certificate: Option<[u8; 32]>,
     /// Whether the device accepted a `sessionLogin` in this session (2xx, no failing status):

@@ -5,6 +5,8 @@ use crate::error::ApiError;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// A block of addresses written as `ADDR/PREFIX` (a bare address is a block of one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,6 +144,62 @@ const NEVER: &[(IpRange, &str)] = &[
     (v6(0x2001, 0, 0, 32), "embeds an IPv4 address (Teredo)"),
 ];
 
+/// This computer's own network addresses: never a device, whatever port (the proxy's other
+/// services, or itself on another listener, are not cameras). Read from the system at most every
+/// [`OWN_ADDRESSES_FRESH`], since adapters come and go; or a fixed list.
+#[derive(Debug, Clone, Default)]
+pub struct OwnAddresses {
+    fixed: Vec<IpAddr>,
+    system: Option<Arc<Mutex<Option<SystemRead>>>>,
+}
+
+/// When the system's list was read, and what it said.
+type SystemRead = (Instant, Vec<IpAddr>);
+
+/// How long a read of this computer's addresses is used before reading them again.
+pub const OWN_ADDRESSES_FRESH: Duration = Duration::from_secs(10);
+
+impl OwnAddresses {
+    /// Exactly these addresses (tests, and an operator's list).
+    pub fn fixed(ips: Vec<IpAddr>) -> Self {
+        OwnAddresses {
+            fixed: ips,
+            system: None,
+        }
+    }
+
+    /// The addresses of this computer's network adapters, as the system lists them.
+    pub fn system() -> Self {
+        OwnAddresses {
+            fixed: Vec::new(),
+            system: Some(Arc::default()),
+        }
+    }
+
+    /// Whether `ip` is one of them.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        if self.fixed.contains(&ip) {
+            return true;
+        }
+        let Some(system) = &self.system else {
+            return false;
+        };
+        let mut cached = system.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let stale = cached
+            .as_ref()
+            .is_none_or(|(read, _)| now.duration_since(*read) >= OWN_ADDRESSES_FRESH);
+        if stale {
+            match if_addrs::get_if_addrs() {
+                Ok(found) => *cached = Some((now, found.iter().map(|i| i.ip()).collect())),
+                // Keep the last list; without one, the listen addresses still protect.
+                Err(err) => tracing::warn!(%err, "listing this computer's addresses"),
+            }
+        }
+        cached.as_ref().is_some_and(|(_, ips)| ips.contains(&ip))
+    }
+}
+
 /// The operator's rules for device addresses, checked before any connection is made.
 #[derive(Debug, Clone, Default)]
 pub struct TargetPolicy {
@@ -153,6 +211,9 @@ pub struct TargetPolicy {
     pub allow_loopback: bool,
     /// The proxy's own listening addresses: never a device.
     pub own: Vec<SocketAddr>,
+    /// This computer's other addresses: never a device either (loopback aside, which
+    /// `allow_loopback` and `exact` decide).
+    pub own_addresses: OwnAddresses,
 }
 
 impl TargetPolicy {
@@ -180,6 +241,9 @@ impl TargetPolicy {
         let refuse = |why: &str| Err(ApiError::TargetNotAllowed(format!("{ip} {why}")));
         if self.is_own(addr) {
             return refuse("is this proxy's own address");
+        }
+        if !ip.is_loopback() && self.own_addresses.contains(ip) {
+            return refuse("is this computer's own address, not a device");
         }
         if self.exact.contains(&addr) {
             return Ok(());
@@ -326,6 +390,30 @@ mod tests {
         };
         assert!(local.check("127.0.0.1", "8080").is_err());
         assert!(local.check("127.0.0.1", "8081").is_ok());
+    }
+
+    #[test]
+    fn this_computers_other_addresses_are_never_devices_on_any_port() {
+        let policy = TargetPolicy {
+            own: vec!["127.0.0.1:8080".parse().unwrap_or_else(|_| unreachable!())],
+            own_addresses: OwnAddresses::fixed(vec![
+                "192.168.1.20".parse().unwrap_or_else(|_| unreachable!()),
+                "fd00::20".parse().unwrap_or_else(|_| unreachable!()),
+            ]),
+            ..policy()
+        };
+        for (ip, port) in [
+            ("192.168.1.20", "80"),
+            ("192.168.1.20", "8080"),
+            ("fd00::20", "443"),
+        ] {
+            let refused = policy.check(ip, port).map_err(|e| e.to_string());
+            assert!(
+                refused.as_ref().is_err_and(|e| e.contains("own address")),
+                "{ip}:{port} {refused:?}"
+            );
+        }
+        assert!(policy.check("192.168.1.21", "80").is_ok());
     }
 
     #[test]

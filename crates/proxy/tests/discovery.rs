@@ -5,6 +5,7 @@
 mod support;
 
 use protocol::proxy_api::Discovery;
+use protocol::sadp::ProbeMatch;
 use std::time::{Duration, Instant};
 use support::{config, get, prefix_of, start, Raw};
 
@@ -145,4 +146,58 @@ async fn a_fleet_behind_one_sadp_socket_is_listed_once_each_with_its_serial_and_
         (refused.status, refused.code().as_str()),
         (403, "target_not_allowed")
     );
+}
+
+/// Answers every probe with each of `answers`, from 127.0.0.1.
+async fn sadp_answering(answers: Vec<ProbeMatch>) -> std::net::SocketAddr {
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let addr = socket.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut buf = [0u8; 2048];
+        while let Ok((_, from)) = socket.recv_from(&mut buf).await {
+            for answer in &answers {
+                let _ = socket.send_to(answer.to_xml().as_bytes(), from).await;
+            }
+        }
+    });
+    addr
+}
+
+fn answer(serial: &str, ipv4: [u8; 4]) -> ProbeMatch {
+    ProbeMatch {
+        serial: Some(serial.into()),
+        mac: Some(format!("44-19-b6-00-00-{:02x}", ipv4[3])),
+        ipv4: Some(ipv4.into()),
+        http_port: Some(80),
+        ..ProbeMatch::default()
+    }
+}
+
+#[tokio::test]
+async fn only_answers_from_the_address_they_give_are_listed() {
+    let mut overlong = answer("OVERLONG", [127, 0, 0, 1]);
+    overlong.mac = Some("44-19-b6-00-00-ff".into());
+    overlong.model = Some("M".repeat(reset_proxy::discovery::MAX_FIELD + 1));
+    let sadp = sadp_answering(vec![
+        // Sent from 127.0.0.1 and saying so: a device.
+        answer("HONEST", [127, 0, 0, 1]),
+        // Sent from 127.0.0.1 for someone else's address, on the subnet or beyond it.
+        answer("IMPOSTOR", [127, 0, 0, 5]),
+        answer("ELSEWHERE", [192, 168, 1, 64]),
+        overlong,
+    ])
+    .await;
+    let mut config = config(&[]);
+    config.sadp_target = sadp;
+    config.discovery_duration = Duration::from_millis(500);
+    let proxy = start(config).await;
+    discover(proxy, "").await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let (found, _) = discover(proxy, "").await;
+    let serials: Vec<_> = found
+        .devices
+        .iter()
+        .filter_map(|d| d.serial.clone())
+        .collect();
+    assert_eq!(serials, ["HONEST"]);
 }

@@ -386,3 +386,39 @@ async fn operator_ranges_open_public_addresses_but_never_the_forbidden_categorie
         assert_eq!(answer.code(), "target_not_allowed", "{target}");
     }
 }
+
+#[tokio::test]
+async fn this_computers_own_adapter_addresses_are_never_devices() {
+    let own: Vec<std::net::IpAddr> = reset_proxy::discovery::InterfaceAddr::list()
+        .unwrap()
+        .into_iter()
+        .map(|interface| interface.ip)
+        .filter(|ip| !ip.is_loopback())
+        .collect();
+    if own.is_empty() {
+        eprintln!("skipped: this computer has no address besides loopback");
+        return;
+    }
+    // Every range allowed, so only the own-address rule can refuse (or the forbidden ranges,
+    // which the message tells apart); nothing is sent either way.
+    let mut config = config(&[]);
+    config.allowed_device_ranges = vec!["0.0.0.0/0".parse().unwrap(), "::/0".parse().unwrap()];
+    let proxy = start(config).await;
+    let mut checked = 0;
+    for ip in own {
+        let answer = Raw::new(
+            "GET",
+            &format!("/api/v1/devices/{ip}/8554/SDK/activateStatus"),
+        )
+        .send(proxy)
+        .await;
+        assert_eq!(answer.code(), "target_not_allowed", "{ip}: {}", answer.body);
+        if answer.message().contains("this computer's own address") {
+            checked += 1;
+        } else {
+            // Link-local and the like are refused for that first.
+            assert!(ip.is_ipv6() || !answer.message().is_empty(), "{ip}");
+        }
+    }
+    assert!(checked > 0, "no own address was refused as such");
+}

@@ -168,7 +168,8 @@ pub fn run(root: &Path, part: Option<&str>) -> Result<()> {
     }
     if part.is_none() {
         let path = root.join("BENCHMARKS.md");
-        std::fs::write(&path, document(&sections, took.as_secs_f64())?)?;
+        let previous = std::fs::read_to_string(&path).unwrap_or_default();
+        std::fs::write(&path, document(&sections, took.as_secs_f64(), &previous)?)?;
         println!("\nwrote {}", path.display());
     }
     if !failed.is_empty() {
@@ -197,8 +198,12 @@ fn run_part(bench: &mut Bench, name: &str) -> Result<Section> {
     }
 }
 
-/// BENCHMARKS.md: the machine, the missed budgets, then every part's tables.
-fn document(sections: &[Section], seconds: f64) -> Result<String> {
+/// Sections other commands write into BENCHMARKS.md, kept when a full run rewrites it.
+const KEPT_SECTIONS: [&str; 1] = [crate::fuzz::TITLE];
+
+/// BENCHMARKS.md: the machine, the missed budgets, then every part's tables, then the sections
+/// of `previous` that other commands wrote.
+fn document(sections: &[Section], seconds: f64, previous: &str) -> Result<String> {
     let mut out = String::from(
         "# Benchmarks\n\n\
          Written by `cargo xtask bench` (all parts; `cargo xtask bench <part>` runs one of \
@@ -219,6 +224,11 @@ fn document(sections: &[Section], seconds: f64) -> Result<String> {
     }
     for section in sections {
         out.push_str(&format!("\n## {}\n\n{}", section.title, section.markdown));
+    }
+    for title in KEPT_SECTIONS {
+        if let Some(kept) = crate::report::section(previous, title) {
+            out.push_str(&format!("\n## {title}\n\n{kept}\n"));
+        }
     }
     Ok(out)
 }

@@ -16,6 +16,7 @@ pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/devsim/state", get(state))
         .route("/devsim/reboot", post(reboot))
+        .route("/devsim/lock", post(lock))
         .route("/devsim/clock", post(clock))
         .route("/devsim/faults", post(set_faults).delete(clear_faults))
         .route(
@@ -33,6 +34,11 @@ async fn state(State(app): State<App>) -> Response {
 
 async fn reboot(State(app): State<App>) -> Response {
     app.device.reboot();
+    Json(app.device.snapshot()).into_response()
+}
+
+async fn lock(State(app): State<App>) -> Response {
+    app.device.lock();
     Json(app.device.snapshot()).into_response()
 }
 

@@ -6,22 +6,35 @@
   var OPTIONS = ["lang", "mode", "scheme", "accent", "accent-dark", "mailbox", "proxy"];
   var params = new URLSearchParams(window.location.search);
 
-  // The wizard's site: given in the address (http or https only), else this page's folder's
-  // parent, where the wizard's index.html lives beside public/.
+  // The wizard's site: the one this page is served for (filled in by the server, which lets
+  // scripts and frames come from it alone), else, for a copy on another static host, the one
+  // given in the address (http or https only). Nothing else: no script from anywhere.
   function wizardRoot() {
-    var given = params.get("wizard");
-    if (given) {
-      try {
-        var url = new URL(given);
-        if (url.protocol === "https:" || url.protocol === "http:") {
-          return url.origin + "/";
-        }
-      } catch (e) {
-        /* falls through to this site */
+    var served = origin(document.querySelector('meta[name="reset-wizard-origin"]').content);
+    if (served) {
+      if (params.get("wizard") && origin(params.get("wizard")) !== served) {
+        console.warn("demo: ignoring wizard=" + params.get("wizard") + " (this page is served for " + served + ")");
       }
-      console.warn("demo: ignoring wizard=" + given + " (expected an http or https address)");
+      return served + "/";
     }
-    return new URL("../", window.location.href).href;
+    var given = origin(params.get("wizard") || "");
+    if (given) {
+      return given + "/";
+    }
+    console.warn("demo: add ?wizard=https://wizard.example.com to load the widget");
+    return null;
+  }
+
+  function origin(text) {
+    try {
+      var url = new URL(text);
+      if (url.protocol === "https:" || url.protocol === "http:") {
+        return url.origin;
+      }
+    } catch (e) {
+      /* not an address */
+    }
+    return null;
   }
 
   var form = document.getElementById("options");
@@ -35,6 +48,9 @@
   }
 
   var root = wizardRoot();
+  if (!root) {
+    return;
+  }
   var element = document.createElement("div");
   element.id = "wizard";
   element.setAttribute("data-reset-wizard", "");
