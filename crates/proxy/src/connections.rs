@@ -1,7 +1,7 @@
-//! Serves the proxy's accepted connections within bounds: a cap on how many are open at once (and
-//! per client), and
-//! time limits on a TLS handshake, on a request's head, on an idle kept-alive connection and on a
-//! connection's whole life, so a slow, silent or endless client can't hold sockets or memory.
+//! Serves the proxy's accepted connections within bounds: caps on how many are open at once, in
+//! all and per client, and time limits on a TLS handshake, on a request's head, on an idle
+//! kept-alive connection and on a connection's whole life, so a slow, silent or endless client
+//! can't hold sockets or memory.
 
 use crate::config::ConnectionLimits;
 use axum::extract::connect_info::ConnectInfo;
