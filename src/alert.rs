@@ -59,6 +59,8 @@ pub fn error_code(msg: &Msg) -> &'static str {
         Msg::AnswersNeverSet => "no_questions",
         Msg::OtherQuestions => "other_questions",
         Msg::GuidMismatch => "guid_mismatch",
+        Msg::ResetNotTaken => "reset_not_taken",
+        Msg::ResetUnconfirmed => "reset_unconfirmed",
         Msg::GuidUnusable => "guid_unusable",
         Msg::NoReservedEmail | Msg::ModeEmailMissing => "no_reserved_email",
         Msg::PasswordIllegal

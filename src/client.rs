@@ -83,6 +83,21 @@ impl ClientError {
 }
 
 impl ClientError {
+    /// Whether the request may have reached the device and only its answer was lost (the
+    /// connection dropped, a stall, an answer too large): whether it acted, only a later look
+    /// at the device can tell.
+    pub fn answer_may_be_lost(&self) -> bool {
+        matches!(
+            self,
+            ClientError::Proxy {
+                code: ErrorCode::DeviceBadAnswer
+                    | ErrorCode::DeviceTimeout
+                    | ErrorCode::DeviceAnswerTooLarge,
+                ..
+            }
+        )
+    }
+
     /// What to tell the person when a device that already answered as a Hikvision device
     /// (its activation state and capabilities) later answers in a way we cannot read: the
     /// address is right, this firmware is new to the wizard.

@@ -41,6 +41,9 @@ pub enum ResetVerdict {
     OtherQuestions,
     /// The GUID file is not the current one: every password change makes a new one.
     GuidMismatch,
+    /// The device's answer was lost and a login with the new password failed: it did not take
+    /// the proof, which may be given again.
+    NotTaken,
     /// Anything else, with the device's own words to show verbatim.
     Other { detail: String },
 }

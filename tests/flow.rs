@@ -460,3 +460,57 @@ async fn a_paired_helper_serves_the_wizard_opened_from_the_address_it_printed() 
     proven(&browser, &device).await?;
     browser.close().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_whose_answer_was_lost_is_found_done_by_the_proof_login() -> Result<()> {
+    let (device, proxy) = stack(Profile::Camera, |c| c).await?;
+    let browser = Browser::start().await?;
+    to_code_step(&browser, &proxy, &device).await?;
+    let code = device.mailbox_code().context("mailbox code")?;
+    // The device takes the code, then drops the connection instead of answering.
+    device.set_fault(
+        protocol::isapi::paths::EMAIL_CERTIFICATION,
+        devsim::Fault::DropAnswer { every: 1_000 },
+    );
+    submit_code(&browser, &code).await?;
+    submit_password(&browser, NEW_PASSWORD).await?;
+    browser.wait_for_step("Done").await?;
+    proven(&browser, &device).await?;
+    let state = device.state();
+    ensure!(
+        state.code_submissions == 1,
+        "the code reached the device once: {state:?}"
+    );
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_dropped_before_the_device_read_it_is_said_and_can_be_made_again() -> Result<()>
+{
+    let (device, proxy) = stack(Profile::Camera, |c| c).await?;
+    let browser = Browser::start().await?;
+    to_code_step(&browser, &proxy, &device).await?;
+    let code = device.mailbox_code().context("mailbox code")?;
+    device.set_fault(
+        protocol::isapi::paths::EMAIL_CERTIFICATION,
+        devsim::Fault::Reset,
+    );
+    submit_code(&browser, &code).await?;
+    submit_password(&browser, NEW_PASSWORD).await?;
+    // The new password does not work: the wizard says the reset did not happen, and the code
+    // is asked for again, never resent by itself.
+    browser.wait_for_step("Type the reset code").await?;
+    let said = alert_text(&browser).await?;
+    ensure!(said.contains("did not take the reset"), "{said}");
+    let state = device.state();
+    ensure!(
+        !state.password_changed && state.code_submissions == 0,
+        "{state:?}"
+    );
+    device.clear_faults();
+    submit_code(&browser, &code).await?;
+    submit_password(&browser, NEW_PASSWORD).await?;
+    browser.wait_for_step("Done").await?;
+    proven(&browser, &device).await?;
+    browser.close().await
+}

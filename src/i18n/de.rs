@@ -184,6 +184,8 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         GuidUnusable => "Das kann keine GUID-Datei sein: Sie ist leer oder viel zu groß. Wählen Sie die Datei, die das Gerät exportiert hat.",
         GuidChosen { name } => return format!("Gewählt: {name}").into(),
         GuidMismatch => "Das Gerät meldet, dass diese GUID-Datei nicht passt. Eine GUID-Datei wird mit jeder Passwortänderung ungültig: Nur die neueste funktioniert. Wählen Sie eine andere Datei oder gehen Sie zurück und wählen Sie einen anderen Weg.",
+        ResetNotTaken => "Das Gerät hat nicht geantwortet, und das neue Passwort funktioniert nicht, also hat es das Zurücksetzen nicht übernommen. Geben Sie den Code erneut ein, um es noch einmal zu versuchen.",
+        ResetUnconfirmed => "Das Gerät antwortet nicht mehr, daher ist unklar, ob es das neue Passwort übernommen hat. Prüfen Sie, ob es eingeschaltet ist, und probieren Sie das neue Passwort auf der eigenen Seite des Geräts.",
         ModeQuestionsExplain => "Beantworten Sie die Fragen, die Sie früher auf dem Gerät eingerichtet haben.",
         ModeGuidExplain => "Verwenden Sie die GUID-Datei, die Sie früher vom Gerät exportiert haben.",
         PreventHeading => "Das nächste Zurücksetzen erleichtern (optional)",

@@ -184,6 +184,8 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         GuidUnusable => "This cannot be a GUID file: it is empty or much too large. Choose the file the device exported.",
         GuidChosen { name } => return format!("Chosen: {name}").into(),
         GuidMismatch => "The device says this GUID file does not match. A GUID file stops working with every password change: only the newest one works. Choose another file, or go back and choose another way.",
+        ResetNotTaken => "The device did not answer, and the new password does not work, so it did not take the reset. Type the code again to try once more.",
+        ResetUnconfirmed => "The device stopped answering, so it is not known whether it took the new password. Check that it is on, then try the new password on the device's own page.",
         ModeQuestionsExplain => "Answer the questions you set on the device earlier.",
         ModeGuidExplain => "Use the GUID file you exported from the device earlier.",
         PreventHeading => "Make the next reset easy (optional)",

@@ -184,6 +184,8 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         GuidUnusable => "Esto no puede ser un archivo GUID: está vacío o es demasiado grande. Elija el archivo que exportó el dispositivo.",
         GuidChosen { name } => return format!("Elegido: {name}").into(),
         GuidMismatch => "El dispositivo dice que este archivo GUID no coincide. Un archivo GUID deja de servir con cada cambio de contraseña: solo funciona el más reciente. Elija otro archivo o vuelva atrás y elija otra vía.",
+        ResetNotTaken => "El dispositivo no respondió y la nueva contraseña no funciona, así que no aceptó el restablecimiento. Escriba el código de nuevo para intentarlo otra vez.",
+        ResetUnconfirmed => "El dispositivo dejó de responder, así que no se sabe si aceptó la nueva contraseña. Compruebe que está encendido y pruebe la nueva contraseña en la página del propio dispositivo.",
         ModeQuestionsExplain => "Responda las preguntas que configuró antes en el dispositivo.",
         ModeGuidExplain => "Use el archivo GUID que exportó antes del dispositivo.",
         PreventHeading => "Facilite el próximo restablecimiento (opcional)",

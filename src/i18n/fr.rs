@@ -184,6 +184,8 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         GuidUnusable => "Ce ne peut pas être un fichier GUID : il est vide ou bien trop gros. Choisissez le fichier exporté par l’appareil.",
         GuidChosen { name } => return format!("Choisi : {name}").into(),
         GuidMismatch => "L’appareil indique que ce fichier GUID ne correspond pas. Un fichier GUID cesse de fonctionner à chaque changement de mot de passe : seul le plus récent marche. Choisissez un autre fichier, ou revenez en arrière pour choisir une autre méthode.",
+        ResetNotTaken => "L’appareil n’a pas répondu et le nouveau mot de passe ne fonctionne pas : il n’a donc pas pris la réinitialisation. Saisissez à nouveau le code pour réessayer.",
+        ResetUnconfirmed => "L’appareil ne répond plus : on ne sait pas s’il a pris le nouveau mot de passe. Vérifiez qu’il est allumé, puis essayez le nouveau mot de passe sur la page de l’appareil.",
         ModeQuestionsExplain => "Répondez aux questions configurées auparavant sur l’appareil.",
         ModeGuidExplain => "Utilisez le fichier GUID exporté auparavant depuis l’appareil.",
         PreventHeading => "Facilitez la prochaine réinitialisation (facultatif)",

@@ -185,6 +185,8 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         GuidUnusable => "Isto não pode ser um arquivo GUID: está vazio ou grande demais. Escolha o arquivo que o dispositivo exportou.",
         GuidChosen { name } => return format!("Escolhido: {name}").into(),
         GuidMismatch => "O dispositivo diz que este arquivo GUID não confere. Um arquivo GUID deixa de valer a cada troca de senha: só o mais recente funciona. Escolha outro arquivo, ou volte e escolha outro caminho.",
+        ResetNotTaken => "O dispositivo não respondeu e a nova senha não funciona, então ele não aceitou a redefinição. Digite o código de novo para tentar outra vez.",
+        ResetUnconfirmed => "O dispositivo parou de responder, então não se sabe se ele aceitou a nova senha. Verifique se ele está ligado e teste a nova senha na página do próprio dispositivo.",
         ModeQuestionsExplain => "Responda às perguntas que você configurou antes no dispositivo.",
         ModeGuidExplain => "Use o arquivo GUID que você exportou antes do dispositivo.",
         PreventHeading => "Facilite a próxima redefinição (opcional)",

@@ -185,6 +185,8 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         GuidUnusable => "这不可能是 GUID 文件：它是空的或者太大。请选择设备导出的文件。",
         GuidChosen { name } => return format!("已选择：{name}").into(),
         GuidMismatch => "设备表示此 GUID 文件不匹配。每次修改密码后，旧的 GUID 文件都会失效：只有最新的那个有效。请选择其他文件，或返回选择其他方法。",
+        ResetNotTaken => "设备没有回应，新密码也无法登录，说明重置没有生效。请重新输入重置码再试一次。",
+        ResetUnconfirmed => "设备停止了回应，无法确定它是否已接受新密码。请确认设备已开机，然后在设备自己的网页上试用新密码。",
         ModeQuestionsExplain => "回答您之前在设备上设置的问题。",
         ModeGuidExplain => "使用您之前从设备导出的 GUID 文件。",
         PreventHeading => "让下次重置更轻松（可选）",

@@ -155,6 +155,7 @@ pub fn verdict_message(verdict: &ResetVerdict) -> Msg {
         ResetVerdict::NoQuestions => Msg::AnswersNeverSet,
         ResetVerdict::OtherQuestions => Msg::OtherQuestions,
         ResetVerdict::GuidMismatch => Msg::GuidMismatch,
+        ResetVerdict::NotTaken => Msg::ResetNotTaken,
         ResetVerdict::Other { detail } => Msg::DeviceSaid {
             detail: detail.clone(),
         },

@@ -69,6 +69,16 @@ pub fn PasswordStep() -> impl IntoView {
                     }
                     settle(wizard, verdict, new_password, problem)
                 }
+                // The answer was lost: the device may have taken the new password. Never send
+                // the proof again by itself; the one login with the new password tells.
+                Err(err) if err.answer_may_be_lost() => {
+                    wizard.forget_proof();
+                    match reset::prove_login(address, &new_password).await {
+                        Ok(true) => settle(wizard, ResetVerdict::Accepted, new_password, problem),
+                        Ok(false) => settle(wizard, ResetVerdict::NotTaken, new_password, problem),
+                        Err(_) => problem.set(Some(Msg::ResetUnconfirmed)),
+                    }
+                }
                 Err(err) => problem.set(Some(err.message_for_known_device(&address.to_string()))),
             }
             busy.set(false);
@@ -139,7 +149,8 @@ fn settle(
         | ResetVerdict::WrongAnswers
         | ResetVerdict::NoQuestions
         | ResetVerdict::OtherQuestions
-        | ResetVerdict::GuidMismatch => {
+        | ResetVerdict::GuidMismatch
+        | ResetVerdict::NotTaken => {
             if let ResetVerdict::Locked {
                 unlock_in_secs: Some(secs),
             } = verdict

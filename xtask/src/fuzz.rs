@@ -42,7 +42,8 @@ pub fn run(root: &Path, minutes: u64) -> Result<()> {
          panic or one input running over 10 s fails the run and saves the input under \
          `fuzz-crashes/` in the target folder. `cargo xtask test` runs every target for {SMOKE_SECONDS} s in \
          all. (Coverage-guided runs of the protocol parsers: `cargo +nightly fuzz run \
-         isapi_parsers` in `crates/protocol`.)\n\n{figures}\n\n{FOUND_AND_FIXED}"
+         isapi_parsers` in `crates/protocol`.)\n\n{}\n\n{FOUND_AND_FIXED}",
+        figures.trim_end()
     );
     report::write_section(root, TITLE, &markdown)?;
     result

@@ -33,9 +33,11 @@ commands:
                               the wizard as static files for any host or CDN, with the
                               headers to configure (default: target/wizard-static)
   bench                       every benchmark beside its peer; writes BENCHMARKS.md
-  bench bundle|load|proxy|discovery
+  bench bundle|load|proxy|discovery|soak
                               one part of it, printed only
   bench qr [DATA_DIR] [opts]  the QR decoding benchmark on ZXing's pictures, beside zxing-cpp
+  bench soak [--minutes N]    200 wizard sessions and hostile clients against reset-proxy for
+                              N minutes (default 10); writes its section of BENCHMARKS.md
 ";
 
 fn main() {
@@ -90,7 +92,22 @@ fn run() -> Result<()> {
             Some("qr") if args.len() > 0 => {
                 bench_qr::run(&workspace_root(), args.collect()).map(drop)
             }
-            part => bench::run(&workspace_root(), part),
+            Some("soak") => {
+                let mut minutes = bench::SOAK_MINUTES;
+                while let Some(arg) = args.next() {
+                    match arg.as_str() {
+                        "--minutes" => {
+                            let value = args.next().context("--minutes needs a number")?;
+                            minutes = value
+                                .parse()
+                                .with_context(|| format!("--minutes {value}: expected a number"))?;
+                        }
+                        other => bail!("unknown soak option {other}\n\n{USAGE}"),
+                    }
+                }
+                bench::run(&workspace_root(), Some("soak"), minutes)
+            }
+            part => bench::run(&workspace_root(), part, bench::SOAK_MINUTES),
         },
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

@@ -107,7 +107,7 @@ impl AttemptLimiter {
 /// The address a client's budget is kept under: an IPv6 client by its /64, since one host
 /// usually holds a whole /64 and may send from any address in it; an IPv4-mapped address as
 /// the IPv4 client it is.
-fn client_key(client: IpAddr) -> IpAddr {
+pub fn client_key(client: IpAddr) -> IpAddr {
     match client {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),

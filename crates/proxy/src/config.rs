@@ -84,6 +84,9 @@ pub struct Config {
 pub struct ConnectionLimits {
     /// Connections served at once; the next one waits `slot_wait` for a free slot, then is closed.
     pub max_open: usize,
+    /// Connections one client (an IPv4 address, an IPv6 /64) may hold open at once; one more
+    /// is closed at once, so one host can't take every slot with idle or slow connections.
+    pub per_client: usize,
     /// How long an accepted connection waits for a slot when all are taken.
     pub slot_wait: Duration,
     /// How long a TLS client may take to finish its handshake.
@@ -102,6 +105,8 @@ impl Default for ConnectionLimits {
         ConnectionLimits {
             // A wizard uses a handful; browsers open at most six per origin.
             max_open: 256,
+            // A browser opens at most six per origin; the wizard and a probe or two fit.
+            per_client: 32,
             slot_wait: Duration::from_millis(250),
             tls_handshake: Duration::from_secs(10),
             header_read: Duration::from_secs(15),

@@ -1,6 +1,7 @@
-//! Serves the proxy's accepted connections within bounds: a cap on how many are open at once, and
-//! time limits on a TLS handshake, on a request's head, on an idle kept-alive connection and on a
-//! connection's whole life, so a slow, silent or endless client can't hold sockets or memory.
+//! Serves the proxy's accepted connections within bounds: caps on how many are open at once, in
+//! all and per client, and time limits on a TLS handshake, on a request's head, on an idle
+//! kept-alive connection and on a connection's whole life, so a slow, silent or endless client
+//! can't hold sockets or memory.
 
 use crate::config::ConnectionLimits;
 use axum::extract::connect_info::ConnectInfo;
@@ -8,9 +9,10 @@ use axum::Router;
 use hyper::body::Incoming;
 use hyper::Request;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
@@ -45,6 +47,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) {
     let slots = Arc::new(Semaphore::new(limits.max_open.max(1)));
+    let clients = Arc::new(OpenPerClient::default());
     let (stop, stopped) = watch::channel(false);
     let mut acceptors = JoinSet::new();
     for listener in listeners {
@@ -53,6 +56,7 @@ pub async fn serve(
             router: router.clone(),
             limits,
             slots: slots.clone(),
+            clients: clients.clone(),
             stopped: stopped.clone(),
         };
         acceptors.spawn(server.run(listener));
@@ -72,7 +76,49 @@ struct Acceptor {
     router: Router,
     limits: ConnectionLimits,
     slots: Arc<Semaphore>,
+    clients: Arc<OpenPerClient>,
     stopped: watch::Receiver<bool>,
+}
+
+/// How many connections each client holds open now (IPv4 address, IPv6 /64).
+#[derive(Default)]
+struct OpenPerClient {
+    open: Mutex<HashMap<IpAddr, usize>>,
+}
+
+impl OpenPerClient {
+    /// Counts one more connection from `peer`, unless it already holds `cap`.
+    fn admit(self: &Arc<Self>, peer: IpAddr, cap: usize) -> Option<ClientSlot> {
+        let key = crate::abuse::client_key(peer);
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let count = open.entry(key).or_insert(0);
+        if *count >= cap.max(1) {
+            return None;
+        }
+        *count += 1;
+        Some(ClientSlot {
+            clients: self.clone(),
+            key,
+        })
+    }
+}
+
+/// One connection counted against its client until it is dropped.
+struct ClientSlot {
+    clients: Arc<OpenPerClient>,
+    key: IpAddr,
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        let mut open = self.clients.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = open.get_mut(&self.key) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.key);
+            }
+        }
+    }
 }
 
 impl Acceptor {
@@ -90,6 +136,11 @@ impl Acceptor {
                     continue;
                 }
             };
+            // A client at its own cap is turned away at once, before it can wait for a slot.
+            let Some(client_slot) = self.clients.admit(peer.ip(), self.limits.per_client) else {
+                tracing::debug!(%peer, "connection closed: this client holds its share");
+                continue;
+            };
             // One connection waits here at a time; the rest wait in the kernel's bounded backlog.
             let slot =
                 tokio::time::timeout(self.limits.slot_wait, self.slots.clone().acquire_owned())
@@ -98,7 +149,7 @@ impl Acceptor {
                 tracing::debug!(%peer, "connection closed: every slot is taken");
                 continue;
             };
-            tokio::spawn(self.connection(stream, peer, local, slot));
+            tokio::spawn(self.connection(stream, peer, local, (slot, client_slot)));
         }
     }
 
@@ -107,7 +158,7 @@ impl Acceptor {
         stream: TcpStream,
         peer: SocketAddr,
         local: SocketAddr,
-        slot: OwnedSemaphorePermit,
+        slot: (OwnedSemaphorePermit, ClientSlot),
     ) -> impl Future<Output = ()> + Send + 'static {
         let (tls, router, limits, stopped) = (
             self.tls.clone(),

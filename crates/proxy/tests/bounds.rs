@@ -162,3 +162,53 @@ async fn a_tls_client_that_never_finishes_its_handshake_is_disconnected() {
     assert!(closed_by(&mut silent, Instant::now() + BOUND).await);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A connection to `proxy` from the loopback address `from`, as another host would connect.
+async fn connect_from(from: [u8; 4], proxy: SocketAddr) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(SocketAddr::from((from, 0))).unwrap();
+    socket.connect(proxy).await.unwrap()
+}
+
+#[tokio::test]
+async fn one_client_cannot_take_every_slot() {
+    let mut config = short_limits();
+    config.connections.max_open = 64;
+    config.connections.per_client = 4;
+    config.connections.header_read = Duration::from_secs(120);
+    let proxy = start(config).await;
+
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut stream = connect_from([127, 0, 0, 1], proxy).await;
+        stream.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
+        held.push(stream);
+    }
+    // Its fifth is closed at once, though most slots are free...
+    let mut fifth = connect_from([127, 0, 0, 1], proxy).await;
+    let _ = fifth.write_all(b"GET / HTTP/1.1\r\n").await;
+    assert!(closed_by(&mut fifth, Instant::now() + BOUND).await);
+    for stream in &held {
+        assert!(
+            still_open(stream),
+            "a connection within its share was closed"
+        );
+    }
+    // ...and another host is served meanwhile.
+    let mut other = connect_from([127, 0, 0, 2], proxy).await;
+    other
+        .write_all(
+            format!(
+                "GET /api/v1/health HTTP/1.1\r\nHost: {proxy}\r\nx-reset-wizard: 1\r\nConnection: close\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    tokio::time::timeout(BOUND, other.read_to_string(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}

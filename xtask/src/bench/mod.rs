@@ -8,6 +8,7 @@ mod load;
 mod machine;
 mod net;
 mod proxy;
+pub mod soak;
 
 use crate::phases::Phases;
 use crate::tools::{self, Browser, Toolbox};
@@ -23,7 +24,10 @@ const COLD_RUN: &str = "A cold first run (empty tool cache and target folder) to
      the benchmark programs. The run below had the tool cache warm.\n";
 
 /// The parts, in the order `bench` runs them.
-const PARTS: [&str; 5] = ["bundle", "load", "proxy", "discovery", "qr"];
+const PARTS: [&str; 6] = ["bundle", "load", "proxy", "discovery", "qr", "soak"];
+
+/// How long the soak runs by default, in minutes (`bench soak --minutes N` changes it).
+pub const SOAK_MINUTES: f64 = 10.0;
 
 /// One part's result: Markdown for the terminal and BENCHMARKS.md, and the budgets it missed.
 pub struct Section {
@@ -41,6 +45,7 @@ pub struct Bench {
     toolbox: Option<Toolbox>,
     dist: Option<PathBuf>,
     servers: Option<Servers>,
+    soak_minutes: f64,
 }
 
 /// The release binaries of reset-proxy and devsim, as shipped.
@@ -115,8 +120,9 @@ fn target_dir(root: &Path) -> PathBuf {
     }
 }
 
-/// Runs the named part, or all of them (then writes BENCHMARKS.md).
-pub fn run(root: &Path, part: Option<&str>) -> Result<()> {
+/// Runs the named part, or all of them (then writes BENCHMARKS.md); the soak runs for
+/// `soak_minutes`, and alone it writes its own section of BENCHMARKS.md.
+pub fn run(root: &Path, part: Option<&str>, soak_minutes: f64) -> Result<()> {
     let chosen: Vec<&str> = match part {
         None => PARTS.to_vec(),
         Some(name) if PARTS.contains(&name) => vec![name],
@@ -131,6 +137,7 @@ pub fn run(root: &Path, part: Option<&str>) -> Result<()> {
         toolbox: None,
         dist: None,
         servers: None,
+        soak_minutes,
     };
     let mut phases = Phases::default();
     let mut sections = Vec::new();
@@ -166,6 +173,11 @@ pub fn run(root: &Path, part: Option<&str>) -> Result<()> {
             println!("  - {line}");
         }
     }
+    if part == Some("soak") {
+        if let Some(section) = sections.first().filter(|_| failed.is_empty()) {
+            crate::report::write_section(root, soak::TITLE, &section.markdown)?;
+        }
+    }
     if part.is_none() {
         let path = root.join("BENCHMARKS.md");
         let previous = std::fs::read_to_string(&path).unwrap_or_default();
@@ -184,6 +196,10 @@ fn run_part(bench: &mut Bench, name: &str) -> Result<Section> {
         "load" => load::run(bench),
         "proxy" => proxy::run(bench),
         "discovery" => discovery::run(bench),
+        "soak" => {
+            let minutes = bench.soak_minutes;
+            soak::run(bench, minutes)
+        }
         "qr" => Ok(Section {
             title: "QR decoding (ZXing's pictures, beside zxing-cpp; wasm worker in Chromium)"
                 .into(),
@@ -207,7 +223,8 @@ fn document(sections: &[Section], seconds: f64, previous: &str) -> Result<String
     let mut out = String::from(
         "# Benchmarks\n\n\
          Written by `cargo xtask bench` (all parts; `cargo xtask bench <part>` runs one of \
-         bundle, load, proxy, discovery, qr and prints it without writing this file). Every \
+         bundle, load, proxy, discovery, qr and prints it without writing this file; \
+         `cargo xtask bench soak [--minutes N]` rewrites its own section). Every \
          comparison is measured in the same run, on loopback only.\n\n",
     );
     out.push_str(&machine::describe(seconds));
