@@ -4,6 +4,7 @@
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use protocol::proxy_api::DEFAULT_HELPER_PORT;
+use reset_proxy::start;
 use reset_proxy::targets::IpRange;
 use reset_proxy::{Bound, Config, TlsFiles};
 use serde::Deserialize;
@@ -99,6 +100,10 @@ struct Settings {
     /// what the wizard reads and sends (served at /api/v1/device-profile).
     #[arg(long, global = true, env = "RESET_PROXY_DEVICE_PROFILE")]
     device_profile: Option<PathBuf>,
+    /// Do not open the browser at start (it opens only when no --listen address was given).
+    #[arg(long, env = "RESET_PROXY_NO_BROWSER")]
+    #[serde(default)]
+    no_browser: bool,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "RESET_PROXY_LOG_JSON")]
     #[serde(default)]
@@ -144,6 +149,7 @@ impl Settings {
         self.demo |= file.demo;
         self.allow_loopback_devices |= file.allow_loopback_devices;
         self.log_json |= file.log_json;
+        self.no_browser |= file.no_browser;
         self.dist = self.dist.or(file.dist);
         self.record = self.record.or(file.record);
         self.device_profile = self.device_profile.or(file.device_profile);
@@ -241,7 +247,35 @@ async fn main() -> Result<()> {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
     let demo = settings.demo;
+    // No address chosen: a double-click start (see `start`), which picks the port itself.
+    let double_click = settings.listen.is_empty();
+    let open_browser = double_click && !settings.no_browser;
+    let record = settings.record.is_some();
     let mut config = settings.into_config()?;
+    let mut moved_from = None;
+    if double_click {
+        match reset_proxy::start::choose_port(config.listen.port()).await? {
+            start::PortChoice::Free(_) => {}
+            start::PortChoice::OtherHelper { addr, health } => {
+                let url = format!("http://{addr}/");
+                println!(
+                    "The password-reset helper (reset-proxy {}) is already running at {url}; use that one.",
+                    health.version
+                );
+                if open_browser {
+                    if let Err(why) = start::open_browser(&url) {
+                        println!("{why}");
+                    }
+                }
+                return Ok(());
+            }
+            start::PortChoice::Moved { taken, addr } => {
+                config.listen = addr;
+                config.also_listen.clear();
+                moved_from = Some(taken);
+            }
+        }
+    }
 
     // Kept alive for as long as the proxy runs.
     let _demo_device = if demo {
@@ -259,8 +293,19 @@ async fn main() -> Result<()> {
         }
     }
     let scheme = bound.scheme();
-    for addr in bound.local_addrs() {
-        println!("reset-proxy is serving the wizard at {scheme}://{addr}/");
+    if double_click {
+        let url = format!("{scheme}://{}/", bound.local_addr()?);
+        let windows = cfg!(windows);
+        print!("{}", start::greeting(&url, moved_from, record, windows));
+        if open_browser {
+            if let Err(why) = start::open_browser(&url) {
+                println!("{why}");
+            }
+        }
+    } else {
+        for addr in bound.local_addrs() {
+            println!("reset-proxy is serving the wizard at {scheme}://{addr}/");
+        }
     }
     bound
         .serve(async {
