@@ -12,6 +12,9 @@ pub struct Options {
     pub out: PathBuf,
     /// Who may frame the wizard (CSP `frame-ancestors`): help-center origins, or `'self'`.
     pub frame_ancestors: Vec<String>,
+    /// The helper's archives and SHA256SUMS (`cargo xtask release`'s output), offered under
+    /// `download/`.
+    pub helpers: Option<PathBuf>,
 }
 
 impl Options {
@@ -20,6 +23,7 @@ impl Options {
         let mut options = Options {
             out: workspace_root().join("target").join("wizard-static"),
             frame_ancestors: Vec::new(),
+            helpers: None,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -32,6 +36,11 @@ impl Options {
                     for origin in value.split([',', ' ']).filter(|o| !o.is_empty()) {
                         options.frame_ancestors.push(checked_ancestor(origin)?);
                     }
+                }
+                "--helpers" => {
+                    options.helpers = Some(PathBuf::from(
+                        args.next().context("--helpers needs a folder")?,
+                    ))
                 }
                 other => bail!("unknown dist option {other}"),
             }
@@ -74,6 +83,10 @@ pub fn run(options: Options) -> Result<()> {
     let tools = Toolbox::for_build(&root)?;
     wizard::build_into(&root, &tools, &options.out)?;
     let headers = write_headers(&options.out, &options.frame_ancestors.join(" "))?;
+    if let Some(helpers) = &options.helpers {
+        let index = add_helpers(helpers, &options.out.join("download"))?;
+        println!("the helper's downloads are in {}", index.display());
+    }
     println!(
         "\nthe wizard is in {}\nconfigure these headers on every file there (also written to {}):\n\n{}",
         options.out.display(),
@@ -85,6 +98,61 @@ pub fn run(options: Options) -> Result<()> {
         "\nembed it in a help-center article with:\n  <script src=\"https://WIZARD-HOST/public/embed.js\" async></script>\n  <div data-reset-wizard></div>"
     );
     Ok(())
+}
+
+/// Copies the archives named in `from/SHA256SUMS` and that file into `download`, checking each
+/// checksum, and writes the index the wizard reads ([`protocol::downloads::INDEX_PATH`]).
+pub fn add_helpers(from: &Path, download: &Path) -> Result<PathBuf> {
+    use protocol::downloads::{HelperDownloads, HelperFile};
+    use sha2::Digest;
+    let sums_path = from.join("SHA256SUMS");
+    let sums = std::fs::read_to_string(&sums_path).with_context(|| {
+        format!(
+            "reading {} (run `cargo xtask release` first)",
+            sums_path.display()
+        )
+    })?;
+    std::fs::create_dir_all(download)
+        .with_context(|| format!("creating {}", download.display()))?;
+    let mut files = Vec::new();
+    let mut version = None;
+    for line in sums.lines().filter(|l| !l.trim().is_empty()) {
+        let (sha256, name) = line
+            .split_once("  ")
+            .with_context(|| format!("SHA256SUMS: unreadable line {line:?}"))?;
+        // reset-proxy-<version>-<target>.zip|.tar.gz
+        let stem = name
+            .strip_suffix(".zip")
+            .or_else(|| name.strip_suffix(".tar.gz"))
+            .and_then(|s| s.strip_prefix("reset-proxy-"))
+            .with_context(|| format!("SHA256SUMS: unexpected file name {name}"))?;
+        let (file_version, target) = stem
+            .split_once('-')
+            .with_context(|| format!("SHA256SUMS: no version in {name}"))?;
+        let bytes = std::fs::read(from.join(name))
+            .with_context(|| format!("reading {}", from.join(name).display()))?;
+        let actual = crate::release::hex(&sha2::Sha256::digest(&bytes));
+        if actual != sha256 {
+            bail!("{name}: its SHA-256 is {actual}, but SHA256SUMS says {sha256}");
+        }
+        std::fs::write(download.join(name), &bytes).with_context(|| format!("copying {name}"))?;
+        version.get_or_insert_with(|| file_version.to_string());
+        files.push(HelperFile {
+            target: target.to_string(),
+            name: name.to_string(),
+            size: bytes.len() as u64,
+            sha256: sha256.to_string(),
+        });
+    }
+    let index = HelperDownloads {
+        version: version.context("SHA256SUMS lists no archive")?,
+        files,
+    };
+    std::fs::write(download.join("SHA256SUMS"), &sums).context("copying SHA256SUMS")?;
+    let path = download.join("helpers.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&index)?)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(path)
 }
 
 /// The headers every file of the static wizard should be served with.

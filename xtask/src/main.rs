@@ -6,7 +6,9 @@ mod bench_qr;
 mod demo;
 mod dist;
 mod i18n;
+mod licences;
 mod phases;
+mod release;
 mod shell;
 mod size;
 mod test;
@@ -28,6 +30,9 @@ commands:
   dist [--out DIR] [--frame-ancestors ORIGIN]...
                               the wizard as static files for any host or CDN, with the
                               headers to configure (default: target/wizard-static)
+  release [--only TRIPLE]...  the downloadable helper: the wizard embedded in reset-proxy,
+                              cross-built for Windows and Linux, packed with its licences
+                              and a user text, with SHA256SUMS (target/release-artifacts)
   bench                       every benchmark beside its peer; writes BENCHMARKS.md
   bench bundle|load|proxy|discovery
                               one part of it, printed only
@@ -59,6 +64,7 @@ fn run() -> Result<()> {
             }
             demo::run(listen)
         }
+        Some("release") => release::run(args),
         Some("dist") => dist::run(dist::Options::parse(args)?),
         Some("test") => {
             if let Some(extra) = args.next() {
