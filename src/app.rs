@@ -93,8 +93,8 @@ pub fn App() -> impl IntoView {
                     </button>
                 </p>
             </Show>
+            <HelperMismatch msg=helper_mismatch />
         </header>
-        <HelperMismatch msg=helper_mismatch />
         <Stepper />
         <main id="main">{current}</main>
     }

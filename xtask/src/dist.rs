@@ -152,7 +152,34 @@ pub fn add_helpers(from: &Path, download: &Path) -> Result<PathBuf> {
     let path = download.join("helpers.json");
     std::fs::write(&path, serde_json::to_string_pretty(&index)?)
         .with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(download.join("index.html"), download_page(&index))
+        .context("writing download/index.html")?;
     Ok(path)
+}
+
+/// A plain page listing every archive with its size and checksum (the wizard's "other
+/// systems" link), so static hosts without folder listings still show them.
+fn download_page(index: &protocol::downloads::HelperDownloads) -> String {
+    let mut rows = String::new();
+    for file in &index.files {
+        rows.push_str(&format!(
+            "<tr><td><a href=\"{name}\">{name}</a></td><td>{size}</td><td><code>{sha}</code></td></tr>\n",
+            name = file.name,
+            size = protocol::downloads::size_text(file.size),
+            sha = file.sha256,
+        ));
+    }
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Password-reset helper {version}: downloads</title>\n<main>\n\
+         <h1>Password-reset helper {version}</h1>\n\
+         <p>Unpack the archive for your computer and start reset-proxy in it; the README.txt \
+         inside explains each step, the messages Windows shows for an unsigned program, and \
+         how to check the SHA-256 checksum against this list (also in <a href=\"SHA256SUMS\">SHA256SUMS</a>).</p>\n\
+         <table>\n<tr><th>File</th><th>Size</th><th>SHA-256</th></tr>\n{rows}</table>\n</main>\n",
+        version = index.version
+    )
 }
 
 /// The headers every file of the static wizard should be served with.
@@ -185,6 +212,32 @@ fn write_headers(out: &Path, frame_ancestors: &str) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn helpers_are_copied_with_their_checked_sums() -> Result<()> {
+        use sha2::Digest;
+        let base = std::env::temp_dir().join(format!("xtask-helpers-{}", std::process::id()));
+        let (from, to) = (base.join("from"), base.join("to"));
+        std::fs::create_dir_all(&from)?;
+        let name = "reset-proxy-0.1.0-x86_64-pc-windows-gnu.zip";
+        std::fs::write(from.join(name), b"zip bytes")?;
+        let sum = crate::release::hex(&sha2::Sha256::digest(b"zip bytes"));
+        std::fs::write(from.join("SHA256SUMS"), format!("{sum}  {name}\n"))?;
+        let index_path = add_helpers(&from, &to)?;
+        let index: protocol::downloads::HelperDownloads =
+            serde_json::from_str(&std::fs::read_to_string(index_path)?)?;
+        assert_eq!(index.version, "0.1.0");
+        assert_eq!(index.files[0].target, "x86_64-pc-windows-gnu");
+        assert_eq!(index.files[0].size, 9);
+        assert_eq!(index.files[0].sha256, sum);
+        assert_eq!(std::fs::read(to.join(name))?, b"zip bytes");
+        // A file that does not match its sum is refused.
+        std::fs::write(from.join(name), b"other bytes")?;
+        let refused = add_helpers(&from, &to);
+        std::fs::remove_dir_all(&base)?;
+        assert!(refused.is_err());
+        Ok(())
+    }
 
     #[test]
     fn frame_ancestors_are_origins_only() {

@@ -27,9 +27,10 @@ commands:
                               (default listen address 127.0.0.1:8080)
   test                        install what is missing, then run every check and test
   i18n                        write public/i18n/*.json from the translations in src/i18n/
-  dist [--out DIR] [--frame-ancestors ORIGIN]...
+  dist [--out DIR] [--frame-ancestors ORIGIN]... [--helpers DIR]
                               the wizard as static files for any host or CDN, with the
-                              headers to configure (default: target/wizard-static)
+                              headers to configure (default: target/wizard-static);
+                              --helpers adds the release archives under download/
   release [--only TRIPLE]...  the downloadable helper: the wizard embedded in reset-proxy,
                               cross-built for Windows and Linux, packed with its licences
                               and a user text, with SHA256SUMS (target/release-artifacts)
