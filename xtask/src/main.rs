@@ -5,6 +5,7 @@ mod bench;
 mod bench_qr;
 mod demo;
 mod dist;
+mod helper_check;
 mod i18n;
 mod licences;
 mod phases;
@@ -31,9 +32,12 @@ commands:
                               the wizard as static files for any host or CDN, with the
                               headers to configure (default: target/wizard-static);
                               --helpers adds the release archives under download/
-  release [--only TRIPLE]...  the downloadable helper: the wizard embedded in reset-proxy,
+  release [--only TRIPLE]... [--check]
+                              the downloadable helper: the wizard embedded in reset-proxy,
                               cross-built for Windows and Linux, packed with its licences
-                              and a user text, with SHA256SUMS (target/release-artifacts)
+                              and a user text, with SHA256SUMS (target/release-artifacts);
+                              --check then runs the Linux binary from an empty folder and
+                              the Windows one under wine64 (health and first page)
   bench                       every benchmark beside its peer; writes BENCHMARKS.md
   bench bundle|load|proxy|discovery
                               one part of it, printed only

@@ -69,13 +69,18 @@ impl Target {
     }
 }
 
-/// Runs `cargo xtask release [--only TRIPLE]...`.
+/// The targets that can be run here, and so are checked (Linux natively, Windows under wine).
+pub const RUNNABLE: [&str; 2] = ["x86_64-unknown-linux-musl", "x86_64-pc-windows-gnu"];
+
+/// Runs `cargo xtask release [--only TRIPLE]... [--check]`.
 pub fn run(args: impl Iterator<Item = String>) -> Result<()> {
     let mut only = Vec::new();
+    let mut check = false;
     let mut args = args;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--only" => only.push(args.next().context("--only needs a target triple")?),
+            "--check" => check = true,
             other => bail!("unknown release option {other}"),
         }
     }
@@ -87,16 +92,33 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<()> {
     if targets.is_empty() {
         bail!("--only matched none of the targets");
     }
-    let out = build_all(&workspace_root(), &targets)?;
+    let root = workspace_root();
+    let built = build_all(&root, &targets)?;
     println!(
         "\nwrote the helper's archives and SHA256SUMS to {}",
-        out.display()
+        built.out.display()
     );
+    if check {
+        let version = tools::locked_version(&root, "reset-proxy")?;
+        for (target, binary) in &built.binaries {
+            if RUNNABLE.contains(&target.triple) {
+                crate::helper_check::check(binary, target.triple, &version)?;
+            }
+        }
+    }
     Ok(())
 }
 
-/// Builds the wizard once, then every target in `targets`; returns the artefacts folder.
-pub fn build_all(root: &Path, targets: &[Target]) -> Result<PathBuf> {
+/// What [`build_all`] made.
+pub struct Built {
+    /// The artefacts folder (archives and SHA256SUMS).
+    pub out: PathBuf,
+    /// Each target's binary, before packing.
+    pub binaries: Vec<(Target, PathBuf)>,
+}
+
+/// Builds the wizard once, then every target in `targets`, packs and sums them.
+pub fn build_all(root: &Path, targets: &[Target]) -> Result<Built> {
     let tools = Toolbox::for_build(root)?;
     let dist = wizard::build(root, &tools)?;
     let triples: Vec<&str> = targets.iter().map(|t| t.triple).collect();
@@ -108,8 +130,10 @@ pub fn build_all(root: &Path, targets: &[Target]) -> Result<PathBuf> {
     let out = target_dir(root).join("release-artifacts");
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let mut sums = String::new();
+    let mut binaries = Vec::new();
     for target in targets {
         let binary = build(root, &cross, &dist, target)?;
+        binaries.push((*target, binary.clone()));
         let archive = pack(root, &out, &binary, target, &version)?;
         let bytes =
             std::fs::read(&archive).with_context(|| format!("reading {}", archive.display()))?;
@@ -118,7 +142,7 @@ pub fn build_all(root: &Path, targets: &[Target]) -> Result<PathBuf> {
         println!("{name}: {} bytes", bytes.len());
     }
     std::fs::write(out.join("SHA256SUMS"), sums).context("writing SHA256SUMS")?;
-    Ok(out)
+    Ok(Built { out, binaries })
 }
 
 /// Cross-builds reset-proxy with the wizard embedded for `target`; returns the binary's path.
