@@ -158,9 +158,12 @@ pub fn ensure_cross_tools(targets: &[&str]) -> Result<CrossTools> {
     let cache = cache_dir()?;
     let zig_root = pip_install(&cache, "ziglang", ZIG_VERSION)?;
     let zig = zig_root.join("ziglang").join(exe("zig"));
-    match shell::version_of(&zig) {
-        Some(found) if found.trim() == ZIG_VERSION => {}
-        found => bail!("{} says {found:?}, not {ZIG_VERSION}", zig.display()),
+    // zig answers `zig version`, not `--version`.
+    let found = shell::capture(Command::new(&zig).arg("version"))
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .unwrap_or_default();
+    if found != ZIG_VERSION {
+        bail!("{} says {found:?}, not {ZIG_VERSION}", zig.display());
     }
     let zigbuild_root = pip_install(&cache, "cargo-zigbuild", CARGO_ZIGBUILD_VERSION)?;
     let cargo_zigbuild = zigbuild_root.join("bin").join(exe("cargo-zigbuild"));
