@@ -26,14 +26,16 @@ pub fn check(binary: &Path, triple: &str, version: &str) -> Result<()> {
     let log = std::fs::File::create(scratch.join("helper.log"))?;
     let windows = triple.contains("windows");
     let mut cmd = if windows {
-        let wine = tools::ensure_debian_tool("wine64", "wine64").or_else(|_| {
-            let path = Path::new("/usr/lib/wine/wine64");
-            if path.exists() {
-                Ok(path.to_path_buf())
-            } else {
-                bail!("wine64 is missing: install it with `sudo apt-get install wine64`")
-            }
-        })?;
+        // Debian's wine64 package puts its loader here, not on PATH (that is the `wine` package).
+        let debian_wine = Path::new("/usr/lib/wine/wine64");
+        if !debian_wine.exists() {
+            tools::ensure_debian_tool("wine64", "wine64").ok();
+        }
+        if !debian_wine.exists() {
+            bail!("wine64 is missing: install it with `sudo apt-get install wine64`");
+        }
+        let wine = debian_wine;
+        wine_stand_ins(&scratch)?;
         let mut cmd = Command::new(wine);
         cmd.arg(&copy)
             .env("WINEPREFIX", scratch.join("wine"))
@@ -57,7 +59,7 @@ pub fn check(binary: &Path, triple: &str, version: &str) -> Result<()> {
     let result = ask(listen, limit, triple, version);
     drop(child);
     if windows {
-        let _ = Command::new("wineserver")
+        let _ = Command::new("/usr/lib/wine/wineserver")
             .arg("-k")
             .env("WINEPREFIX", scratch.join("wine"))
             .status();
@@ -68,6 +70,20 @@ pub fn check(binary: &Path, triple: &str, version: &str) -> Result<()> {
     }
     let _ = std::fs::remove_dir_all(&scratch);
     result
+}
+
+/// Builds the stand-in for bcryptprimitives.dll (see the C file) beside the copied .exe.
+fn wine_stand_ins(folder: &Path) -> Result<()> {
+    let source = folder.join("bcryptprimitives.c");
+    std::fs::write(&source, include_str!("wine_bcryptprimitives.c"))?;
+    let gcc = tools::ensure_debian_tool("gcc-mingw-w64-x86-64", "x86_64-w64-mingw32-gcc")?;
+    crate::shell::run(
+        Command::new(gcc)
+            .current_dir(folder)
+            .args(["-shared", "-O2", "-s", "-o", "bcryptprimitives.dll"])
+            .arg(&source)
+            .arg("-ladvapi32"),
+    )
 }
 
 fn ask(listen: SocketAddr, limit: Duration, triple: &str, version: &str) -> Result<()> {

@@ -67,7 +67,12 @@ pub fn collect(root: &Path, triple: &str) -> Result<String> {
 
     let mut by_name: BTreeMap<String, &Value> = BTreeMap::new();
     for id in &seen {
-        if let Some(p) = packages.get(id) {
+        // Workspace crates are covered by the first paragraph; proc-macros run only in the
+        // compiler and leave no code in the binary.
+        if let Some(p) = packages
+            .get(id)
+            .filter(|p| !p["source"].is_null() && !is_proc_macro(p))
+        {
             let key = format!(
                 "{} {}",
                 p["name"].as_str().unwrap_or(""),
@@ -82,13 +87,10 @@ pub fn collect(root: &Path, triple: &str) -> Result<String> {
          reset-proxy and its own parts (protocol, devsim) are licensed MIT OR Apache-2.0.\n\
          It includes the {} crates below; each is listed with its licence and the licence\n\
          texts it ships. A text identical to one printed earlier is referred to by name.\n",
-        by_name.len().saturating_sub(1)
+        by_name.len()
     );
     let mut printed: HashMap<String, String> = HashMap::new();
     for (name, p) in &by_name {
-        if p["source"].is_null() {
-            continue;
-        }
         let licence = p["license"].as_str().unwrap_or("(no licence field)");
         text.push_str(&format!("\n==== {name} — {licence} ====\n"));
         let dir = p["manifest_path"]
@@ -125,6 +127,18 @@ pub fn collect(root: &Path, triple: &str) -> Result<String> {
         }
     }
     Ok(text)
+}
+
+fn is_proc_macro(package: &Value) -> bool {
+    let targets = package["targets"].as_array();
+    targets.is_some_and(|targets| {
+        !targets.is_empty()
+            && targets.iter().all(|t| {
+                t["kind"]
+                    .as_array()
+                    .is_some_and(|k| k.iter().any(|k| k == "proc-macro"))
+            })
+    })
 }
 
 /// The licence files at the top of a crate's source folder, sorted by name.
