@@ -40,6 +40,8 @@ pub fn error_code(msg: &Msg) -> &'static str {
     match msg {
         Msg::ProxyUnreachable => "proxy_unreachable",
         Msg::HelperNotReached { .. } => "helper_unreachable",
+        Msg::HelperTooOld { .. } => "helper_too_old",
+        Msg::HelperTooNew { .. } => "helper_too_new",
         Msg::ProxyRefused { .. } | Msg::OpenFromProxy | Msg::PairingNeeded => "proxy_refused",
         Msg::ProxyBusy => "proxy_busy",
         Msg::TooManyAttempts { .. } => "too_many_attempts",

@@ -3,7 +3,7 @@
 
 use crate::batch_view::{BatchBar, BatchSummary};
 use crate::client;
-use crate::connect::ConnectPanel;
+use crate::connect::{mismatch, ConnectPanel, HelperMismatch};
 use crate::embed::{self, HostEvent, ModeChoice};
 use crate::flow::ResetRoute;
 use crate::flow::Step;
@@ -30,7 +30,8 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     let wizard = Wizard::provide();
     let proxy_appeared = RwSignal::new(false);
-    detect_mode(wizard, proxy_appeared, options.mode);
+    let helper_mismatch = RwSignal::new(None::<Msg>);
+    detect_mode(wizard, proxy_appeared, helper_mismatch, options.mode);
     report_to_host(wizard, i18n);
     let _ = window_event_listener(leptos::ev::popstate, move |_| wizard.follow_history());
 
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                     </button>
                 </p>
             </Show>
+            <HelperMismatch msg=helper_mismatch />
         </header>
         <Stepper />
         <main id="main">{current}</main>
@@ -121,12 +123,24 @@ async fn adopt_helper(wizard: Wizard, health: protocol::proxy_api::Health) {
     }
 }
 
-/// Connected when a reset-proxy answers (unless the page asks for guidance), else guided;
-/// guided mode keeps looking, a bounded number of times, for a proxy started later.
-fn detect_mode(wizard: Wizard, proxy_appeared: RwSignal<bool>, choice: ModeChoice) {
+/// Connected when a reset-proxy that fits this wizard answers (unless the page asks for
+/// guidance), else guided, with the "update the helper" notice when one answered that does not
+/// fit; guided mode keeps looking, a bounded number of times, for a proxy started later.
+fn detect_mode(
+    wizard: Wizard,
+    proxy_appeared: RwSignal<bool>,
+    helper_mismatch: RwSignal<Option<Msg>>,
+    choice: ModeChoice,
+) {
     let forced_guided = choice == ModeChoice::Guided;
     spawn_local(async move {
         match client::health().await {
+            Ok(health) if !forced_guided && mismatch(&health).is_some() => {
+                helper_mismatch.set(mismatch(&health));
+                wizard.mode.set(Mode::Guided);
+                // The person must first update the helper; a reload finds the new one.
+                return;
+            }
             Ok(health) if !forced_guided => {
                 adopt_helper(wizard, health).await;
                 wizard.mode.set(Mode::Connected);
@@ -152,9 +166,16 @@ fn detect_mode(wizard: Wizard, proxy_appeared: RwSignal<bool>, choice: ModeChoic
             if wizard.mode.get_untracked() != Mode::Guided {
                 return;
             }
-            if client::health().await.is_ok() {
-                proxy_appeared.set(true);
-                return;
+            match client::health().await {
+                Ok(health) if mismatch(&health).is_none() => {
+                    proxy_appeared.set(true);
+                    return;
+                }
+                Ok(health) => {
+                    helper_mismatch.set(mismatch(&health));
+                    return;
+                }
+                Err(_) => {}
             }
         }
     });

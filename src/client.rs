@@ -10,7 +10,8 @@ use crate::embed::Helper;
 pub use helper_link::adopt_pairing_secret;
 use protocol::isapi::{paths, ActivationStatus, ExternCapabilities, ResponseStatus, SecurityCap};
 use protocol::proxy_api::{
-    DemoMailbox, DeviceTransport, Discovery, Envelope, ErrorCode, Health, ProxyError,
+    helper_fit, DemoMailbox, DeviceTransport, Discovery, Envelope, ErrorCode, Health, HelperFit,
+    ProxyError,
 };
 use protocol::sadp::ProbeMatch;
 use std::cell::RefCell;
@@ -141,12 +142,15 @@ pub async fn device_profile() -> Result<protocol::profile::DeviceProfile, Client
     json(response).await
 }
 
-/// Asks `helper` who it is and, when it answers, sends every later call there.
+/// Asks `helper` who it is and, when it answers with an API this wizard speaks
+/// ([`protocol::proxy_api::helper_fit`]), sends every later call there; the caller tells the
+/// person about a helper that answered but does not fit.
 pub async fn connect(helper: &Helper) -> Result<Health, ClientError> {
     let previous = helper_link::current();
     helper_link::set(helper);
     let answer = health().await;
-    if answer.is_err() {
+    let fits = matches!(&answer, Ok(h) if helper_fit(h.api) == HelperFit::Fits);
+    if !fits {
         helper_link::restore(previous);
     }
     answer

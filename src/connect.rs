@@ -6,12 +6,41 @@
 
 use crate::alert::Alert;
 use crate::client;
+use crate::download::HelperDownloadOffer;
 use crate::embed::{use_options, Helper, Origin};
 use crate::i18n::{use_i18n, Msg};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::proxy_api::Health;
+use protocol::proxy_api::{helper_fit, Health, HelperFit};
 use wasm_bindgen::JsCast;
+
+/// Where the helper's downloads are, beside the wizard on its site (`cargo xtask dist --helpers`).
+pub const DOWNLOAD_PAGE: &str = "download/";
+
+/// What to tell the person about a helper that answered, or `None` when it fits this wizard.
+pub fn mismatch(health: &Health) -> Option<Msg> {
+    let version = health.version.clone();
+    match helper_fit(health.api) {
+        HelperFit::Fits => None,
+        HelperFit::TooOld => Some(Msg::HelperTooOld { version }),
+        HelperFit::TooNew => Some(Msg::HelperTooNew { version }),
+    }
+}
+
+/// The plain "update the helper" notice with its download link, while `msg` is `Some`.
+#[component]
+pub fn HelperMismatch(#[prop(into)] msg: Signal<Option<Msg>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let too_old = move || matches!(msg.get(), Some(Msg::HelperTooOld { .. }));
+    view! {
+        <Alert msg=msg class="helper-mismatch" />
+        <Show when=too_old>
+            <p class="helper-download">
+                <a href=DOWNLOAD_PAGE target="_blank" rel="noopener">{move || i18n.t(Msg::HelperDownload)}</a>
+            </p>
+        </Show>
+    }
+}
 
 /// The permission names Chromium has used for reaching loopback from a web page, newest first.
 const LOOPBACK_PERMISSIONS: [&str; 2] = ["loopback-network", "local-network-access"];
@@ -28,6 +57,7 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
     };
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Msg>);
+    let outdated = RwSignal::new(None::<Msg>);
     let blocked = RwSignal::new(false);
     let connect = {
         let address = address.clone();
@@ -37,12 +67,16 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
             }
             busy.set(true);
             problem.set(None);
+            outdated.set(None);
             blocked.set(false);
             let helper = helper.clone();
             let address = address.clone();
             spawn_local(async move {
                 match client::connect(&helper).await {
-                    Ok(health) => on_connected.run(health),
+                    Ok(health) => match mismatch(&health) {
+                        None => on_connected.run(health),
+                        Some(msg) => outdated.set(Some(msg)),
+                    },
                     Err(_) => {
                         // A failed request does not say why; the permission state can.
                         blocked.set(loopback_denied().await);
@@ -61,11 +95,13 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
         <section class="connect" aria-labelledby="connect-heading">
             <h2 id="connect-heading">{move || i18n.t(Msg::HelperHeading)}</h2>
             <p>{move || i18n.t(Msg::HelperOffer)}</p>
+            <HelperDownloadOffer />
             <button type="button" on:click=connect disabled=move || busy.get()>
                 {move || i18n.t(Msg::HelperConnect { address: button_address.clone() })}
             </button>
             <p role="status">{move || busy.get().then(|| i18n.t(Msg::HelperConnecting))}</p>
             <Alert msg=problem />
+            <HelperMismatch msg=outdated />
             <Show when=move || blocked.get()>
                 <p class="error">{move || i18n.t(Msg::HelperBlocked)}</p>
             </Show>

@@ -12,6 +12,7 @@ mod clock;
 mod connect;
 mod copy;
 pub mod device_address;
+mod download;
 pub mod email;
 pub mod embed;
 pub mod flow;

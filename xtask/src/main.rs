@@ -6,9 +6,12 @@ mod bench_qr;
 mod demo;
 mod dist;
 mod fuzz;
+mod helper_check;
 mod i18n;
+mod licences;
 mod phases;
 mod report;
+mod release;
 mod shell;
 mod size;
 mod test;
@@ -29,9 +32,16 @@ commands:
   i18n                        write public/i18n/*.json from the translations in src/i18n/
   fuzz [--minutes N]          fuzz every parser of device and browser input for N minutes
                               (default 10); writes its section of BENCHMARKS.md
-  dist [--out DIR] [--frame-ancestors ORIGIN]...
+  dist [--out DIR] [--frame-ancestors ORIGIN]... [--helpers DIR]
                               the wizard as static files for any host or CDN, with the
-                              headers to configure (default: target/wizard-static)
+                              headers to configure (default: target/wizard-static);
+                              --helpers adds the release archives under download/
+  release [--only TRIPLE]... [--check]
+                              the downloadable helper: the wizard embedded in reset-proxy,
+                              cross-built for Windows and Linux, packed with its licences
+                              and a user text, with SHA256SUMS (target/release-artifacts);
+                              --check then runs the Linux binary from an empty folder and
+                              the Windows one under wine64 (health and first page)
   bench                       every benchmark beside its peer; writes BENCHMARKS.md
   bench bundle|load|proxy|discovery|soak
                               one part of it, printed only
@@ -65,6 +75,7 @@ fn run() -> Result<()> {
             }
             demo::run(listen)
         }
+        Some("release") => release::run(args),
         Some("dist") => dist::run(dist::Options::parse(args)?),
         Some("test") => {
             if let Some(extra) = args.next() {

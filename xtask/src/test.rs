@@ -118,6 +118,8 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
                     "batch",
                     "--test",
                     "real_firmware",
+                    "--test",
+                    "helper",
                     "--",
                     "--test-threads=1",
                 ])

@@ -17,6 +17,10 @@ const AXE_CORE_VERSION: &str = "4.14.1";
 /// twiggy, which `bench` uses to say what each crate adds to the wasm.
 const TWIGGY_VERSION: &str = "0.8.0";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// Zig, from PyPI's `ziglang` wheel: the C toolchain and linker for the musl and macOS builds.
+const ZIG_VERSION: &str = "0.15.2";
+/// Drives cargo with zig as the linker, from PyPI (a prebuilt binary: nothing to compile).
+const CARGO_ZIGBUILD_VERSION: &str = "0.24.1";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -138,6 +142,99 @@ pub fn ensure_debian_tool(package: &str, binary: &str) -> Result<PathBuf> {
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )?;
     find().with_context(|| format!("apt-get installed {package}, but {binary} is still missing"))
+}
+
+/// What cross-builds the helper: zig and cargo-zigbuild from the cache.
+pub struct CrossTools {
+    /// The `zig` binary (given to cargo-zigbuild as `CARGO_ZIGBUILD_ZIG_PATH`).
+    pub zig: PathBuf,
+    /// The `cargo-zigbuild` binary.
+    pub cargo_zigbuild: PathBuf,
+}
+
+/// Installs zig and cargo-zigbuild (once each) from PyPI into the cache, and the Rust
+/// standard libraries of `targets` with rustup.
+pub fn ensure_cross_tools(targets: &[&str]) -> Result<CrossTools> {
+    let cache = cache_dir()?;
+    let zig_root = pip_install(&cache, "ziglang", ZIG_VERSION)?;
+    let zig = zig_root.join("ziglang").join(exe("zig"));
+    // zig answers `zig version`, not `--version`.
+    let found = shell::capture(Command::new(&zig).arg("version"))
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .unwrap_or_default();
+    if found != ZIG_VERSION {
+        bail!("{} says {found:?}, not {ZIG_VERSION}", zig.display());
+    }
+    let zigbuild_root = pip_install(&cache, "cargo-zigbuild", CARGO_ZIGBUILD_VERSION)?;
+    let cargo_zigbuild = zigbuild_root.join("bin").join(exe("cargo-zigbuild"));
+    if shell::version_of(&cargo_zigbuild).is_none() {
+        bail!("{} does not run", cargo_zigbuild.display());
+    }
+    ensure_rust_targets(targets)?;
+    Ok(CrossTools {
+        zig,
+        cargo_zigbuild,
+    })
+}
+
+/// Adds the Rust standard library of each of `targets` that rustup does not have yet.
+pub fn ensure_rust_targets(targets: &[&str]) -> Result<()> {
+    let out = shell::capture(Command::new("rustup").args(["target", "list", "--installed"]))?;
+    let installed = String::from_utf8_lossy(&out.stdout);
+    let missing: Vec<&str> = targets
+        .iter()
+        .copied()
+        .filter(|t| !installed.lines().any(|l| l.trim() == *t))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    println!(
+        "installing the Rust targets {} (once)...",
+        missing.join(", ")
+    );
+    shell::run(
+        Command::new("rustup")
+            .args(["target", "add"])
+            .args(&missing),
+    )
+}
+
+fn exe(name: &str) -> String {
+    format!("{name}{}", std::env::consts::EXE_SUFFIX)
+}
+
+/// Installs `package==version` from PyPI, without its dependencies, into its own cache folder
+/// (`pip install --target`), unless that folder already holds it; returns the folder.
+fn pip_install(cache: &Path, package: &str, version: &str) -> Result<PathBuf> {
+    let root = cache.join(format!("{package}-{version}"));
+    let marker = root.join(format!("{}-{version}.dist-info", package.replace('-', "_")));
+    if marker.exists() {
+        return Ok(root);
+    }
+    let python = ["python3", "python"]
+        .into_iter()
+        .find(|p| shell::version_of(p).is_some())
+        .context(
+            "Python 3 is missing (pip installs zig): install python3 and pip, then run this again",
+        )?;
+    println!(
+        "installing {package} {version} from PyPI into {} (once)...",
+        root.display()
+    );
+    shell::run(
+        Command::new(python)
+            .args(["-m", "pip", "install", "--quiet", "--no-deps", "--target"])
+            .arg(&root)
+            .arg(format!("{package}=={version}")),
+    )?;
+    if !marker.exists() {
+        bail!(
+            "pip installed {package} {version} but {} is missing",
+            marker.display()
+        );
+    }
+    Ok(root)
 }
 
 /// `${XDG_CACHE_HOME:-~/.cache}/reset-wizard/tools`, or `RESET_WIZARD_TOOLS` when set.

@@ -9,7 +9,10 @@ use axum::http::{Request, Response};
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use std::os::fd::{AsFd, OwnedFd};
+#[cfg(unix)]
+use std::os::fd::OwnedFd as OwnedSocket;
+#[cfg(windows)]
+use std::os::windows::io::OwnedSocket;
 use std::sync::Arc;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
@@ -55,7 +58,7 @@ async fn connection(
     tls: Option<Arc<CertStore>>,
 ) {
     // A second handle on the socket, so a fault can set SO_LINGER 0 after hyper owns the stream.
-    let resetter = Arc::new(stream.as_fd().try_clone_to_owned().ok());
+    let resetter = Arc::new(second_handle(&stream));
     let service = hyper::service::service_fn(move |request| {
         answer(request, router.clone(), device.clone(), resetter.clone())
     });
@@ -87,11 +90,25 @@ async fn connection(
     }
 }
 
+/// Another handle on the same socket (Unix file descriptor or Windows socket: the demo device
+/// runs inside the Windows helper too).
+fn second_handle(stream: &TcpStream) -> Option<OwnedSocket> {
+    #[cfg(unix)]
+    use std::os::fd::AsFd as AsSocket;
+    #[cfg(windows)]
+    use std::os::windows::io::AsSocket;
+    #[cfg(unix)]
+    let borrowed = stream.as_fd();
+    #[cfg(windows)]
+    let borrowed = stream.as_socket();
+    borrowed.try_clone_to_owned().ok()
+}
+
 async fn answer(
     request: Request<Incoming>,
     router: Router,
     device: Arc<Device>,
-    resetter: Arc<Option<OwnedFd>>,
+    resetter: Arc<Option<OwnedSocket>>,
 ) -> Result<Response<Body>, Dropped> {
     let path = request.uri().path();
     // The control endpoints never fail, or a test could not lift the faults it set.

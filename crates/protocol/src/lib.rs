@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod csp;
+pub mod downloads;
 mod error;
 pub mod field_crypto;
 pub mod isapi;

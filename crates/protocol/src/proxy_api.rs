@@ -6,7 +6,40 @@ use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 /// The version of this API, reported by `/api/v1/health`.
+///
+/// # Which wizard works with which helper
+///
+/// `api` changes only when a change would break the other side: a route, field or meaning
+/// removed or changed. Adding a route, an optional field or an error code keeps it, so both
+/// sides ignore what they do not know. The wizard reads `api` from `/api/v1/health` before it
+/// uses a helper, and [`helper_fit`] decides:
+/// - the same `api`: they work together, whichever `version` is newer (a newer helper keeps
+///   serving an older wizard, e.g. a help center that has not updated its copy);
+/// - an older `api` on the helper: the helper is too old; the wizard stays in guided mode and
+///   asks the person, in plain words, to download the current helper;
+/// - a newer `api` on the helper: this page is the old one; the wizard says so and points to
+///   the wizard the helper serves itself (always its own `api`).
 pub const API_VERSION: u32 = 1;
+
+/// Whether a helper reporting `api` in its health answer can serve this wizard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelperFit {
+    /// The same API: use it.
+    Fits,
+    /// The helper speaks an older API: it must be updated.
+    TooOld,
+    /// The helper speaks a newer API than this wizard: use the wizard it serves.
+    TooNew,
+}
+
+/// The compatibility rule of [`API_VERSION`], applied to a helper's `api`.
+pub fn helper_fit(helper_api: u32) -> HelperFit {
+    match helper_api.cmp(&API_VERSION) {
+        std::cmp::Ordering::Equal => HelperFit::Fits,
+        std::cmp::Ordering::Less => HelperFit::TooOld,
+        std::cmp::Ordering::Greater => HelperFit::TooNew,
+    }
+}
 
 /// The header every API request must carry; other sites cannot send it without a preflight.
 pub const API_HEADER: &str = "x-reset-wizard";

@@ -20,6 +20,7 @@ pub mod probe;
 pub mod routes;
 pub mod sessions;
 pub mod site;
+pub mod start;
 pub mod targets;
 pub mod transcripts;
 

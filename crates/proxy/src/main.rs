@@ -4,6 +4,7 @@
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use protocol::proxy_api::DEFAULT_HELPER_PORT;
+use reset_proxy::start;
 use reset_proxy::targets::IpRange;
 use reset_proxy::{Bound, Config, TlsFiles};
 use serde::Deserialize;
@@ -109,6 +110,10 @@ struct Settings {
     #[arg(long, env = "RESET_PROXY_REQUIRE_PAIRING")]
     #[serde(default)]
     require_pairing: bool,
+    /// Do not open the browser at start (it opens only when no --listen address was given).
+    #[arg(long, env = "RESET_PROXY_NO_BROWSER")]
+    #[serde(default)]
+    no_browser: bool,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "RESET_PROXY_LOG_JSON")]
     #[serde(default)]
@@ -155,6 +160,7 @@ impl Settings {
         self.allow_loopback_devices |= file.allow_loopback_devices;
         self.log_json |= file.log_json;
         self.require_pairing |= file.require_pairing;
+        self.no_browser |= file.no_browser;
         self.dist = self.dist.or(file.dist);
         self.demo_help_center = self.demo_help_center.or(file.demo_help_center);
         self.record = self.record.or(file.record);
@@ -258,7 +264,35 @@ async fn main() -> Result<()> {
     let demo = settings.demo;
     let settings_help_center = settings.demo_help_center;
     let frame_ancestors_given = settings.frame_ancestors.is_some();
+    // No address chosen: a double-click start (see `start`), which picks the port itself.
+    let double_click = settings.listen.is_empty();
+    let open_browser = double_click && !settings.no_browser;
+    let record = settings.record.is_some();
     let mut config = settings.into_config()?;
+    let mut moved_from = None;
+    if double_click {
+        match reset_proxy::start::choose_port(config.listen.port()).await? {
+            start::PortChoice::Free(_) => {}
+            start::PortChoice::OtherHelper { addr, health } => {
+                let url = format!("http://{addr}/");
+                println!(
+                    "The password-reset helper (reset-proxy {}) is already running at {url}; use that one.",
+                    health.version
+                );
+                if open_browser {
+                    if let Err(why) = start::open_browser(&url) {
+                        println!("{why}");
+                    }
+                }
+                return Ok(());
+            }
+            start::PortChoice::Moved { taken, addr } => {
+                config.listen = addr;
+                config.also_listen.clear();
+                moved_from = Some(taken);
+            }
+        }
+    }
 
     // Kept alive for as long as the proxy runs.
     let _demo_device = if demo {
@@ -290,14 +324,26 @@ async fn main() -> Result<()> {
             println!("serving HTTPS; certificate SHA-256 fingerprint {fingerprint}");
         }
     }
-    for addr in bound.local_addrs() {
-        println!(
-            "reset-proxy is serving the wizard at {}",
-            bound.wizard_url(addr)
-        );
+    let scheme = bound.scheme();
+    if double_click {
+        let url = format!("{scheme}://{}/", bound.local_addr()?);
+        let windows = cfg!(windows);
+        print!("{}", start::greeting(&url, moved_from, record, windows));
+        if open_browser {
+            if let Err(why) = start::open_browser(&url) {
+                println!("{why}");
+            }
+        }
+    } else {
+        for addr in bound.local_addrs() {
+            println!(
+                "reset-proxy is serving the wizard at {}",
+                bound.wizard_url(addr)
+            );
+        }
     }
     if let Some((listener, origin)) = help_center {
-        let wizard = format!("{}://{}", bound.scheme(), bound.local_addr()?);
+        let wizard = format!("{scheme}://{}", bound.local_addr()?);
         let router = reset_proxy::help_center_demo::router(&wizard);
         tokio::spawn(reset_proxy::connections::serve(
             vec![listener],

@@ -6,7 +6,7 @@ mod bundle;
 mod discovery;
 mod load;
 mod machine;
-mod net;
+pub mod net;
 mod proxy;
 pub mod soak;
 
