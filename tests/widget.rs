@@ -811,7 +811,9 @@ async fn the_demo_article_at_the_readmes_address_shows_the_widget_from_its_own_o
     // The wizard's own site has no such page, so nothing on its origin loads a named script.
     browser
         .client
-        .goto(&format!("{wizard}/public/demo.html?wizard=http://127.0.0.1:9"))
+        .goto(&format!(
+            "{wizard}/public/demo.html?wizard=http://127.0.0.1:9"
+        ))
         .await?;
     let source = browser.client.source().await?;
     ensure!(!source.contains("demo.js"), "{source}");

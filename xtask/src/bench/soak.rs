@@ -284,8 +284,8 @@ fn request(
 fn dechunk(mut body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(end) = body.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&body[..end]).trim(), 16)
-            .unwrap_or(0);
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&body[..end]).trim(), 16).unwrap_or(0);
         if size == 0 || body.len() < end + 2 + size {
             break;
         }
@@ -425,8 +425,11 @@ impl Tab<'_> {
                     .ok()
                     .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
                     .unwrap_or_default();
-                self.stats
-                    .error(format!("{method} {}: {} {code}", route(path), answer.status));
+                self.stats.error(format!(
+                    "{method} {}: {} {code}",
+                    route(path),
+                    answer.status
+                ));
             }
             return Ok(answer);
         }
@@ -434,17 +437,27 @@ impl Tab<'_> {
     }
 
     /// A device call; the device's own answer (status and body).
-    fn device(&mut self, method: &str, path: &str, body: Option<(&str, &str)>) -> Result<(u16, String)> {
+    fn device(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<(&str, &str)>,
+    ) -> Result<(u16, String)> {
         let target = format!("{}{path}", self.prefix);
         let answer = self.api(method, &target, body)?;
         if answer.status != 200 {
-            bail!("{method} {path}: the proxy answered {}: {}", answer.status, answer.body);
+            bail!(
+                "{method} {path}: the proxy answered {}: {}",
+                answer.status,
+                answer.body
+            );
         }
         let envelope: serde_json::Value = serde_json::from_str(&answer.body)?;
         let status = u16::try_from(envelope["status"].as_u64().unwrap_or(0)).unwrap_or(0);
         let body = envelope["body"].as_str().unwrap_or("").to_string();
         if !(200..300).contains(&status) {
-            self.stats.error(format!("{method} {}: device {status}", route(path)));
+            self.stats
+                .error(format!("{method} {}: device {status}", route(path)));
         }
         Ok((status, body))
     }
@@ -460,14 +473,24 @@ impl Tab<'_> {
             None,
         )?;
         self.device("GET", paths::EXTERN_CAPABILITIES, None)?;
-        self.device("GET", &format!("{}?format=json", paths::EMAIL_PARAMETER), None)?;
-        let (status, _) = self.device("GET", &format!("{}?format=json", paths::EMAIL_QR_CODE), None)?;
+        self.device(
+            "GET",
+            &format!("{}?format=json", paths::EMAIL_PARAMETER),
+            None,
+        )?;
+        let (status, _) = self.device(
+            "GET",
+            &format!("{}?format=json", paths::EMAIL_QR_CODE),
+            None,
+        )?;
         if status != 200 {
             bail!("the QR export answered {status}");
         }
         let mailbox = request(self.from, device, "GET", "/devsim/mailbox", &[], None)?;
         let code: serde_json::Value = serde_json::from_str(&mailbox.body)?;
-        let code = code["code"].as_str().context("devsim's mailbox has the code")?;
+        let code = code["code"]
+            .as_str()
+            .context("devsim's mailbox has the code")?;
         let password = PASSWORDS[(*turn + 1) % 2];
         let body = EmailCertification {
             security_code: code.to_string(),
@@ -508,7 +531,10 @@ impl Tab<'_> {
 fn route(path: &str) -> String {
     let path = path.split('?').next().unwrap_or(path);
     match path.strip_prefix("/api/v1/devices/") {
-        Some(rest) => rest.splitn(3, '/').nth(2).map_or(path.to_string(), |p| format!("/{p}")),
+        Some(rest) => rest
+            .splitn(3, '/')
+            .nth(2)
+            .map_or(path.to_string(), |p| format!("/{p}")),
         None => path.to_string(),
     }
 }
@@ -686,7 +712,9 @@ fn huge_answers(proxy: SocketAddr, device: SocketAddr, stats: &Stats, stop: &Ato
     );
     while !stop.load(Ordering::SeqCst) {
         match request(from, proxy, "GET", &target, &headers, None) {
-            Ok(answer) if answer.status == 502 && answer.body.contains("device_answer_too_large") => {
+            Ok(answer)
+                if answer.status == 502 && answer.body.contains("device_answer_too_large") =>
+            {
                 stats.huge_refused.fetch_add(1, Ordering::Relaxed);
             }
             _ => {
@@ -709,7 +737,11 @@ struct Report<'a> {
 impl Report<'_> {
     fn section(&self) -> Section {
         let stats = self.stats;
-        let mut latencies = stats.latencies.lock().map(|l| l.clone()).unwrap_or_default();
+        let mut latencies = stats
+            .latencies
+            .lock()
+            .map(|l| l.clone())
+            .unwrap_or_default();
         latencies.sort_unstable();
         let at = |q: f64| -> f64 {
             if latencies.is_empty() {
@@ -736,17 +768,52 @@ impl Report<'_> {
         );
         md.push_str("| figure | value |\n|---|---|\n");
         let rows = [
-            ("resets completed (proven by login)", stats.resets.load(Ordering::Relaxed).to_string()),
+            (
+                "resets completed (proven by login)",
+                stats.resets.load(Ordering::Relaxed).to_string(),
+            ),
             ("resets lost", lost.len().to_string()),
-            ("API requests of the sessions", stats.requests.load(Ordering::Relaxed).to_string()),
+            (
+                "API requests of the sessions",
+                stats.requests.load(Ordering::Relaxed).to_string(),
+            ),
             ("unexpected answers", error_total.to_string()),
-            ("`proxy_busy` answers asked again", stats.busy_retries.load(Ordering::Relaxed).to_string()),
-            ("latency p50 / p99 / max (ms)", format!("{:.1} / {:.1} / {:.1}", at(0.5), at(0.99), at(1.0))),
-            ("proxy RSS start / middle / end / peak (MB)", format!("{start:.1} / {middle:.1} / {end:.1} / {peak:.1}")),
-            ("idle connections opened / closed by the proxy", format!("{} / {}", stats.idle_opened.load(Ordering::Relaxed), stats.idle_closed.load(Ordering::Relaxed))),
-            ("junk SADP datagrams sent to the proxy's probes", stats.junk_sent.load(Ordering::Relaxed).to_string()),
-            ("slowloris connections closed by the proxy", stats.slowloris_closed.load(Ordering::Relaxed).to_string()),
-            ("endless answers refused as too large / otherwise", format!("{} / {}", stats.huge_refused.load(Ordering::Relaxed), stats.huge_other.load(Ordering::Relaxed))),
+            (
+                "`proxy_busy` answers asked again",
+                stats.busy_retries.load(Ordering::Relaxed).to_string(),
+            ),
+            (
+                "latency p50 / p99 / max (ms)",
+                format!("{:.1} / {:.1} / {:.1}", at(0.5), at(0.99), at(1.0)),
+            ),
+            (
+                "proxy RSS start / middle / end / peak (MB)",
+                format!("{start:.1} / {middle:.1} / {end:.1} / {peak:.1}"),
+            ),
+            (
+                "idle connections opened / closed by the proxy",
+                format!(
+                    "{} / {}",
+                    stats.idle_opened.load(Ordering::Relaxed),
+                    stats.idle_closed.load(Ordering::Relaxed)
+                ),
+            ),
+            (
+                "junk SADP datagrams sent to the proxy's probes",
+                stats.junk_sent.load(Ordering::Relaxed).to_string(),
+            ),
+            (
+                "slowloris connections closed by the proxy",
+                stats.slowloris_closed.load(Ordering::Relaxed).to_string(),
+            ),
+            (
+                "endless answers refused as too large / otherwise",
+                format!(
+                    "{} / {}",
+                    stats.huge_refused.load(Ordering::Relaxed),
+                    stats.huge_other.load(Ordering::Relaxed)
+                ),
+            ),
         ];
         for (name, value) in rows {
             md.push_str(&format!("| {name} | {value} |\n"));
@@ -778,7 +845,9 @@ impl Report<'_> {
             missed.push(format!("soak: {} resets lost (goal: none)", lost.len()));
         }
         if peak > RSS_GOAL_MB {
-            missed.push(format!("soak: the proxy's RSS peaked at {peak:.1} MB (goal ≤ {RSS_GOAL_MB} MB)"));
+            missed.push(format!(
+                "soak: the proxy's RSS peaked at {peak:.1} MB (goal ≤ {RSS_GOAL_MB} MB)"
+            ));
         }
         if end > middle + FLAT_MB {
             missed.push(format!("soak: the proxy's RSS grew from {middle:.1} MB at the middle to {end:.1} MB at the end (goal: flat)"));
