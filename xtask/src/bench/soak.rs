@@ -760,8 +760,9 @@ impl Report<'_> {
              doing whole e-mail resets (discovery, the four reads, QR export, the code from \
              devsim's mailbox, the proof login; one reset at a time per device) against \
              {DEVICES} devsim cameras, plus hostile clients from addresses of their own: \
-             {} idle connections kept open (at most {IDLE_RATE} new a second), {SLOWLORIS} \
-             slowloris connections, junk SADP answers (noise, oversized, spoofed and overlong) \
+             up to {} idle connections that never send a byte (reopened as the proxy closes \
+             them, at most {IDLE_RATE} new a second, from four addresses), {SLOWLORIS} \
+             slowloris connections (one header line every 2 s), junk SADP answers (noise, oversized, spoofed and overlong) \
              to every probe, and a device whose answers claim 100 MB, asked four times a second.\n\n",
             self.minutes, self.minutes, self.idle_target
         );
