@@ -301,10 +301,15 @@ thread_local! {
         RefCell::new(HashMap::new());
 }
 
+/// How the proxy reached the device at `address` in its last answer, if one came yet.
+pub fn known_transport(address: DeviceAddress) -> Option<DeviceTransport> {
+    TRANSPORTS.with(|t| t.borrow().get(&address).copied())
+}
+
 /// How the proxy reaches the device at `address`: what its last answer said, else what a read
 /// that changes nothing says now (after a reload). `None` when the proxy does not say.
 pub async fn transport(address: DeviceAddress) -> Option<DeviceTransport> {
-    if let Some(known) = TRANSPORTS.with(|t| t.borrow().get(&address).copied()) {
+    if let Some(known) = known_transport(address) {
         return Some(known);
     }
     send(address, Method::Get, paths::ACTIVATE_STATUS, None)

@@ -69,16 +69,16 @@ pub fn CodeStep() -> impl IntoView {
 fn PlainHttpNotice() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
-    let plain = LocalResource::new(move || async move {
-        let address = wizard.address()?;
-        crate::client::transport(address).await
-    });
-    let shown = move || {
-        matches!(
-            plain.get().flatten(),
-            Some(protocol::proxy_api::DeviceTransport::Http)
-        )
-    };
+    // Known from the calls before this step, so drawn with the step (no shift after it); only
+    // after a reload is the device asked.
+    let known = wizard.address().and_then(crate::client::known_transport);
+    let transport = RwSignal::new(known);
+    if let (None, Some(address)) = (known, wizard.address()) {
+        leptos::task::spawn_local(async move {
+            transport.set(crate::client::transport(address).await);
+        });
+    }
+    let shown = move || transport.get() == Some(protocol::proxy_api::DeviceTransport::Http);
     view! {
         <Show when=shown>
             <p class="notice plain-http" role="status">{move || i18n.t(Msg::PlainHttpNotice)}</p>

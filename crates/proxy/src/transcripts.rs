@@ -14,6 +14,9 @@ use std::sync::{Arc, Mutex};
 const SESSION_BUDGET: usize = 256 * 1024;
 /// Sessions whose transcripts are kept at once; the oldest goes first.
 const MAX_SESSIONS: usize = 256;
+/// Redacted bytes kept for all sessions together; past it the oldest sessions' transcripts go
+/// (256 sessions at their own budget would be 64 MiB, more than the proxy's whole memory goal).
+const TOTAL_BUDGET: usize = 16 * 1024 * 1024;
 /// Redacted bytes kept for a `--record` file written as one JSON document.
 const FILE_BUDGET: usize = 16 * 1024 * 1024;
 
@@ -45,6 +48,21 @@ struct Index {
     next: u32,
     map: HashMap<SessionId, Arc<Mutex<SessionTranscript>>>,
     order: VecDeque<SessionId>,
+    /// Bytes kept by the sessions in `map`.
+    bytes: usize,
+}
+
+impl Index {
+    /// Forgets the oldest session's transcript, and its bytes.
+    fn drop_oldest(&mut self) {
+        let Some(oldest) = self.order.pop_front() else {
+            return;
+        };
+        if let Some(gone) = self.map.remove(&oldest) {
+            let gone = gone.lock().unwrap_or_else(|p| p.into_inner());
+            self.bytes = self.bytes.saturating_sub(gone.bytes);
+        }
+    }
 }
 
 /// All sessions' transcripts, and the record file.
@@ -106,6 +124,17 @@ impl Transcripts {
                 None
             }
         };
+        if let Some(exchange) = &kept {
+            // Session locks are never held while taking the index's: no lock-order cycle.
+            let mut index = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+            // A session dropped meanwhile no longer counts (its bytes went with it).
+            if index.map.contains_key(session) {
+                index.bytes += size_of(exchange);
+            }
+            while index.bytes > TOTAL_BUDGET && index.order.front() != Some(session) {
+                index.drop_oldest();
+            }
+        }
         if let Some(file) = &self.file {
             let mut file = file.lock().unwrap_or_else(|p| p.into_inner());
             if let Err(err) = write_exchange(&mut file, kept) {
@@ -121,9 +150,7 @@ impl Transcripts {
             return found.clone();
         }
         while index.order.len() >= MAX_SESSIONS {
-            if let Some(oldest) = index.order.pop_front() {
-                index.map.remove(&oldest);
-            }
+            index.drop_oldest();
         }
         index.next += 1;
         let made = Arc::new(Mutex::new(SessionTranscript {
@@ -243,6 +270,30 @@ mod tests {
         );
         assert_eq!(transcripts.of(&session(1)).exchanges.len(), 1);
         assert_eq!(transcripts.of(&session(1)).exchanges[0].session, 2);
+    }
+
+    #[test]
+    fn all_sessions_together_keep_a_bounded_number_of_bytes() {
+        let transcripts =
+            Transcripts::new(DeviceProfile::default(), None).unwrap_or_else(|_| unreachable!());
+        let big = vec![b'x'; 60 * 1024];
+        let sessions = 2 * TOTAL_BUDGET / (3 * big.len()) + 1;
+        for n in 0..sessions {
+            for _ in 0..3 {
+                transcripts.record(&session(n), &raw(&big));
+            }
+        }
+        let kept = transcripts
+            .sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .bytes;
+        assert!(kept <= TOTAL_BUDGET, "{kept} bytes kept");
+        assert!(
+            transcripts.of(&session(0)).exchanges.is_empty(),
+            "the oldest went"
+        );
+        assert_eq!(transcripts.of(&session(sessions - 1)).exchanges.len(), 3);
     }
 
     fn kept_secrets(transcripts: &Transcripts, id: &SessionId) -> usize {
