@@ -122,7 +122,6 @@
       warn("the wizard shares this page's origin, so its sandbox would not hold; serve it from its own origin");
     }
     var frame = document.createElement("iframe");
-    frame.src = frameUrl(element);
     frame.title = element.dataset.title || "Password reset wizard";
     frame.setAttribute("sandbox", SANDBOX);
     frame.setAttribute("allow", ALLOW);
@@ -131,6 +130,11 @@
     // A first height close to the first step's, so the page does not jump when it reports.
     frame.style.cssText = "display:block;width:100%;min-width:280px;height:36rem;border:0;overflow:hidden;";
     element.appendChild(frame);
+    // The frame keeps its place from the start, but the wizard is fetched only when the
+    // element nears the viewport: readers who never scroll to it download nothing.
+    whenNear(element, function () {
+      frame.src = frameUrl(element);
+    });
 
     window.addEventListener("message", function (event) {
       if (event.origin !== wizardOrigin || event.source !== frame.contentWindow) {
@@ -167,6 +171,25 @@
         bubbles: true
       }));
     });
+  }
+
+  // Calls `load` once, when the element is within about a screen of the viewport (at once
+  // where IntersectionObserver is missing).
+  function whenNear(element, load) {
+    if (!("IntersectionObserver" in window)) {
+      load();
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      for (var i = 0; i < entries.length; i++) {
+        if (entries[i].isIntersecting) {
+          observer.disconnect();
+          load();
+          return;
+        }
+      }
+    }, { rootMargin: "800px 0px" });
+    observer.observe(element);
   }
 
   function mountAll() {

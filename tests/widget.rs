@@ -621,7 +621,7 @@ async fn a_hostile_host_cannot_pass_a_foreign_proxy_or_mailbox() -> Result<()> {
     let framed_directly = framing_page(&direct);
     for page in [through_loader, framed_directly] {
         browser.client.goto(&sites.serve(page)).await?;
-        browser.wait_for("//iframe").await?;
+        browser.wait_for("//iframe[@src]").await?;
         browser.client.clone().enter_frame(0).await?;
         // The second page frames the same wizard origin: its saved progress is still there.
         if browser.text_of("//h2[@id='step-heading']").await? != "Send the QR code" {
@@ -651,7 +651,7 @@ async fn a_hostile_host_cannot_pass_a_foreign_proxy_or_mailbox() -> Result<()> {
     // The same hostile values without the guided mode: the offer names the default helper.
     let offered = sites.serve(framing_page(&direct.replace("&mode=guided", "")));
     browser.client.goto(&offered).await?;
-    browser.wait_for("//iframe").await?;
+    browser.wait_for("//iframe[@src]").await?;
     browser.client.clone().enter_frame(0).await?;
     browser
         .button("Connect to the helper on this computer (http://127.0.0.1:8080)")
@@ -818,5 +818,66 @@ async fn the_demo_article_at_the_readmes_address_shows_the_widget_from_its_own_o
     let source = browser.client.source().await?;
     ensure!(!source.contains("demo.js"), "{source}");
     // Fails on any CSP violation on the article or in the widget.
+    browser.close().await
+}
+
+/// The wizard's files fetched by the top page so far (the loader itself left out).
+async fn wizard_fetches(browser: &Browser, wizard: &str) -> Result<Vec<String>> {
+    browser.client.clone().enter_parent_frame().await?;
+    let names = browser
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name)
+                .concat(Array.from(document.querySelectorAll('iframe[src]'), f => f.src));",
+            vec![],
+        )
+        .await?;
+    let names: Vec<String> = serde_json::from_value(names)?;
+    Ok(names
+        .into_iter()
+        .filter(|name| name.starts_with(wizard) && !name.ends_with("/public/embed.js"))
+        .collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_widget_far_down_the_article_is_fetched_only_when_the_reader_nears_it() -> Result<()> {
+    let sites = Sites::start().await?;
+    let wizard = sites.wizard.origin(WIZARD_NAME);
+    let article = sites.widget_page(r#"data-mode="guided""#).replace(
+        "<main>",
+        r#"<main><p style="height:8000px">A long article before the wizard.</p>"#,
+    );
+    let browser = browser().await?;
+    browser.client.goto(&sites.serve(article)).await?;
+    // The loader has run once the frame holds its place; two animation frames later the
+    // observer has had a rendering update in which to report (it reports after rAF callbacks).
+    browser.wait_for("//iframe").await?;
+    browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
+            vec![],
+        )
+        .await?;
+    let early = wizard_fetches(&browser, &wizard).await?;
+    ensure!(
+        early.is_empty(),
+        "nothing of the wizard is fetched for a reader at the top: {early:?}"
+    );
+    browser
+        .client
+        .execute(
+            "document.getElementById('wizard').scrollIntoView();",
+            vec![],
+        )
+        .await?;
+    enter_widget(&browser).await?;
+    browser.wait_for_step("Find your device").await?;
+    let late = wizard_fetches(&browser, &wizard).await?;
+    ensure!(
+        !late.is_empty(),
+        "the wizard loads once the reader nears it"
+    );
     browser.close().await
 }
