@@ -183,8 +183,10 @@ pub struct Health {
     pub demo: bool,
 }
 
-/// `GET /api/v1/devices[?refresh=1]`: the devices that answered discovery, one per MAC.
-/// The first answer comes within about 1.5 s; while `scanning` is true, ask again for late ones.
+/// `GET /api/v1/devices[?refresh=1][&after=N]`: the devices that answered discovery, one per
+/// MAC. Without `after`, the answer comes within about 1.5 s. With `after=N`, it comes as soon
+/// as more than N devices are known or the scan ends; while `scanning` is true, ask again with
+/// the count shown, so each device appears as soon as it answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Discovery {
     /// What each device said about itself, and in `foundOn` ([`ProbeMatch::found_on`]) which of

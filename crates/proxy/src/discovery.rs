@@ -327,6 +327,8 @@ pub struct Discoverer {
     settings: DiscoverySettings,
     cache: Mutex<Cache>,
     scan_done: Notify,
+    /// Woken when a device not yet in the cache answers, for requests waiting for more.
+    device_added: Notify,
 }
 
 impl Discoverer {
@@ -336,6 +338,7 @@ impl Discoverer {
             settings,
             cache: Mutex::new(Cache::default()),
             scan_done: Notify::new(),
+            device_added: Notify::new(),
         })
     }
 
@@ -343,9 +346,16 @@ impl Discoverer {
         self.cache.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The known devices, scanning first when the cache is stale (or `refresh` asks for it) and
-    /// waiting a little for a running scan's first answers.
-    pub async fn list(self: &Arc<Self>, refresh: bool) -> Result<Snapshot, ApiError> {
+    /// The known devices, scanning first when the cache is stale (or `refresh` asks for it).
+    /// Without `after`, it waits a little for a running scan's first answers. With
+    /// `after: Some(n)`, it answers as soon as more than `n` devices are known, or the scan
+    /// ends, or one scan's length has passed: a wizard asks again with the count it has, so
+    /// each device is shown as soon as it answers.
+    pub async fn list(
+        self: &Arc<Self>,
+        refresh: bool,
+        after: Option<usize>,
+    ) -> Result<Snapshot, ApiError> {
         let now = Instant::now();
         let needs_scan = {
             let cache = self.cache();
@@ -358,12 +368,51 @@ impl Discoverer {
         if needs_scan {
             self.start_scan().await?;
         }
+        match after {
+            None => self.wait_for_first_answers().await,
+            Some(known) => self.wait_for_more_than(known).await,
+        }
+        Ok(self.snapshot())
+    }
+
+    async fn wait_for_first_answers(&self) {
         // Created before reading the state, so a scan ending in between still wakes it.
         let notified = self.scan_done.notified();
         let started = self.cache().scan_started;
         if let Some(started) = started {
             let _ = tokio::time::timeout_at(started + self.settings.first_answers, notified).await;
         }
+    }
+
+    async fn wait_for_more_than(&self, known: usize) {
+        let deadline = Instant::now() + self.settings.scan;
+        loop {
+            // Both created before the state is read: `notify_waiters` wakes every `Notified`
+            // made before it, polled or not, so nothing between the check and the wait is lost.
+            let added = self.device_added.notified();
+            let done = self.scan_done.notified();
+            {
+                let now = Instant::now();
+                let cache = self.cache();
+                let fresh = cache
+                    .devices
+                    .values()
+                    .filter(|(_, seen)| now.duration_since(*seen) < self.settings.forget)
+                    .count();
+                if cache.scan_started.is_none() || fresh > known {
+                    return;
+                }
+            }
+            tokio::select! {
+                _ = added => {}
+                _ = done => return,
+                _ = tokio::time::sleep_until(deadline) => return,
+            }
+        }
+    }
+
+    /// The devices not yet forgotten, in address order, and whether a scan is running.
+    fn snapshot(&self) -> Snapshot {
         let now = Instant::now();
         let mut cache = self.cache();
         let forget = self.settings.forget;
@@ -372,10 +421,10 @@ impl Discoverer {
             .retain(|_, (_, seen)| now.duration_since(*seen) < forget);
         let mut devices: Vec<ProbeMatch> = cache.devices.values().map(|(d, _)| d.clone()).collect();
         devices.sort_by(|a, b| a.ipv4.cmp(&b.ipv4).then(a.serial.cmp(&b.serial)));
-        Ok(Snapshot {
+        Snapshot {
             devices,
             scanning: cache.scan_started.is_some(),
-        })
+        }
     }
 
     /// What recent scans heard from the device at `device` (its IPv4 or IPv6 address, and its
@@ -513,7 +562,14 @@ impl Discoverer {
             .get(&key)
             .map(|(known, seen)| (known.found_on.as_ref(), *seen));
         device.found_on = adapter_to_show(known, cache.scan_started, heard_on);
-        cache.devices.insert(key, (device, Instant::now()));
+        let is_new = cache
+            .devices
+            .insert(key, (device, Instant::now()))
+            .is_none();
+        drop(cache);
+        if is_new {
+            self.device_added.notify_waiters();
+        }
     }
 }
 

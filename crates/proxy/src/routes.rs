@@ -252,6 +252,9 @@ async fn device_profile(State(app): State<Shared>) -> Json<protocol::profile::De
 struct DiscoverQuery {
     #[serde(default)]
     refresh: Option<String>,
+    /// How many devices the wizard already shows: answer once there are more.
+    #[serde(default)]
+    after: Option<usize>,
 }
 
 async fn discover(
@@ -259,7 +262,7 @@ async fn discover(
     Query(query): Query<DiscoverQuery>,
 ) -> Result<Json<Discovery>, ApiError> {
     let refresh = query.refresh.is_some_and(|r| r != "0");
-    let snapshot = app.discovery.list(refresh).await?;
+    let snapshot = app.discovery.list(refresh, query.after).await?;
     Ok(Json(Discovery {
         devices: snapshot.devices,
         scanning: snapshot.scanning,

@@ -201,3 +201,24 @@ async fn only_answers_from_the_address_they_give_are_listed() {
         .collect();
     assert_eq!(serials, ["HONEST"]);
 }
+
+#[tokio::test]
+async fn with_after_the_list_comes_as_soon_as_a_new_device_answers() {
+    let first = device().await;
+    let mut config = config(&[]);
+    config.sadp_target = first.sadp_addr.unwrap();
+    // A first-answers window far longer than the scan: only `after` can answer before the end.
+    // The scan is long enough that even a starved test process sees its first answer inside it.
+    config.discovery_window = Duration::from_secs(60);
+    config.discovery_duration = Duration::from_secs(6);
+    let proxy = start(config).await;
+
+    let (early, _) = discover(proxy, "?after=0").await;
+    assert_eq!(early.devices.len(), 1);
+    assert!(early.scanning, "answered while the scan still runs");
+    // Nothing more answers: the next ask returns when the scan ends, with the same device.
+    let (end, _) = discover(proxy, "?after=1").await;
+    assert!(!end.scanning);
+    assert_eq!(end.devices.len(), 1);
+    assert_eq!(end.devices[0].serial, early.devices[0].serial);
+}
