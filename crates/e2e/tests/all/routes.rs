@@ -1,13 +1,10 @@
 //! The other reset routes in real headless Chromium, through a real reset-proxy, against devsim:
 //! by security questions and by GUID file, each with the device's refusal explained first; and
 //! what the last step offers after a reset (prevention, an NVR's camera password push).
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
 
 use anyhow::{ensure, Context, Result};
 use devsim::{Config, DeviceIdentity, Profile, Running};
-use support::{Browser, Proxy};
+use e2e::{Browser, Proxy};
 
 const NEW_PASSWORD: &str = "Quiet-Harbor42";
 
@@ -51,7 +48,7 @@ async fn give_guid_file(browser: &Browser, path: &std::path::Path) -> Result<()>
     browser
         .text_of(&format!(
             "//p[@id='guid-status' and contains(., {})]",
-            support::xpath_literal(name)
+            e2e::xpath_literal(name)
         ))
         .await?;
     browser.click("Continue").await?;

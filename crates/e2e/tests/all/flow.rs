@@ -1,14 +1,11 @@
 //! The whole e-mail reset in real headless Chromium, through a real reset-proxy, against
 //! devsim: what a person sees, and what the device's state says happened.
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
 
 use anyhow::{ensure, Context, Result};
 use devsim::{Config, DeviceIdentity, Profile, Running};
+use e2e::{Browser, Proxy};
 use fantoccini::key::Key;
 use std::time::Duration;
-use support::{Browser, Proxy};
 
 const NEW_PASSWORD: &str = "Quiet-Harbor42";
 

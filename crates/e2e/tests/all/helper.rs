@@ -1,11 +1,8 @@
 //! The wizard facing helpers of other versions, and offering the helper's download, in real
 //! headless Chromium: every server is a loopback stand-in the test starts.
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
 
 use anyhow::Result;
-use support::{dist, xpath_literal, Browser};
+use e2e::{dist, xpath_literal, Browser};
 
 /// A helper stand-in: the built wizard, with `/api/v1/health` answering `health` (JSON text).
 struct StubHelper {

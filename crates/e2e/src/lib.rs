@@ -1,6 +1,5 @@
-//! What the browser tests stand on: a real headless Chromium through chromedriver, and a real
-//! reset-proxy with a simulated device, all on loopback.
-#![allow(dead_code)]
+//! What the browser tests and the timing examples stand on: a real headless Chromium through
+//! chromedriver, and a real reset-proxy with a simulated device, all on loopback.
 
 pub mod pictures;
 
@@ -386,6 +385,11 @@ async fn wait_for_port(port: u16, limit: Duration) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     bail!("chromedriver did not listen on port {port} within {limit:?}")
+}
+
+/// The repository's root (this crate is `crates/e2e`): the README and the demo help center.
+pub fn repo_root() -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// The built wizard, from `cargo xtask test` (which sets WIZARD_DIST after `trunk build`).

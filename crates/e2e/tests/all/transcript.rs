@@ -1,14 +1,11 @@
 //! Support transcripts in the browser: a whole e-mail reset recorded by reset-proxy
 //! (`--record`), then replayed by devsim as the device, carries the same browser flow to the
 //! end, with another code and another new password.
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
 
 use anyhow::{ensure, Context, Result};
 use devsim::{Config, DeviceIdentity, Profile, ReplayReport, Running};
+use e2e::{Browser, Proxy};
 use fantoccini::Locator;
-use support::{Browser, Proxy};
 
 /// Opens the wizard, checks the typed device, and takes the e-mail reset to its proven end;
 /// `code` is read once the QR code is made (the vendor's mail comes after the export).

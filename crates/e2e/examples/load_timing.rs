@@ -9,12 +9,8 @@
 //! simulated device's Choose button appears. Times are `performance.now()` at the first DOM
 //! change that meets the condition, i.e. milliseconds since navigation start.
 //!
-//! Usage: `cargo run --release -p wizard --example load_timing -- DIST_DIR RUNS`
+//! Usage: `cargo run --release -p e2e --example load_timing -- DIST_DIR RUNS`
 //! Prints the figures and, last, one line `BENCH-JSON {...}` for xtask.
-
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "../tests/support/mod.rs"]
-mod support;
 
 #[cfg(not(target_arch = "wasm32"))]
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -27,8 +23,8 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod timing {
-    use super::support::Browser;
     use anyhow::{bail, Context, Result};
+    use e2e::Browser;
     use std::net::SocketAddr;
     use std::path::PathBuf;
     use std::time::{Duration, Instant};

@@ -3,18 +3,15 @@
 //! loopback), through `public/embed.js`. Guided and connected resets, the events the host
 //! receives (none carrying a secret), axe at every step in light, dark and Arabic, and a hostile
 //! host whose proxy and mailbox are not used.
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
 
 use anyhow::{ensure, Context, Result};
 use axum::http::{header, HeaderValue};
 use devsim::{Config, DeviceIdentity, Profile, Running};
+use e2e::{Browser, Proxy};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use support::{Browser, Proxy};
 
 const HOST_NAME: &str = "help.test";
 const WIZARD_NAME: &str = "wizard.test";
@@ -80,12 +77,9 @@ impl Sites {
     async fn start() -> Result<Sites> {
         let page = Arc::new(std::sync::Mutex::new(String::new()));
         let served = page.clone();
-        let dist = support::dist()?;
+        let dist = e2e::dist()?;
         // The help center also hosts a copy of the demo page, as any static host could.
-        let demo_page = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("crates")
-            .join("proxy")
-            .join("help-center-demo");
+        let demo_page = e2e::repo_root().join("crates/proxy/help-center-demo");
         let host = Server::start(
             axum::Router::new()
                 .route(
@@ -255,7 +249,7 @@ async fn guided_walk(browser: &Browser, label: &str, next: &str, steps: &[&str])
         browser
             .wait_for(&format!(
                 "//h2[@id='step-heading' and contains(., {})]",
-                support::xpath_literal(step)
+                e2e::xpath_literal(step)
             ))
             .await?;
         no_violations(browser, &format!("{label}, {step}")).await?;
@@ -552,7 +546,7 @@ async fn a_denied_local_network_permission_is_explained() -> Result<()> {
 async fn a_helper_that_does_not_answer_gets_a_plain_message() -> Result<()> {
     let sites = Sites::start().await?;
     // A port with nothing listening on this computer.
-    let helper = format!("http://127.0.0.1:{}", support::free_port()?);
+    let helper = format!("http://127.0.0.1:{}", e2e::free_port()?);
     let browser = browser().await?;
     let url = sites.host_page(&format!(r#"data-proxy="{helper}""#));
     browser.client.goto(&url).await?;
@@ -745,9 +739,7 @@ async fn snippet_of(browser: &Browser) -> Result<String> {
 
 /// The demo article's address as the README gives it for `cargo xtask demo`.
 fn readme_demo_url() -> Result<String> {
-    let readme = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"),
-    )?;
+    let readme = std::fs::read_to_string(e2e::repo_root().join("README.md"))?;
     let start = readme
         .find("<http://127.0.0.1:8081/")
         .context("the README gives the demo article's address")?;

@@ -1,12 +1,9 @@
 //! End-to-end tests: the built wizard in real headless Chromium, a real reset-proxy on
 //! loopback, and a simulated device speaking ISAPI over HTTP and SADP over UDP.
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
 
 use anyhow::{Context, Result};
+use e2e::{device, dist, Browser, Proxy};
 use fantoccini::Locator;
-use support::{device, dist, Browser, Proxy};
 use wizard::i18n::{text, Lang, Msg};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -114,7 +111,7 @@ async fn a_device_that_is_not_activated_is_told_to_activate_instead() -> Result<
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_device_gives_a_plain_message() -> Result<()> {
     // A loopback port with nothing listening, which the proxy is allowed to try.
-    let closed: std::net::SocketAddr = format!("127.0.0.1:{}", support::free_port()?).parse()?;
+    let closed: std::net::SocketAddr = format!("127.0.0.1:{}", e2e::free_port()?).parse()?;
     let proxy = Proxy::start(&[closed], "127.0.0.1:9".parse()?).await?;
     let browser = Browser::start().await?;
     browser.client.goto(&proxy.url()).await?;
@@ -133,7 +130,7 @@ async fn type_address(browser: &Browser, address: &str) -> Result<()> {
     let field = browser
         .client
         .wait()
-        .at_most(support::UI_WAIT)
+        .at_most(e2e::UI_WAIT)
         .for_element(Locator::Id("device-address"))
         .await?;
     field.send_keys(address).await?;

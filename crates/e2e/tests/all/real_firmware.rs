@@ -2,13 +2,10 @@
 //! the e-mail reset in Chromium against devsim in its documented profile and in each fallback
 //! profile, the device-named mailbox, refusals that are not "starting up", a 2.1 login on a
 //! camera that says it is not irreversible, and the serial of a device found then typed.
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
 
 use anyhow::{ensure, Context, Result};
 use devsim::{Config, DeviceIdentity, DeviceProfile, Fault, Profile, Running};
-use support::{Browser, Proxy};
+use e2e::{Browser, Proxy};
 
 const NEW_PASSWORD: &str = "Quiet-Harbor42";
 
@@ -209,7 +206,7 @@ async fn no_reserved_email_is_never_described_as_starting_up() -> Result<()> {
 /// the one detail support always asks for.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_found_then_typed_shows_its_serial_in_the_support_details() -> Result<()> {
-    let device = support::device(Profile::EmailNotReserved).await?;
+    let device = e2e::device(Profile::EmailNotReserved).await?;
     let sadp = device.sadp_addr.context("devsim answers SADP")?;
     let proxy = Proxy::start(&[device.http_addr], sadp).await?;
     let browser = Browser::start().await?;
@@ -218,7 +215,7 @@ async fn a_device_found_then_typed_shows_its_serial_in_the_support_details() -> 
     browser
         .wait_for(&format!(
             "//td[contains(., {})]",
-            support::xpath_literal(&device.identity.serial)
+            e2e::xpath_literal(&device.identity.serial)
         ))
         .await?;
     browser

@@ -1,13 +1,10 @@
 //! An installer's batch in real headless Chromium, through a real reset-proxy, against three
 //! simulated devices found by SADP on loopback: device by device, one left waiting for its
 //! code, a reload, the summary table, and the last code typed when it "arrives".
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
 
 use anyhow::{ensure, Context, Result};
 use devsim::{Config, DeviceIdentity, Profile, Running};
-use support::{xpath_literal, Browser, Proxy};
+use e2e::{xpath_literal, Browser, Proxy};
 
 const NEW_PASSWORD: &str = "Quiet-Harbor42";
 

@@ -3,13 +3,9 @@
 //! 640×480 camera frame (frame budget) and once as an upload (whole pipeline), decoded by
 //! the built `qr-worker`, timed by the page (round trip) and by the worker (decode only).
 //!
-//! Usage: `cargo run -p wizard --example worker_timing -- DIST_DIR DATA_DIR`
+//! Usage: `cargo run -p e2e --example worker_timing -- DIST_DIR DATA_DIR`
 
 // Native only: it drives a browser; there is nothing to run inside wasm.
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "../tests/support/mod.rs"]
-mod support;
-
 #[cfg(not(target_arch = "wasm32"))]
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
@@ -21,8 +17,8 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod timing {
-    use super::support::Browser;
     use anyhow::{bail, Context, Result};
+    use e2e::Browser;
     use qr::files::{read_grey, GreyPicture};
     use std::path::{Path, PathBuf};
 

@@ -1,11 +1,8 @@
 //! Guided mode in real headless Chromium: the wizard served as static files with no proxy
 //! anywhere, as a help-center page would host it.
-#![cfg(not(target_arch = "wasm32"))]
-
-mod support;
 
 use anyhow::{Context, Result};
-use support::{Browser, StaticSite};
+use e2e::{Browser, StaticSite};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guided_mode_completes_with_no_proxy_running() -> Result<()> {
@@ -56,7 +53,7 @@ async fn guided_mode_completes_with_no_proxy_running() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_embedder_can_ask_for_guided_mode_even_with_a_proxy() -> Result<()> {
-    let proxy = support::Proxy::start(&[], "127.0.0.1:9".parse()?).await?;
+    let proxy = e2e::Proxy::start(&[], "127.0.0.1:9".parse()?).await?;
     let browser = Browser::start().await?;
     browser
         .client
@@ -91,8 +88,8 @@ async fn at_guided_qr_step(browser: &Browser, site: &StaticSite) -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_uploaded_qr_picture_is_read_in_the_worker_and_redrawn() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let reset = support::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)?;
-    let link = support::pictures::qr_png(dir.path(), "link.png", "https://example.com/manual")?;
+    let reset = e2e::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)?;
+    let link = e2e::pictures::qr_png(dir.path(), "link.png", "https://example.com/manual")?;
     let site = StaticSite::start().await?;
     let browser = Browser::start().await?;
     at_guided_qr_step(&browser, &site).await?;
@@ -131,7 +128,7 @@ async fn an_uploaded_qr_picture_is_read_in_the_worker_and_redrawn() -> Result<()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pasted_picture_is_read_too() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let reset = support::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)?;
+    let reset = e2e::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)?;
     let bytes = std::fs::read(&reset)?;
     let site = StaticSite::start().await?;
     let browser = Browser::start().await?;
@@ -156,7 +153,7 @@ async fn a_pasted_picture_is_read_too() -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_camera_reads_a_qr_shown_on_a_monitor() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let video = support::pictures::qr_y4m(dir.path(), RESET_CONTENT)?;
+    let video = e2e::pictures::qr_y4m(dir.path(), RESET_CONTENT)?;
     let site = StaticSite::start().await?;
     let browser = Browser::start_with(&[
         "--use-fake-ui-for-media-stream".to_string(),
@@ -200,7 +197,7 @@ async fn a_decoder_crash_ends_only_the_worker_and_the_next_picture_reads() -> Re
         .join("tests/fixtures/zxing/qrcode-6-7.png")
         .canonicalize()?;
     let dir = tempfile::tempdir()?;
-    let reset = support::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)?;
+    let reset = e2e::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)?;
     let site = StaticSite::start().await?;
     let browser = Browser::start().await?;
     at_guided_qr_step(&browser, &site).await?;
@@ -231,7 +228,7 @@ async fn a_decoder_crash_ends_only_the_worker_and_the_next_picture_reads() -> Re
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn turned_inverted_and_small_codes_are_read_by_the_wasm_decoder() -> Result<()> {
-    use support::pictures::{spoilt_png, Spoil};
+    use e2e::pictures::{spoilt_png, Spoil};
     let dir = tempfile::tempdir()?;
     let site = StaticSite::start().await?;
     for spoil in [Spoil::Rotated, Spoil::Inverted, Spoil::SmallModules] {
