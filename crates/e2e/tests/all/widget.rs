@@ -7,11 +7,12 @@
 use anyhow::{ensure, Context, Result};
 use axum::http::{header, HeaderValue};
 use devsim::{Config, DeviceIdentity, Profile, Running};
-use e2e::{Browser, Proxy};
+use e2e::{Browser, Proxy, UI_WAIT};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 const HOST_NAME: &str = "help.test";
 const WIZARD_NAME: &str = "wizard.test";
@@ -188,23 +189,42 @@ async fn public_browser(sites: &Sites, permission: &str) -> Result<Browser> {
     Ok(browser)
 }
 
-/// Switches into the widget's frame once the wizard shows `heading` there.
+/// Switches into the widget's frame once the wizard runs there. The frame's document is loaded
+/// (and the host page's `load` has fired) well before its wasm has started: until the app is
+/// mounted, the page shows none of the wizard's theme, language or steps, so a test reading it
+/// at once would see the bare page on a slow start.
 async fn enter_widget(browser: &Browser) -> Result<()> {
     browser
         .wait_for("//iframe[contains(@src, '/?embed=1')]")
         .await?;
     browser.client.clone().enter_frame(0).await?;
+    browser.wait_for("//main[@id='main']").await?;
     Ok(())
 }
 
-/// The events the host page received so far (read from the top page).
-async fn host_events(browser: &Browser) -> Result<Vec<Value>> {
+/// The events the host page received (read from the top page), once `arrived` holds for them
+/// or the page's time is up. The wizard posts an event after drawing what caused it, and the
+/// host page, another process, receives it a moment later: read at once, the newest could be
+/// missing.
+async fn host_events(browser: &Browser, arrived: impl Fn(&[Value]) -> bool) -> Result<Vec<Value>> {
     browser.client.clone().enter_parent_frame().await?;
-    let events = browser
-        .client
-        .execute("return window.__events;", vec![])
-        .await?;
-    Ok(serde_json::from_value(events)?)
+    let start = Instant::now();
+    loop {
+        let events = browser
+            .client
+            .execute("return window.__events;", vec![])
+            .await?;
+        let events: Vec<Value> = serde_json::from_value(events)?;
+        if arrived(&events) || start.elapsed() > UI_WAIT {
+            return Ok(events);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Whether an event of `kind` has arrived.
+fn has(kind: &'static str) -> impl Fn(&[Value]) -> bool {
+    move |events| !events_of(events, kind).is_empty()
 }
 
 fn events_of<'a>(events: &'a [Value], kind: &str) -> Vec<&'a Value> {
@@ -238,6 +258,30 @@ async fn frame_height(browser: &Browser) -> Result<f64> {
         )
         .await?;
     height.as_f64().context("a height")
+}
+
+/// The wizard's content height and its frame's inner height, read from inside the frame once the
+/// content fits or the page's time is up. The frame follows the content a moment after it
+/// changes (a ResizeObserver report, a message, the host page's resize), never at once.
+async fn fitted_height(browser: &Browser) -> Result<(f64, f64)> {
+    let start = Instant::now();
+    loop {
+        let inner = browser
+            .client
+            .execute(
+                "return [document.documentElement.scrollHeight, window.innerHeight];",
+                vec![],
+            )
+            .await?;
+        let (content, viewport) = (
+            inner[0].as_f64().unwrap_or(0.0),
+            inner[1].as_f64().unwrap_or(0.0),
+        );
+        if content <= viewport + 1.0 || start.elapsed() > UI_WAIT {
+            return Ok((content, viewport));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// Walks the guided steps inside the widget, checking axe at each.
@@ -287,18 +331,9 @@ async fn a_guided_reset_in_the_widget_reports_its_steps_and_fits_its_frame() -> 
         mailto.starts_with("mailto:pw_recovery@device-service.com?"),
         "{mailto}"
     );
-    // No inner scrollbar: the page inside is no taller than its frame.
-    let inner = browser
-        .client
-        .execute(
-            "return [document.documentElement.scrollHeight, window.innerHeight];",
-            vec![],
-        )
-        .await?;
-    let (content, viewport) = (
-        inner[0].as_f64().unwrap_or(0.0),
-        inner[1].as_f64().unwrap_or(0.0),
-    );
+    // No inner scrollbar: the page inside is no taller than its frame (once the host page has
+    // resized the frame to the height the wizard reported for this step).
+    let (content, viewport) = fitted_height(&browser).await?;
     ensure!(
         content <= viewport + 1.0,
         "content {content} px in a {viewport} px frame"
@@ -312,7 +347,7 @@ async fn a_guided_reset_in_the_widget_reports_its_steps_and_fits_its_frame() -> 
     browser.wait_for_step("Done").await?;
     no_violations(&browser, "light, done").await?;
 
-    let events = host_events(&browser).await?;
+    let events = host_events(&browser, has("done")).await?;
     let ready = events_of(&events, "ready");
     ensure!(ready.len() == 1, "one ready event: {events:#?}");
     ensure!(ready[0]["detail"]["mode"] == "guided" && ready[0]["detail"]["version"] == 1);
@@ -396,7 +431,7 @@ async fn the_widget_passes_axe_in_dark_and_in_arabic() -> Result<()> {
     let first = browser.text_of("//h2[@id='step-heading']").await?;
     ensure!(!first.is_ascii(), "the step is in Arabic: {first}");
     no_violations(&browser, "arabic, dark").await?;
-    let events = host_events(&browser).await?;
+    let events = host_events(&browser, has("ready")).await?;
     let ready = events_of(&events, "ready");
     ensure!(
         ready.last().is_some_and(|r| r["detail"]["lang"] == "ar"),
@@ -491,7 +526,7 @@ async fn a_connected_reset_in_the_widget_goes_through_the_helper_on_this_compute
     no_violations(&browser, "connected, done").await?;
     ensure!(device.admin_password() == NEW_PASSWORD);
 
-    let events = host_events(&browser).await?;
+    let events = host_events(&browser, has("done")).await?;
     ensure!(
         events_of(&events, "done")
             .iter()
@@ -566,7 +601,7 @@ async fn a_helper_that_does_not_answer_gets_a_plain_message() -> Result<()> {
             && alert.contains(&format!("--allow-origin {wizard_origin}")),
         "{alert}"
     );
-    let events = host_events(&browser).await?;
+    let events = host_events(&browser, has("error")).await?;
     ensure!(
         events_of(&events, "error")
             .iter()
