@@ -48,7 +48,7 @@ pub fn run(root: &Path, args: Vec<String>) -> Result<String> {
             "run",
             "--quiet",
             "-p",
-            "wizard",
+            "e2e",
             "--example",
             "worker_timing",
             "--",

@@ -67,7 +67,15 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
         )
     })?;
     phases.run("native tests", || {
-        cargo(&["test", "--workspace", "--exclude", "wizard"])?;
+        // The browser tests (`e2e`) need the built wizard: they run after the trunk build.
+        cargo(&[
+            "test",
+            "--workspace",
+            "--exclude",
+            "wizard",
+            "--exclude",
+            "e2e",
+        ])?;
         cargo(&["test", "-p", "wizard", "--lib"])
     })?;
     phases.run("fuzz smoke (every target, 2 min in all)", || {
@@ -98,28 +106,13 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
         || {
             let mut cmd = Command::new("cargo");
             cmd.current_dir(root)
+                // One binary (`crates/e2e/tests/all`), one browser at a time.
                 .args([
                     "test",
                     "-p",
-                    "wizard",
+                    "e2e",
                     "--test",
-                    "browser",
-                    "--test",
-                    "flow",
-                    "--test",
-                    "guided",
-                    "--test",
-                    "widget",
-                    "--test",
-                    "transcript",
-                    "--test",
-                    "routes",
-                    "--test",
-                    "batch",
-                    "--test",
-                    "real_firmware",
-                    "--test",
-                    "helper",
+                    "all",
                     "--",
                     "--test-threads=1",
                 ])

@@ -3,7 +3,7 @@
 independently of the Rust code, straight from the formulas in shared/protocol/isapi.md.
 
 Run: python3 generate.py > vectors.json   (needs `pip install cryptography` for AES)
-The Rust tests in ../tests/vectors.rs read vectors.json; re-run only when adding cases.
+The Rust tests in ../tests/all/vectors.rs read vectors.json; re-run only when adding cases.
 """
 import base64
 import hashlib

@@ -1,7 +1,7 @@
 //! `reset-proxy`: parse flags, environment and the optional TOML file, then start the server
 //! (and the simulated device in demo mode).
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use protocol::proxy_api::DEFAULT_HELPER_PORT;
 use reset_proxy::start;
@@ -262,6 +262,9 @@ async fn main() -> Result<()> {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
     let demo = settings.demo;
+    if demo && !cfg!(feature = "demo") {
+        bail!(NO_DEMO);
+    }
     let settings_help_center = settings.demo_help_center;
     let frame_ancestors_given = settings.frame_ancestors.is_some();
     // No address chosen: a double-click start (see `start`), which picks the port itself.
@@ -388,7 +391,18 @@ async fn probe(settings: Settings, args: ProbeArgs) -> Result<()> {
     Ok(())
 }
 
+/// What `--demo` says when this binary was built without the simulated device.
+const NO_DEMO: &str = "--demo needs the simulated device, which this reset-proxy was built without \
+     (it is the `demo` feature, on by default: build with `cargo build -p reset-proxy --features demo`)";
+
+/// Without the `demo` feature there is no simulated device to start.
+#[cfg(not(feature = "demo"))]
+async fn start_demo_device(_config: &mut Config) -> Result<std::convert::Infallible> {
+    bail!(NO_DEMO)
+}
+
 /// Starts devsim on loopback, allows exactly its address and points discovery at it.
+#[cfg(feature = "demo")]
 async fn start_demo_device(config: &mut Config) -> Result<devsim::Running> {
     let identity = devsim::DeviceIdentity::random(devsim::Profile::Nvr);
     let device = devsim::start(

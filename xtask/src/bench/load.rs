@@ -1,5 +1,5 @@
 //! Navigation to the first step being interactive, beside a plain HTML page served the same
-//! way: runs `examples/load_timing.rs` (which defines "interactive") in headless Chromium.
+//! way: runs `crates/e2e/examples/load_timing.rs` (which defines "interactive") in headless Chromium.
 
 use super::{Bench, Section};
 use crate::{bench_qr, shell};
@@ -41,7 +41,7 @@ pub fn run(bench: &mut Bench) -> Result<Section> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = std::process::Command::new(cargo);
     cmd.current_dir(bench.root())
-        .args(["run", "--quiet", "--profile", "bench", "-p", "wizard"])
+        .args(["run", "--quiet", "--profile", "bench", "-p", "e2e"])
         .args(["--example", "load_timing", "--"])
         .arg(&dist)
         .arg(RUNS.to_string())

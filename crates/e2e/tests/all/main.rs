@@ -1,0 +1,12 @@
+//! The end-to-end browser tests, one binary with a module per subject: real headless Chromium
+//! through chromedriver, against a real reset-proxy and devsim on loopback (see `e2e`).
+
+mod batch;
+mod browser;
+mod flow;
+mod guided;
+mod helper;
+mod real_firmware;
+mod routes;
+mod transcript;
+mod widget;

@@ -1,0 +1,910 @@
+//! The help-center widget in real headless Chromium: a host page on one name embeds the wizard,
+//! served as static files with its CSP on another name (Chromium's host resolver maps both to
+//! loopback), through `public/embed.js`. Guided and connected resets, the events the host
+//! receives (none carrying a secret), axe at every step in light, dark and Arabic, and a hostile
+//! host whose proxy and mailbox are not used.
+
+use anyhow::{ensure, Context, Result};
+use axum::http::{header, HeaderValue};
+use devsim::{Config, DeviceIdentity, Profile, Running};
+use e2e::{Browser, Proxy, UI_WAIT};
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const HOST_NAME: &str = "help.test";
+const WIZARD_NAME: &str = "wizard.test";
+const EVIL_NAME: &str = "evil.test";
+const NEW_PASSWORD: &str = "Quiet-Harbor42";
+
+/// A tiny HTTPS server on loopback (self-signed; Chromium is told to accept it), stopped on drop.
+struct Server {
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    async fn start(router: axum::Router) -> Result<Server> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let acceptor = acceptor()?;
+        let task = tokio::spawn(reset_proxy::connections::serve(
+            vec![listener],
+            Some(acceptor),
+            router,
+            reset_proxy::ConnectionLimits::default(),
+            std::future::pending(),
+        ));
+        Ok(Server { addr, task })
+    }
+
+    fn origin(&self, name: &str) -> String {
+        format!("https://{name}:{}", self.addr.port())
+    }
+}
+
+fn acceptor() -> Result<tokio_rustls::TlsAcceptor> {
+    let generated = rcgen::generate_simple_self_signed(vec![
+        HOST_NAME.to_string(),
+        WIZARD_NAME.into(),
+        EVIL_NAME.into(),
+    ])?;
+    let key = rustls::pki_types::PrivatePkcs8KeyDer::from(generated.signing_key.serialize_der());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_no_client_auth()
+        .with_single_cert(vec![generated.cert.der().clone()], key.into())?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The help center (serving `page` at `/`) and the wizard's static site, which only lets that
+/// help center frame it: the headers `cargo xtask dist` documents.
+struct Sites {
+    host: Server,
+    wizard: Server,
+    page: Arc<std::sync::Mutex<String>>,
+}
+
+impl Sites {
+    async fn start() -> Result<Sites> {
+        let page = Arc::new(std::sync::Mutex::new(String::new()));
+        let served = page.clone();
+        let dist = e2e::dist()?;
+        // The help center also hosts a copy of the demo page, as any static host could.
+        let demo_page = e2e::repo_root().join("crates/proxy/help-center-demo");
+        let host = Server::start(
+            axum::Router::new()
+                .route(
+                    "/",
+                    axum::routing::get(move || {
+                        let html = served.lock().map(|p| p.clone()).unwrap_or_default();
+                        async move { axum::response::Html(html) }
+                    }),
+                )
+                .nest_service("/demo", tower_http::services::ServeDir::new(demo_page)),
+        )
+        .await?;
+        let index = std::fs::read_to_string(dist.join("index.html"))?;
+        let csp = reset_proxy::csp::header_value(&index, &host.origin(HOST_NAME));
+        let wizard = Server::start(
+            axum::Router::new()
+                .fallback_service(tower_http::services::ServeDir::new(dist))
+                .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_str(&csp)?,
+                )),
+        )
+        .await?;
+        Ok(Sites { host, wizard, page })
+    }
+
+    /// Serves a help-center article with the widget element carrying `attributes`.
+    fn host_page(&self, attributes: &str) -> String {
+        self.serve(self.widget_page(attributes))
+    }
+
+    /// A help-center article with the widget element carrying `attributes`.
+    fn widget_page(&self, attributes: &str) -> String {
+        let html = format!(
+            r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Help center</title></head>
+<body><main><h1>Reset your camera's password</h1>
+<div id="wizard" data-reset-wizard {attributes}></div></main>
+<script>
+window.__events = [];
+for (const type of ["ready", "step", "done", "error"]) {{
+  document.addEventListener("resetwizard:" + type, e =>
+    window.__events.push({{ type, target: e.target.id, detail: e.detail }}));
+}}
+</script>
+<script src="{}/public/embed.js" async></script>
+</body></html>"#,
+            self.wizard.origin(WIZARD_NAME)
+        );
+        html
+    }
+
+    /// Serves `html` as the help center's page and returns its URL.
+    fn serve(&self, html: String) -> String {
+        if let Ok(mut page) = self.page.lock() {
+            *page = html;
+        }
+        format!("{}/", self.host.origin(HOST_NAME))
+    }
+}
+
+/// Chromium resolving the test's host names to loopback (nothing leaves this machine) and
+/// accepting the test's self-signed certificates.
+async fn browser() -> Result<Browser> {
+    Browser::start_with(&browser_flags()).await
+}
+
+fn browser_flags() -> Vec<String> {
+    vec![
+        format!(
+            "--host-resolver-rules=MAP {HOST_NAME} 127.0.0.1, MAP {WIZARD_NAME} 127.0.0.1, MAP {EVIL_NAME} 127.0.0.1"
+        ),
+        "--ignore-certificate-errors".into(),
+    ]
+}
+
+/// Like [`browser`], but the two sites count as public internet addresses, as a real help
+/// center would be: reaching the helper on loopback then needs Local Network Access, which
+/// the person has answered with `permission` (`granted` or `denied`).
+async fn public_browser(sites: &Sites, permission: &str) -> Result<Browser> {
+    let mut flags = browser_flags();
+    flags.push(format!(
+        "--ip-address-space-overrides=127.0.0.1:{}=public,127.0.0.1:{}=public",
+        sites.wizard.addr.port(),
+        sites.host.addr.port()
+    ));
+    let browser = Browser::start_with(&flags).await?;
+    // Chromium 145 split the permission in two; older ones know only the first name.
+    for name in ["local-network-access", "loopback-network", "local-network"] {
+        for origin in [
+            sites.wizard.origin(WIZARD_NAME),
+            sites.host.origin(HOST_NAME),
+        ] {
+            browser
+                .devtools(
+                    "Browser.setPermission",
+                    serde_json::json!({
+                        "permission": { "name": name },
+                        "setting": permission,
+                        "origin": origin,
+                    }),
+                )
+                .await?;
+        }
+    }
+    Ok(browser)
+}
+
+/// Switches into the widget's frame once the wizard runs there. The frame's document is loaded
+/// (and the host page's `load` has fired) well before its wasm has started: until the app is
+/// mounted, the page shows none of the wizard's theme, language or steps, so a test reading it
+/// at once would see the bare page on a slow start.
+async fn enter_widget(browser: &Browser) -> Result<()> {
+    browser
+        .wait_for("//iframe[contains(@src, '/?embed=1')]")
+        .await?;
+    browser.client.clone().enter_frame(0).await?;
+    browser.wait_for("//main[@id='main']").await?;
+    Ok(())
+}
+
+/// The events the host page received (read from the top page), once `arrived` holds for them
+/// or the page's time is up. The wizard posts an event after drawing what caused it, and the
+/// host page, another process, receives it a moment later: read at once, the newest could be
+/// missing.
+async fn host_events(browser: &Browser, arrived: impl Fn(&[Value]) -> bool) -> Result<Vec<Value>> {
+    browser.client.clone().enter_parent_frame().await?;
+    let start = Instant::now();
+    loop {
+        let events = browser
+            .client
+            .execute("return window.__events;", vec![])
+            .await?;
+        let events: Vec<Value> = serde_json::from_value(events)?;
+        if arrived(&events) || start.elapsed() > UI_WAIT {
+            return Ok(events);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Whether an event of `kind` has arrived.
+fn has(kind: &'static str) -> impl Fn(&[Value]) -> bool {
+    move |events| !events_of(events, kind).is_empty()
+}
+
+fn events_of<'a>(events: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    events.iter().filter(|e| e["type"] == kind).collect()
+}
+
+async fn no_violations(browser: &Browser, at: &str) -> Result<()> {
+    let violations = browser.axe_violations().await?;
+    ensure!(violations.is_empty(), "{at}: {violations:#?}");
+    Ok(())
+}
+
+/// The wizard page's background colour, as computed (shows which colour scheme applies).
+async fn body_background(browser: &Browser) -> Result<Value> {
+    Ok(browser
+        .client
+        .execute(
+            "return getComputedStyle(document.body).backgroundColor;",
+            vec![],
+        )
+        .await?)
+}
+
+/// The frame's height, as the host page set it from the wizard's reports.
+async fn frame_height(browser: &Browser) -> Result<f64> {
+    let height = browser
+        .client
+        .execute(
+            "return document.querySelector('iframe').getBoundingClientRect().height;",
+            vec![],
+        )
+        .await?;
+    height.as_f64().context("a height")
+}
+
+/// The wizard's content height and its frame's inner height, read from inside the frame once the
+/// content fits or the page's time is up. The frame follows the content a moment after it
+/// changes (a ResizeObserver report, a message, the host page's resize), never at once.
+async fn fitted_height(browser: &Browser) -> Result<(f64, f64)> {
+    let start = Instant::now();
+    loop {
+        let inner = browser
+            .client
+            .execute(
+                "return [document.documentElement.scrollHeight, window.innerHeight];",
+                vec![],
+            )
+            .await?;
+        let (content, viewport) = (
+            inner[0].as_f64().unwrap_or(0.0),
+            inner[1].as_f64().unwrap_or(0.0),
+        );
+        if content <= viewport + 1.0 || start.elapsed() > UI_WAIT {
+            return Ok((content, viewport));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Walks the guided steps inside the widget, checking axe at each.
+async fn guided_walk(browser: &Browser, label: &str, next: &str, steps: &[&str]) -> Result<()> {
+    for (i, step) in steps.iter().enumerate() {
+        if i > 0 {
+            browser.click(next).await?;
+        }
+        browser
+            .wait_for(&format!(
+                "//h2[@id='step-heading' and contains(., {})]",
+                e2e::xpath_literal(step)
+            ))
+            .await?;
+        no_violations(browser, &format!("{label}, {step}")).await?;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guided_reset_in_the_widget_reports_its_steps_and_fits_its_frame() -> Result<()> {
+    let sites = Sites::start().await?;
+    let browser = browser().await?;
+    let url = sites.host_page(r#"data-mode="guided" data-mailbox="guarding-vision""#);
+    browser.client.goto(&url).await?;
+    enter_widget(&browser).await?;
+    guided_walk(
+        &browser,
+        "light",
+        "Done, next step",
+        &[
+            "Find your device",
+            "Choose how to reset",
+            "Privacy notice",
+            "Send the QR code",
+        ],
+    )
+    .await?;
+    // The embedder chose the mailbox by key: the e-mail goes there.
+    let mailto = browser
+        .wait_for("//a[starts-with(@href, 'mailto:')]")
+        .await?
+        .attr("href")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        mailto.starts_with("mailto:pw_recovery@device-service.com?"),
+        "{mailto}"
+    );
+    // No inner scrollbar: the page inside is no taller than its frame (once the host page has
+    // resized the frame to the height the wizard reported for this step).
+    let (content, viewport) = fitted_height(&browser).await?;
+    ensure!(
+        content <= viewport + 1.0,
+        "content {content} px in a {viewport} px frame"
+    );
+    for _ in 0..2 {
+        browser.click("Done, next step").await?;
+    }
+    browser.wait_for_step("Choose a new password").await?;
+    browser.type_into("New password", NEW_PASSWORD).await?;
+    browser.click("Done, next step").await?;
+    browser.wait_for_step("Done").await?;
+    no_violations(&browser, "light, done").await?;
+
+    let events = host_events(&browser, has("done")).await?;
+    let ready = events_of(&events, "ready");
+    ensure!(ready.len() == 1, "one ready event: {events:#?}");
+    ensure!(ready[0]["detail"]["mode"] == "guided" && ready[0]["detail"]["version"] == 1);
+    ensure!(
+        ready[0]["target"] == "wizard",
+        "events reach the widget element"
+    );
+    let steps: Vec<&str> = events_of(&events, "step")
+        .iter()
+        .filter_map(|e| e["detail"]["step"].as_str())
+        .collect();
+    ensure!(
+        steps
+            == [
+                "device",
+                "mode",
+                "privacy",
+                "qr-code",
+                "code",
+                "new-password",
+                "done"
+            ],
+        "{steps:?}"
+    );
+    ensure!(events_of(&events, "done").len() == 1, "{events:#?}");
+    let text = serde_json::to_string(&events)?;
+    ensure!(
+        !text.contains(NEW_PASSWORD),
+        "no event carries the password"
+    );
+    ensure!(
+        frame_height(&browser).await? > 300.0,
+        "the frame grew to its content"
+    );
+    let title = browser
+        .wait_for("//iframe")
+        .await?
+        .attr("title")
+        .await?
+        .unwrap_or_default();
+    ensure!(title == "Password reset wizard", "{title}");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widget_passes_axe_in_dark_and_in_arabic() -> Result<()> {
+    let sites = Sites::start().await?;
+    let browser = browser().await?;
+    let steps = [
+        "Find your device",
+        "Choose how to reset",
+        "Privacy notice",
+        "Send the QR code",
+        "Type the reset code",
+        "Choose a new password",
+    ];
+    let url =
+        sites.host_page(r##"data-mode="guided" data-scheme="dark" data-accent-dark="#8cc4ff""##);
+    browser.client.goto(&url).await?;
+    enter_widget(&browser).await?;
+    let dark = body_background(&browser).await?;
+    ensure!(
+        dark == "rgb(21, 24, 29)",
+        "the dark scheme is applied: {dark}"
+    );
+    guided_walk(&browser, "dark", "Done, next step", &steps).await?;
+
+    // Arabic, right to left, and dark from the system's preference this time.
+    browser
+        .devtools(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+        )
+        .await?;
+    let url = sites.host_page(r#"data-mode="guided" data-lang="ar""#);
+    browser.client.clone().enter_parent_frame().await?;
+    browser.client.goto(&url).await?;
+    enter_widget(&browser).await?;
+    let dir = browser.wait_for("//html[@dir='rtl' and @lang='ar']").await;
+    ensure!(dir.is_ok(), "Arabic is laid out right to left");
+    let first = browser.text_of("//h2[@id='step-heading']").await?;
+    ensure!(!first.is_ascii(), "the step is in Arabic: {first}");
+    no_violations(&browser, "arabic, dark").await?;
+    let events = host_events(&browser, has("ready")).await?;
+    let ready = events_of(&events, "ready");
+    ensure!(
+        ready.last().is_some_and(|r| r["detail"]["lang"] == "ar"),
+        "{events:#?}"
+    );
+    browser.close().await
+}
+
+/// A device with its demo mailbox, and a helper on "this computer" that lets the wizard's
+/// origin call it.
+async fn connected_stack(sites: &Sites) -> Result<(Running, Proxy, DeviceIdentity)> {
+    let identity = DeviceIdentity::random(Profile::Nvr);
+    let config = Config::loopback(identity.clone()).with_mailbox(true);
+    let device = devsim::start(config).await?;
+    let wizard_origin = sites.wizard.origin(WIZARD_NAME);
+    let proxy = Proxy::start_with(&[device.http_addr], "127.0.0.1:9".parse()?, |mut c| {
+        c.allowed_origins = vec![wizard_origin];
+        c
+    })
+    .await?;
+    Ok((device, proxy, identity))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connected_reset_in_the_widget_goes_through_the_helper_on_this_computer() -> Result<()> {
+    let sites = Sites::start().await?;
+    let (device, proxy, identity) = connected_stack(&sites).await?;
+    let helper = format!("http://127.0.0.1:{}", proxy.addr.port());
+    let browser = browser().await?;
+    let url = sites.host_page(&format!(r#"data-mode="connected" data-proxy="{helper}""#));
+    browser.client.goto(&url).await?;
+    enter_widget(&browser).await?;
+    // Nothing reaches the helper before the person agrees.
+    let connect = format!("Connect to the helper on this computer ({helper})");
+    browser.button(&connect).await?;
+    no_violations(&browser, "connect offer").await?;
+    ensure!(device.state().qr_exports == 0);
+    browser.click(&connect).await?;
+    browser.wait_for_step("Find your device").await?;
+    browser
+        .type_into("Device address", &device.http_addr.to_string())
+        .await?;
+    browser.click("Check this device").await?;
+    browser.button("Reset this device's password").await?;
+    no_violations(&browser, "connected, device").await?;
+    browser.click("Reset this device's password").await?;
+    browser.wait_for_step("Choose how to reset").await?;
+    no_violations(&browser, "connected, mode").await?;
+    browser.click("E-mail verification").await?;
+    browser.wait_for_step("Privacy notice").await?;
+    no_violations(&browser, "connected, privacy").await?;
+    browser
+        .field("I have read this and want to continue")
+        .await?
+        .click()
+        .await?;
+    browser.click("Continue").await?;
+    browser.wait_for_step("Send the QR code").await?;
+    browser.click("Make the QR code").await?;
+    browser.button("Download the QR code (PNG)").await?;
+    no_violations(&browser, "connected, QR").await?;
+    browser.click("I have my reset code").await?;
+    browser.wait_for_step("Type the reset code").await?;
+    no_violations(&browser, "connected, code").await?;
+    // A wrong code first: the host hears of an error, by name only.
+    let code = device
+        .mailbox_code()
+        .context("devsim's mailbox has the code")?;
+    for attempt in ["AAAA1111", code.as_str()] {
+        browser.type_into("Reset code", attempt).await?;
+        browser.click("Continue").await?;
+        browser.wait_for_step("Choose a new password").await?;
+        if attempt == code {
+            no_violations(&browser, "connected, new password").await?;
+        }
+        browser.type_into("New password", NEW_PASSWORD).await?;
+        browser
+            .type_into("New password again", NEW_PASSWORD)
+            .await?;
+        browser.click("Reset the password").await?;
+        if attempt != code {
+            browser.wait_for_step("Type the reset code").await?;
+            browser
+                .text_of("//*[@role='alert' and contains(., 'wrong')]")
+                .await?;
+        }
+    }
+    browser.wait_for_step("Done").await?;
+    browser
+        .text_of("//p[@role='status' and contains(., 'new password works')]")
+        .await?;
+    no_violations(&browser, "connected, done").await?;
+    ensure!(device.admin_password() == NEW_PASSWORD);
+
+    let events = host_events(&browser, has("done")).await?;
+    ensure!(
+        events_of(&events, "done")
+            .iter()
+            .any(|e| e["detail"]["mode"] == "connected"),
+        "{events:#?}"
+    );
+    ensure!(
+        events_of(&events, "error")
+            .iter()
+            .any(|e| e["detail"]["code"] == "wrong_code"),
+        "{events:#?}"
+    );
+    let text = serde_json::to_string(&events)?;
+    for secret in [
+        code.as_str(),
+        NEW_PASSWORD,
+        identity.serial.as_str(),
+        identity.mac.as_str(),
+        &identity.mac.replace(':', "-"),
+        "AAAA1111",
+    ] {
+        ensure!(!text.contains(secret), "an event carried {secret}: {text}");
+    }
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_local_network_permission_is_explained() -> Result<()> {
+    let sites = Sites::start().await?;
+    let (device, proxy, _) = connected_stack(&sites).await?;
+    let helper = format!("http://127.0.0.1:{}", proxy.addr.port());
+    let browser = public_browser(&sites, "denied").await?;
+    let url = sites.host_page(&format!(r#"data-proxy="{helper}""#));
+    browser.client.goto(&url).await?;
+    enter_widget(&browser).await?;
+    browser.wait_for_step("Find your device").await?;
+    browser
+        .click(&format!(
+            "Connect to the helper on this computer ({helper})"
+        ))
+        .await?;
+    let blocked = browser.text_of("//p[contains(., 'local network')]").await?;
+    ensure!(blocked.contains("site settings"), "{blocked}");
+    // Still guided, and nothing reached the device.
+    browser.text_of("//ol[@class='instructions']").await?;
+    ensure!(device.state().qr_exports == 0);
+    no_violations(&browser, "permission denied").await?;
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_helper_that_does_not_answer_gets_a_plain_message() -> Result<()> {
+    let sites = Sites::start().await?;
+    // A port with nothing listening on this computer.
+    let helper = format!("http://127.0.0.1:{}", e2e::free_port()?);
+    let browser = browser().await?;
+    let url = sites.host_page(&format!(r#"data-proxy="{helper}""#));
+    browser.client.goto(&url).await?;
+    enter_widget(&browser).await?;
+    browser.wait_for_step("Find your device").await?;
+    browser
+        .click(&format!(
+            "Connect to the helper on this computer ({helper})"
+        ))
+        .await?;
+    let alert = browser
+        .text_of("//*[@role='alert' and normalize-space(.) != '']")
+        .await?;
+    let wizard_origin = sites.wizard.origin(WIZARD_NAME);
+    ensure!(
+        alert.contains(&format!("No helper answered at {helper}"))
+            && alert.contains(&format!("--allow-origin {wizard_origin}")),
+        "{alert}"
+    );
+    let events = host_events(&browser, has("error")).await?;
+    ensure!(
+        events_of(&events, "error")
+            .iter()
+            .any(|e| e["detail"]["code"] == "helper_unreachable"),
+        "{events:#?}"
+    );
+    browser.close().await
+}
+
+/// Counts connections to a port, to prove nothing was sent there.
+struct Tripwire {
+    hits: Arc<AtomicUsize>,
+    server: Server,
+}
+
+impl Tripwire {
+    async fn start() -> Result<Tripwire> {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counted = hits.clone();
+        let server = Server::start(axum::Router::new().fallback(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            async { "tripped" }
+        }))
+        .await?;
+        Ok(Tripwire { hits, server })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_host_cannot_pass_a_foreign_proxy_or_mailbox() -> Result<()> {
+    let sites = Sites::start().await?;
+    let tripwire = Tripwire::start().await?;
+    let foreign = tripwire.server.origin(EVIL_NAME);
+    let browser = browser().await?;
+    // Through the loader, and by framing the wizard directly with a hand-made URL.
+    let through_loader = sites.widget_page(&format!(
+        r#"data-mode="guided" data-proxy="{foreign}" data-mailbox="attacker@{EVIL_NAME}" data-accent="red;background:url({foreign}/x)""#
+    ));
+    let direct = format!(
+        "{}/?embed=1&host={}&mode=guided&proxy={}&mailbox=attacker%40{EVIL_NAME}&accent=url({}/x)",
+        sites.wizard.origin(WIZARD_NAME),
+        urlencode(&sites.host.origin(HOST_NAME)),
+        urlencode(&foreign),
+        urlencode(&foreign),
+    );
+    let framed_directly = framing_page(&direct);
+    for page in [through_loader, framed_directly] {
+        browser.client.goto(&sites.serve(page)).await?;
+        browser.wait_for("//iframe[@src]").await?;
+        browser.client.clone().enter_frame(0).await?;
+        // The second page frames the same wizard origin: its saved progress is still there.
+        if browser.text_of("//h2[@id='step-heading']").await? != "Send the QR code" {
+            for _ in 0..3 {
+                browser.click("Done, next step").await?;
+            }
+        }
+        browser.wait_for_step("Send the QR code").await?;
+        let mailto = browser
+            .wait_for("//a[starts-with(@href, 'mailto:')]")
+            .await?
+            .attr("href")
+            .await?
+            .unwrap_or_default();
+        ensure!(
+            mailto.starts_with("mailto:pw_recovery@hikvision.com?"),
+            "the default mailbox, not the attacker's: {mailto}"
+        );
+        // Guided by request, so no helper is offered at all; the foreign one never hears from us.
+        ensure!(browser
+            .client
+            .find(fantoccini::Locator::XPath("//h2[@id='connect-heading']"))
+            .await
+            .is_err());
+        browser.client.clone().enter_parent_frame().await?;
+    }
+    // The same hostile values without the guided mode: the offer names the default helper.
+    let offered = sites.serve(framing_page(&direct.replace("&mode=guided", "")));
+    browser.client.goto(&offered).await?;
+    browser.wait_for("//iframe[@src]").await?;
+    browser.client.clone().enter_frame(0).await?;
+    browser
+        .button("Connect to the helper on this computer (http://127.0.0.1:8080)")
+        .await?;
+    ensure!(
+        tripwire.hits.load(Ordering::SeqCst) == 0,
+        "nothing was sent to the foreign proxy"
+    );
+    browser.close().await
+}
+
+/// A page that frames `src` itself, without the loader.
+fn framing_page(src: &str) -> String {
+    format!(
+        r#"<!doctype html><html lang="en"><head><title>Hostile</title></head><body>
+<iframe title="wizard" src="{src}" style="width:100%;height:900px"></iframe></body></html>"#
+    )
+}
+
+fn urlencode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_host_page_embeds_the_widget_with_its_options_and_lists_its_events() -> Result<()>
+{
+    let sites = Sites::start().await?;
+    let browser = browser().await?;
+    let wizard = sites.wizard.origin(WIZARD_NAME);
+    let url = format!(
+        "{}/demo/demo.html?wizard={wizard}&lang=de&mode=guided&scheme=dark&mailbox=guarding-vision&width=320",
+        sites.host.origin(HOST_NAME)
+    );
+    browser.client.goto(&url).await?;
+    let snippet = browser.text_of("//code[@id='snippet']").await?;
+    ensure!(
+        snippet.starts_with(&format!(
+            r#"<script src="{wizard}/public/embed.js" async></script>"#
+        )) && snippet.contains(r#"data-lang="de""#)
+            && snippet.contains(r#"data-mailbox="guarding-vision""#),
+        "{snippet}"
+    );
+    let chosen = browser
+        .wait_for("//select[@id=//label[.='Language']/@for]")
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        chosen == "de",
+        "the form shows the options in use: {chosen}"
+    );
+    browser
+        .wait_for("//ol[@id='events']/li[starts-with(., 'ready')]")
+        .await?;
+    let width = browser
+        .client
+        .execute(
+            "return document.querySelector('iframe').getBoundingClientRect().width;",
+            vec![],
+        )
+        .await?
+        .as_f64()
+        .context("a width")?;
+    ensure!(width <= 320.0, "the widget fits a 320 px column: {width}");
+    no_violations(&browser, "demo page").await?;
+
+    enter_widget(&browser).await?;
+    browser.wait_for("//html[@lang='de']").await?;
+    let dark = body_background(&browser).await?;
+    ensure!(dark == "rgb(21, 24, 29)", "dark, as asked: {dark}");
+    no_violations(&browser, "demo widget, German, dark, 320 px").await?;
+    browser.client.clone().enter_parent_frame().await?;
+    let log = browser.text_of("//ol[@id='events']").await?;
+    ensure!(log.contains("step {"), "the steps are listed: {log}");
+    browser.close().await
+}
+
+/// The snippet the demo article shows (inside its folded options panel, so read as text content).
+async fn snippet_of(browser: &Browser) -> Result<String> {
+    browser.wait_for("//code[@id='snippet']").await?;
+    let text = browser
+        .client
+        .execute(
+            "return document.getElementById('snippet').textContent;",
+            vec![],
+        )
+        .await?;
+    Ok(text.as_str().unwrap_or_default().to_string())
+}
+
+/// The demo article's address as the README gives it for `cargo xtask demo`.
+fn readme_demo_url() -> Result<String> {
+    let readme = std::fs::read_to_string(e2e::repo_root().join("README.md"))?;
+    let start = readme
+        .find("<http://127.0.0.1:8081/")
+        .context("the README gives the demo article's address")?;
+    let link = &readme[start + 1..];
+    let end = link.find('>').context("the address ends")?;
+    Ok(link[..end].to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_article_at_the_readmes_address_shows_the_widget_from_its_own_origin() -> Result<()>
+{
+    let readme_url = readme_demo_url()?;
+    // Under `cargo xtask demo`: the proxy with its simulated device, and the article on an
+    // origin of its own (here both on free ports instead of 8080 and 8081).
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let help_center = listener.local_addr()?;
+    let device = devsim::start(
+        Config::loopback(DeviceIdentity::random(Profile::Nvr))
+            .with_sadp("127.0.0.1:0".parse()?)
+            .with_mailbox(true),
+    )
+    .await?;
+    let sadp = device.sadp_addr.context("devsim answers SADP")?;
+    let proxy = Proxy::start_with(&[device.http_addr], sadp, |mut config| {
+        config.frame_ancestors = format!("'self' http://{help_center}");
+        config
+    })
+    .await?;
+    let wizard = format!("http://{}", proxy.addr);
+    let article = tokio::spawn(reset_proxy::connections::serve(
+        vec![listener],
+        None,
+        reset_proxy::help_center_demo::router(&wizard),
+        reset_proxy::ConnectionLimits::default(),
+        std::future::pending(),
+    ));
+
+    let browser = Browser::start().await?;
+    let url = readme_url.replace("127.0.0.1:8081", &help_center.to_string());
+    browser.client.goto(&url).await?;
+    // Not blank: the article's own script ran, named the wizard's loader, and the widget came.
+    let snippet = snippet_of(&browser).await?;
+    ensure!(
+        snippet.starts_with(&format!(r#"<script src="{wizard}/public/embed.js""#)),
+        "{snippet}"
+    );
+    browser
+        .wait_for("//ol[@id='events']/li[starts-with(., 'ready')]")
+        .await?;
+    browser
+        .wait_for(&format!("//iframe[starts-with(@src, '{wizard}/')]"))
+        .await?;
+    // A wizard named in the address is not loaded: the page is served for its wizard alone.
+    browser
+        .client
+        .goto(&format!("{url}?wizard=http://127.0.0.1:9"))
+        .await?;
+    let snippet = snippet_of(&browser).await?;
+    ensure!(snippet.contains(&wizard), "{snippet}");
+    article.abort();
+    // The wizard's own site has no such page, so nothing on its origin loads a named script.
+    browser
+        .client
+        .goto(&format!(
+            "{wizard}/public/demo.html?wizard=http://127.0.0.1:9"
+        ))
+        .await?;
+    let source = browser.client.source().await?;
+    ensure!(!source.contains("demo.js"), "{source}");
+    // Fails on any CSP violation on the article or in the widget.
+    browser.close().await
+}
+
+/// The wizard's files fetched by the top page so far (the loader itself left out).
+async fn wizard_fetches(browser: &Browser, wizard: &str) -> Result<Vec<String>> {
+    browser.client.clone().enter_parent_frame().await?;
+    let names = browser
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name)
+                .concat(Array.from(document.querySelectorAll('iframe[src]'), f => f.src));",
+            vec![],
+        )
+        .await?;
+    let names: Vec<String> = serde_json::from_value(names)?;
+    Ok(names
+        .into_iter()
+        .filter(|name| name.starts_with(wizard) && !name.ends_with("/public/embed.js"))
+        .collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_widget_far_down_the_article_is_fetched_only_when_the_reader_nears_it() -> Result<()> {
+    let sites = Sites::start().await?;
+    let wizard = sites.wizard.origin(WIZARD_NAME);
+    let article = sites.widget_page(r#"data-mode="guided""#).replace(
+        "<main>",
+        r#"<main><p style="height:8000px">A long article before the wizard.</p>"#,
+    );
+    let browser = browser().await?;
+    browser.client.goto(&sites.serve(article)).await?;
+    // The loader has run once the frame holds its place; two animation frames later the
+    // observer has had a rendering update in which to report (it reports after rAF callbacks).
+    browser.wait_for("//iframe").await?;
+    browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
+            vec![],
+        )
+        .await?;
+    let early = wizard_fetches(&browser, &wizard).await?;
+    ensure!(
+        early.is_empty(),
+        "nothing of the wizard is fetched for a reader at the top: {early:?}"
+    );
+    browser
+        .client
+        .execute(
+            "document.getElementById('wizard').scrollIntoView();",
+            vec![],
+        )
+        .await?;
+    enter_widget(&browser).await?;
+    browser.wait_for_step("Find your device").await?;
+    let late = wizard_fetches(&browser, &wizard).await?;
+    ensure!(
+        !late.is_empty(),
+        "the wizard loads once the reader nears it"
+    );
+    browser.close().await
+}
