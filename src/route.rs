@@ -11,10 +11,17 @@ pub fn current() -> Option<Step> {
 /// The value of query parameter `key` in the current URL.
 pub fn param(key: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    let value = pairs(&search)
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| v.to_string());
+    let value = query_pairs(&search)
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned());
     value
+}
+
+/// The decoded `(key, value)` pairs of a query string such as `?step=code&lang=pt-BR`
+/// (with or without its `?`), percent-encoding and `+` decoded as a browser's form would.
+/// The one reader of the page's query: the step, the language and the embedder's options.
+pub fn query_pairs(search: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
 }
 
 /// Records `step` as a new history entry.
@@ -27,26 +34,14 @@ pub fn replace(step: Step) {
     update(step, false);
 }
 
-fn pairs(search: &str) -> impl Iterator<Item = (&str, &str)> {
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| p.split_once('=').unwrap_or((p, "")))
-}
-
-/// `?step=<slug>` followed by the other parameters of `search`, unchanged.
+/// `?step=<slug>` followed by the other parameters of `search` (the same pairs, encoded again).
 fn with_step(search: &str, step: Step) -> String {
-    let mut url = format!("?step={}", step.slug());
-    for (key, value) in pairs(search).filter(|(k, _)| *k != "step") {
-        url.push('&');
-        url.push_str(key);
-        if !value.is_empty() {
-            url.push('=');
-            url.push_str(value);
-        }
+    let mut query = form_urlencoded::Serializer::for_suffix(String::from("?"), 1);
+    query.append_pair("step", step.slug());
+    for (key, value) in query_pairs(search).filter(|(k, _)| k != "step") {
+        query.append_pair(&key, &value);
     }
-    url
+    query.finish()
 }
 
 fn update(step: Step, new_entry: bool) {
@@ -78,5 +73,16 @@ mod tests {
             with_step("?mode=guided&step=qr-code&lang=fr", Step::Code),
             "?step=code&mode=guided&lang=fr"
         );
+        assert_eq!(
+            with_step("?host=https%3A%2F%2Fhelp.example&step=qr", Step::Code),
+            "?step=code&host=https%3A%2F%2Fhelp.example"
+        );
+    }
+
+    #[test]
+    fn query_values_are_decoded() {
+        let pairs: Vec<_> = query_pairs("?lang=pt%2DBR&note=a+b%20c&flag").collect();
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (&**k, &**v)).collect();
+        assert_eq!(pairs, [("lang", "pt-BR"), ("note", "a b c"), ("flag", "")]);
     }
 }

@@ -192,8 +192,7 @@ impl EmbedOptions {
                 reason,
             })
         };
-        let pairs = form_urlencoded::parse(query.trim_start_matches('?').as_bytes());
-        for (key, value) in pairs {
+        for (key, value) in crate::route::query_pairs(query) {
             let value = value.trim();
             match key.as_ref() {
                 "host" => match Origin::parse(value) {

@@ -1,30 +1,110 @@
-//! Loading a language's table in the browser before it is shown. English's is built in
-//! (`en.json`); any other language's is fetched from `public/i18n/<tag>.json` the first time
-//! it is needed. Natively every language is compiled in, so nothing is ever loaded.
+//! Where each language's table comes from. English's is built in (`en.json`); in the browser
+//! any other language's is fetched from `public/i18n/<tag>.json` the first time it is needed.
+//! Natively (tests) every table is built in, read from the same files.
 
-use super::Lang;
+use super::template::Table;
+use super::{Lang, Msg};
+use std::rc::Rc;
 
-/// How long the page waits for its language's table before it shows English instead.
+/// English, the reference table, built into the page.
+const ENGLISH_JSON: &str = include_str!("en.json");
+
+thread_local! {
+    /// English, parsed once (a broken table is caught by the tests, so `None` never ships).
+    static ENGLISH: Option<Rc<Table>> = Table::parse(Lang::En, ENGLISH_JSON).ok().map(Rc::new);
+}
+
+/// The sentence for `msg` in `lang`; in English when that table is not loaded or lacks it
+/// (a table cached from an older version), and its name when even English lacks it.
+pub fn text(lang: Lang, msg: &Msg) -> String {
+    table(lang)
+        .and_then(|table| table.text(msg))
+        .or_else(|| ENGLISH.with(|english| english.as_ref()?.text(msg)))
+        .unwrap_or_else(|| msg.fallback())
+}
+
+/// Every table as committed, natively: the checks and the native tests read these.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod files {
+    use super::Lang;
+
+    /// `lang`'s table as committed, and its path for messages.
+    pub fn json(lang: Lang) -> (&'static str, &'static str) {
+        match lang {
+            Lang::En => ("src/i18n/en.json", super::ENGLISH_JSON),
+            Lang::ZhCn => (
+                "public/i18n/zh-CN.json",
+                include_str!("../../public/i18n/zh-CN.json"),
+            ),
+            Lang::Es => (
+                "public/i18n/es.json",
+                include_str!("../../public/i18n/es.json"),
+            ),
+            Lang::PtBr => (
+                "public/i18n/pt-BR.json",
+                include_str!("../../public/i18n/pt-BR.json"),
+            ),
+            Lang::Fr => (
+                "public/i18n/fr.json",
+                include_str!("../../public/i18n/fr.json"),
+            ),
+            Lang::De => (
+                "public/i18n/de.json",
+                include_str!("../../public/i18n/de.json"),
+            ),
+            Lang::Ru => (
+                "public/i18n/ru.json",
+                include_str!("../../public/i18n/ru.json"),
+            ),
+            Lang::Ar => (
+                "public/i18n/ar.json",
+                include_str!("../../public/i18n/ar.json"),
+            ),
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+thread_local! {
+    static NATIVE: Vec<(Lang, Rc<Table>)> = Lang::ALL
+        .into_iter()
+        .filter_map(|lang| Some((lang, Rc::new(Table::parse(lang, files::json(lang).1).ok()?))))
+        .collect();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn table(lang: Lang) -> Option<Rc<Table>> {
+    NATIVE.with(|tables| {
+        tables
+            .iter()
+            .find(|(loaded, _)| *loaded == lang)
+            .map(|(_, table)| table.clone())
+    })
+}
+
 #[cfg(target_arch = "wasm32")]
-const LOAD_TIMEOUT_MS: u32 = 5_000;
+use browser::table;
 
 #[cfg(target_arch = "wasm32")]
 mod browser {
     use super::super::template::Table;
-    use super::super::{Lang, Msg};
-    use super::LOAD_TIMEOUT_MS;
+    use super::super::Lang;
     use gloo_net::http::Request;
     use std::cell::RefCell;
     use std::rc::Rc;
 
+    /// How long the page waits for its language's table before it shows English instead.
+    const LOAD_TIMEOUT_MS: u32 = 5_000;
+
     thread_local! {
         /// The tables fetched so far (the page is single-threaded).
         static TABLES: RefCell<Vec<(Lang, Rc<Table>)>> = const { RefCell::new(Vec::new()) };
-        /// English, made by `cargo xtask i18n` with the others and checked by the same tests.
-        static ENGLISH: Option<Table> = Table::parse(include_str!("en.json")).ok();
     }
 
-    fn table(lang: Lang) -> Option<Rc<Table>> {
+    pub fn table(lang: Lang) -> Option<Rc<Table>> {
+        if lang == Lang::En {
+            return super::ENGLISH.with(Clone::clone);
+        }
         TABLES.with_borrow(|tables| {
             tables
                 .iter()
@@ -36,15 +116,6 @@ mod browser {
     /// Whether `lang` can be shown now.
     pub fn is_ready(lang: Lang) -> bool {
         lang == Lang::En || table(lang).is_some()
-    }
-
-    /// The sentence for `msg` in `lang`; in English when that table is not loaded or lacks
-    /// it (a table cached from an older version), and its name when even English lacks it.
-    pub fn text(lang: Lang, msg: &Msg) -> String {
-        table(lang)
-            .and_then(|table| table.text(msg))
-            .or_else(|| ENGLISH.with(|english| english.as_ref()?.text(msg)))
-            .unwrap_or_else(|| msg.key_and_values().0)
     }
 
     /// Fetches and keeps `lang`'s table; bounded by [`LOAD_TIMEOUT_MS`] as a whole.
@@ -67,14 +138,11 @@ mod browser {
             .text()
             .await
             .map_err(|err| format!("{url}: {err}"))?;
-        let table = Table::parse(&json).map_err(|err| format!("{url}: {err}"))?;
+        let table = Table::parse(lang, &json).map_err(|err| format!("{url}: {err}"))?;
         TABLES.with_borrow_mut(|tables| tables.push((lang, Rc::new(table))));
         Ok(())
     }
 }
-
-#[cfg(target_arch = "wasm32")]
-pub use browser::text;
 
 /// Runs `mount` once the page's language can be shown: at once for English, else after its
 /// table is loaded, or after a failed or slow load (then in English, with a console warning).

@@ -1,34 +1,19 @@
 //! Translation tables: a language's sentences as templates keyed by message name, with
-//! `{field}` where a message's value goes. The browser fetches the tables of languages other
-//! than English; natively they are made from the Rust sources (see `tables.rs`).
+//! `{field}` where a message's value goes, and counted phrases (`Key.field.category`) for
+//! values that are counts. English is built in; the browser fetches the other languages.
 
-use super::Msg;
+use super::{plural, Lang, Msg};
 use protocol::password::Strength;
-#[cfg(any(test, target_arch = "wasm32"))]
 use std::collections::BTreeMap;
-use std::fmt;
 
-/// Seconds of a minute (0 to 59), always shown with two digits: "2 min 05 s".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TwoDigits(u32);
-
-impl TwoDigits {
-    /// The seconds past the minute of `seconds` (so always below 60).
-    pub fn of(seconds: u64) -> TwoDigits {
-        TwoDigits((seconds % 60) as u32)
-    }
-}
-
-impl fmt::Display for TwoDigits {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02}", self.0)
-    }
-}
+/// Unicode's "first strong isolate" and "pop directional isolate": a value shown inside a
+/// right-to-left sentence keeps its own direction ("--allow-origin https://…" stays whole).
+const ISOLATE: (char, char) = ('\u{2068}', '\u{2069}');
 
 /// What a value carried by a message does to its sentence.
 pub enum Part {
-    /// Its text goes where the template says `{field}`.
-    Shown(String),
+    /// Its text goes where the template says `{field}`; a count also picks its phrase.
+    Shown { text: String, count: Option<u64> },
     /// It picks one of several sentences (the table key gets `.` and this name), for values
     /// that are words the language must choose itself, such as a strength level.
     Selects(&'static str),
@@ -39,23 +24,39 @@ pub trait MsgValue {
     fn part(&self) -> Part;
 }
 
+/// What the tables must hold for a field of this type (checked by the tests, not compiled
+/// into the page): the sentences it chooses between, if it chooses.
+#[cfg(test)]
+pub trait FieldKind {
+    const CHOICES: &'static [&'static str] = &[];
+}
+
 impl MsgValue for String {
     fn part(&self) -> Part {
-        Part::Shown(self.clone())
+        Part::Shown {
+            text: self.clone(),
+            count: None,
+        }
     }
 }
 
-macro_rules! shown_with_display {
+#[cfg(test)]
+impl FieldKind for String {}
+
+macro_rules! numbers {
     ($($ty:ty),*) => {
         $(impl MsgValue for $ty {
             fn part(&self) -> Part {
-                Part::Shown(self.to_string())
+                Part::Shown { text: self.to_string(), count: u64::try_from(*self).ok() }
             }
-        })*
+        }
+
+        #[cfg(test)]
+        impl FieldKind for $ty {})*
     };
 }
 
-shown_with_display!(u16, u32, u64, usize, TwoDigits);
+numbers!(u16, u32, u64, usize);
 
 impl MsgValue for Strength {
     fn part(&self) -> Part {
@@ -68,13 +69,25 @@ impl MsgValue for Strength {
     }
 }
 
+#[cfg(test)]
+impl FieldKind for Strength {
+    const CHOICES: &'static [&'static str] = &["risky", "weak", "medium", "strong"];
+}
+
+/// One value of a message, ready for its sentence.
+struct Value {
+    field: &'static str,
+    text: String,
+    count: Option<u64>,
+}
+
 impl Msg {
-    /// The message's key in a table and the text of each of its `{field}`s.
-    pub(super) fn key_and_values(&self) -> (String, Vec<(&'static str, String)>) {
+    /// The message's key in a table and its shown values.
+    fn key_and_values(&self) -> (String, Vec<Value>) {
         let mut key = self.name().to_string();
         let mut values = Vec::new();
         self.each_value(&mut |field, value| match value.part() {
-            Part::Shown(text) => values.push((field, text)),
+            Part::Shown { text, count } => values.push(Value { field, text, count }),
             Part::Selects(choice) => {
                 key.push('.');
                 key.push_str(choice);
@@ -82,31 +95,80 @@ impl Msg {
         });
         (key, values)
     }
+
+    /// The message's name, for when even English lacks it (a newer page, an older table).
+    pub(super) fn fallback(&self) -> String {
+        self.key_and_values().0
+    }
 }
 
 /// One language's sentences as templates, by key.
-#[cfg(any(test, target_arch = "wasm32"))]
 #[derive(Debug)]
-pub struct Table(BTreeMap<String, String>);
+pub struct Table {
+    lang: Lang,
+    templates: BTreeMap<String, String>,
+}
 
-#[cfg(any(test, target_arch = "wasm32"))]
 impl Table {
-    /// Reads a table from its JSON object (`{"Key": "template", …}`).
-    pub fn parse(json: &str) -> Result<Table, serde_json::Error> {
-        serde_json::from_str(json).map(Table)
+    /// Reads `lang`'s table from its JSON object (`{"Key": "template", …}`).
+    pub fn parse(lang: Lang, json: &str) -> Result<Table, serde_json::Error> {
+        let templates = serde_json::from_str(json)?;
+        Ok(Table { lang, templates })
+    }
+
+    /// The language the table is for.
+    #[cfg(test)]
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Every key and its template.
+    #[cfg(test)]
+    pub fn templates(&self) -> &BTreeMap<String, String> {
+        &self.templates
+    }
+
+    /// The table without `key`, to show that the checks notice a missing sentence.
+    #[cfg(test)]
+    pub fn without(mut self, key: &str) -> Table {
+        self.templates.remove(key);
+        self
     }
 
     /// The sentence for `msg`, or `None` when the table lacks it (an older cached table).
+    /// A count is shown with its phrase for the language's plural category
+    /// (`WrongCodeTriesLeft.left.one` → "1 try"); in a right-to-left language every value
+    /// is isolated, so a Latin address or command keeps its order.
     pub fn text(&self, msg: &Msg) -> Option<String> {
         let (key, values) = msg.key_and_values();
-        self.0.get(&key).map(|template| fill(template, &values))
+        let template = self.templates.get(&key)?;
+        let rtl = self.lang.is_rtl();
+        let shown: Vec<(&str, String)> = values
+            .into_iter()
+            .map(|Value { field, text, count }| {
+                let text = if rtl {
+                    format!("{}{text}{}", ISOLATE.0, ISOLATE.1)
+                } else {
+                    text
+                };
+                let phrase = count.and_then(|n| {
+                    let category = plural::category(self.lang, n);
+                    self.templates.get(&format!("{key}.{field}.{category}"))
+                });
+                let text = match phrase {
+                    Some(phrase) => fill(phrase, &[(field, text)]),
+                    None => text,
+                };
+                (field, text)
+            })
+            .collect();
+        Some(fill(template, &shown))
     }
 }
 
 /// Puts each value where the template names its field, in one pass, so a value that itself
 /// contains `{…}` (a device's error text) is shown as it is.
-#[cfg(any(test, target_arch = "wasm32"))]
-pub fn fill(template: &str, values: &[(&'static str, String)]) -> String {
+pub fn fill(template: &str, values: &[(&str, String)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -130,77 +192,6 @@ pub fn fill(template: &str, values: &[(&'static str, String)]) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// A value standing in for a field while a template is made: its text must not occur in any
-/// sentence by chance (the tables' round-trip test would catch it if it did).
-#[cfg(not(target_arch = "wasm32"))]
-pub trait Marker: Sized {
-    /// How many sentences this value chooses between (1 for values shown as text).
-    const CHOICES: usize = 1;
-
-    /// The marker for field `name`; for choosing values, choice number `choice` (modulo
-    /// [`Marker::CHOICES`], so a message with two choosing values still gets every choice
-    /// of the one with more).
-    fn marker(name: &'static str, choice: usize) -> Self;
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl Marker for String {
-    /// The placeholder itself, so the sentence already reads as the template.
-    fn marker(name: &'static str, _choice: usize) -> Self {
-        format!("{{{name}}}")
-    }
-}
-
-/// A number made from the field's name, long (10 digits, 5 for `u16`) so that it is unlike any
-/// number a sentence holds; `tables_give_exactly_the_rust_sentences` would notice if it were.
-#[cfg(not(target_arch = "wasm32"))]
-fn marker_number(name: &str, base: u64, span: u64) -> u64 {
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    });
-    base + hash % span
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-macro_rules! numeric_marker {
-    ($($ty:ty => ($base:expr, $span:expr)),*) => {
-        $(impl Marker for $ty {
-            fn marker(name: &'static str, _choice: usize) -> Self {
-                marker_number(name, $base, $span) as $ty
-            }
-        })*
-    };
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-numeric_marker!(
-    u16 => (40_000, 20_000),
-    u32 => (3_000_000_000, 1_000_000_000),
-    u64 => (3_000_000_000, 1_000_000_000),
-    usize => (3_000_000_000, 1_000_000_000)
-);
-
-#[cfg(not(target_arch = "wasm32"))]
-impl Marker for TwoDigits {
-    fn marker(name: &'static str, _choice: usize) -> Self {
-        TwoDigits(marker_number(name, 3_000_000_000, 1_000_000_000) as u32)
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl Marker for Strength {
-    const CHOICES: usize = 4;
-
-    fn marker(_name: &'static str, choice: usize) -> Self {
-        [
-            Strength::Risky,
-            Strength::Weak,
-            Strength::Medium,
-            Strength::Strong,
-        ][choice % Self::CHOICES]
-    }
 }
 
 #[cfg(test)]
@@ -230,33 +221,51 @@ mod tests {
     }
 
     #[test]
-    fn two_digits_pads_seconds() {
-        assert_eq!(TwoDigits::of(5).to_string(), "05");
-        assert_eq!(TwoDigits::of(125).to_string(), "05");
-        assert_eq!(TwoDigits::of(59).to_string(), "59");
+    fn a_table_fills_its_template_and_lacks_what_it_lacks() {
+        let table = Table::parse(
+            Lang::Fr,
+            r#"{"StepOf": "{number}/{total}", "Strength.weak": "faible"}"#,
+        )
+        .expect("a valid table");
+        let step = Msg::StepOf {
+            number: 1,
+            total: 7,
+        };
+        assert_eq!(table.text(&step).as_deref(), Some("1/7"));
+        let weak = Msg::Strength {
+            level: Strength::Weak,
+        };
+        assert_eq!(table.text(&weak).as_deref(), Some("faible"));
+        assert_eq!(table.text(&Msg::AppTitle), None);
     }
 
     #[test]
-    fn a_table_fills_its_template_and_lacks_what_it_lacks() {
-        let table = Table::parse(r#"{"StepOf": "{number}/{total}", "Strength.weak": "faible"}"#)
-            .expect("a valid table");
+    fn a_count_picks_its_phrase_and_keeps_its_number() {
+        let table = Table::parse(
+            Lang::Ru,
+            r#"{"WrongCodeTriesLeft": "Осталось: {left}.",
+                "WrongCodeTriesLeft.left.one": "{left} попытка",
+                "WrongCodeTriesLeft.left.few": "{left} попытки",
+                "WrongCodeTriesLeft.left.many": "{left} попыток",
+                "WrongCodeTriesLeft.left.other": "{left} попытки"}"#,
+        )
+        .expect("a valid table");
+        let shown = |left| table.text(&Msg::WrongCodeTriesLeft { left });
+        assert_eq!(shown(1).as_deref(), Some("Осталось: 1 попытка."));
+        assert_eq!(shown(3).as_deref(), Some("Осталось: 3 попытки."));
+        assert_eq!(shown(5).as_deref(), Some("Осталось: 5 попыток."));
+        assert_eq!(shown(21).as_deref(), Some("Осталось: 21 попытка."));
+    }
+
+    #[test]
+    fn right_to_left_isolates_each_value() {
+        let table = Table::parse(Lang::Ar, r#"{"FoundOn": "عبر {adapter}."}"#).expect("valid");
+        let msg = Msg::FoundOn {
+            adapter: "eth0 (192.168.1.20)".into(),
+        };
         assert_eq!(
-            table
-                .text(&Msg::StepOf {
-                    number: 1,
-                    total: 7
-                })
-                .as_deref(),
-            Some("1/7")
+            table.text(&msg).as_deref(),
+            Some("عبر \u{2068}eth0 (192.168.1.20)\u{2069}.")
         );
-        assert_eq!(
-            table
-                .text(&Msg::Strength {
-                    level: Strength::Weak
-                })
-                .as_deref(),
-            Some("faible")
-        );
-        assert_eq!(table.text(&Msg::AppTitle), None);
     }
 }

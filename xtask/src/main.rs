@@ -7,7 +7,6 @@ mod demo;
 mod dist;
 mod fuzz;
 mod helper_check;
-mod i18n;
 mod licences;
 mod phases;
 mod release;
@@ -29,7 +28,6 @@ commands:
   demo [--listen ADDR:PORT]   build the wizard and serve it with a simulated device
                               (default listen address 127.0.0.1:8080)
   test                        install what is missing, then run every check and test
-  i18n                        write public/i18n/*.json from the translations in src/i18n/
   fuzz [--minutes N]          fuzz every parser of device and browser input for N minutes
                               (default 10); writes its section of BENCHMARKS.md
   dist [--out DIR] [--frame-ancestors ORIGIN]... [--helpers DIR]
@@ -83,7 +81,6 @@ fn run() -> Result<()> {
             }
             test::run()
         }
-        Some("i18n") => i18n::run(&workspace_root()),
         Some("fuzz") => {
             let mut minutes = 10;
             while let Some(arg) = args.next() {

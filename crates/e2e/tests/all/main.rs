@@ -6,6 +6,7 @@ mod browser;
 mod flow;
 mod guided;
 mod helper;
+mod i18n_rtl;
 mod real_firmware;
 mod routes;
 mod transcript;
