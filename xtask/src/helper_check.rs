@@ -1,30 +1,99 @@
 //! Runs the downloadable helper as a person would: the static Linux binary from an empty folder,
 //! the Windows one under Debian's wine64; each must answer its health and serve the wizard.
 
+use crate::bench::added::{self, Added};
 use crate::bench::net::{self, Running, WIZARD_HEADERS};
 use crate::tools;
 use anyhow::{bail, Context, Result};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Wine's first start in a fresh prefix sets that prefix up, which takes a while.
 const WINE_START: Duration = Duration::from_secs(180);
 const NATIVE_START: Duration = Duration::from_secs(15);
+/// Starts timed when measuring (the check alone starts once).
+const TIMED_STARTS: usize = 5;
+
+/// What checking one binary measured.
+#[derive(Default)]
+pub struct Measured {
+    /// Milliseconds from starting the program to its first health answer, per start; under
+    /// wine the first start also sets up a fresh prefix.
+    pub first_answer_ms: Vec<f64>,
+    /// What the helper adds to one device call (measured only when asked).
+    pub added: Option<Added>,
+}
 
 /// Copies `binary` (built for `triple`) into an empty folder and runs it there with
-/// `--demo --no-browser`, under wine for Windows; checks health and the first page.
-pub fn check(binary: &Path, triple: &str, version: &str) -> Result<()> {
+/// `--demo --no-browser`, under wine for Windows; checks health and the first page. With
+/// `measure`, it also starts it [`TIMED_STARTS`] times in all and measures the time it adds to a
+/// device call (its demo device straight, and through it).
+pub fn check(binary: &Path, triple: &str, version: &str, measure: bool) -> Result<Measured> {
     let scratch = tempfile_dir(triple)?;
     let name = binary
         .file_name()
         .context("the helper binary has no file name")?;
     let copy = scratch.join(name);
     std::fs::copy(binary, &copy).with_context(|| format!("copying {}", binary.display()))?;
-    let listen: SocketAddr = format!("127.0.0.1:{}", net::free_port()?).parse()?;
-    let log = std::fs::File::create(scratch.join("helper.log"))?;
     let windows = triple.contains("windows");
+    if windows {
+        wine_stand_ins(&scratch)?;
+    }
+    let starts = if measure { TIMED_STARTS } else { 1 };
+    let mut measured = Measured::default();
+    let mut result = Ok(());
+    for n in 0..starts {
+        let log = scratch.join(format!("helper-{n}.log"));
+        result = start_once(&copy, &scratch, &log, windows, |listen, took| {
+            measured.first_answer_ms.push(took.as_secs_f64() * 1000.0);
+            if n == 0 {
+                ask(listen, triple, version)?;
+            }
+            if measure && n == 0 {
+                let device = demo_device(&log)?;
+                measured.added = Some(added::measure(listen, device)?);
+            }
+            Ok(())
+        });
+        if let Err(err) = &result {
+            let output = std::fs::read_to_string(&log).unwrap_or_default();
+            println!("{triple}: {err:#}\nits output:\n{output}");
+            break;
+        }
+    }
+    if windows {
+        let _ = Command::new("/usr/lib/wine/wineserver")
+            .arg("-k")
+            .env("WINEPREFIX", scratch.join("wine"))
+            .status();
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    result?;
+    let times: Vec<String> = measured
+        .first_answer_ms
+        .iter()
+        .map(|ms| format!("{ms:.1}"))
+        .collect();
+    println!(
+        "{triple}: first health answer after start (ms): {}",
+        times.join(", ")
+    );
+    Ok(measured)
+}
+
+/// Starts the copied helper once on a free loopback port, waits for its first health answer,
+/// and runs `then` with the address and that wait; the helper is stopped afterwards.
+fn start_once(
+    copy: &Path,
+    scratch: &Path,
+    log: &Path,
+    windows: bool,
+    then: impl FnOnce(SocketAddr, Duration) -> Result<()>,
+) -> Result<()> {
+    let listen: SocketAddr = format!("127.0.0.1:{}", net::free_port()?).parse()?;
+    let out = std::fs::File::create(log)?;
     let mut cmd = if windows {
         // Debian's wine64 package puts its loader here, not on PATH (that is the `wine` package).
         let debian_wine = Path::new("/usr/lib/wine/wine64");
@@ -34,42 +103,62 @@ pub fn check(binary: &Path, triple: &str, version: &str) -> Result<()> {
         if !debian_wine.exists() {
             bail!("wine64 is missing: install it with `sudo apt-get install wine64`");
         }
-        let wine = debian_wine;
-        wine_stand_ins(&scratch)?;
-        let mut cmd = Command::new(wine);
-        cmd.arg(&copy)
+        let mut cmd = Command::new(debian_wine);
+        cmd.arg(copy)
             .env("WINEPREFIX", scratch.join("wine"))
             .env("WINEDEBUG", "-all")
             // No desktop integration or Mono/Gecko prompts in a fresh prefix.
             .env("WINEDLLOVERRIDES", "mscoree,mshtml=");
         cmd
     } else {
-        Command::new(&copy)
+        Command::new(copy)
     };
-    cmd.current_dir(&scratch)
+    cmd.current_dir(scratch)
         .args(["--demo", "--no-browser", "--listen", &listen.to_string()])
         .stdin(Stdio::null())
-        .stdout(log.try_clone()?)
-        .stderr(log);
+        .stdout(out.try_clone()?)
+        .stderr(out);
+    let started = Instant::now();
     let child = Running(
         cmd.spawn()
             .with_context(|| format!("starting {}", copy.display()))?,
     );
     let limit = if windows { WINE_START } else { NATIVE_START };
-    let result = ask(listen, limit, triple, version);
+    let took = first_answer(listen, started, limit)?;
+    let result = then(listen, took);
     drop(child);
-    if windows {
-        let _ = Command::new("/usr/lib/wine/wineserver")
-            .arg("-k")
-            .env("WINEPREFIX", scratch.join("wine"))
-            .status();
-    }
-    if let Err(err) = &result {
-        let log = std::fs::read_to_string(scratch.join("helper.log")).unwrap_or_default();
-        println!("{triple}: {err:#}\nits output:\n{log}");
-    }
-    let _ = std::fs::remove_dir_all(&scratch);
     result
+}
+
+/// Asks for the health at `listen` until the first answer, for at most `limit` after
+/// `started`; returns how long after `started` it came.
+fn first_answer(listen: SocketAddr, started: Instant, limit: Duration) -> Result<Duration> {
+    let agent = net::client();
+    let url = format!("http://{listen}/api/v1/health");
+    while started.elapsed() < limit {
+        let mut request = agent.get(&url);
+        for (name, value) in WIZARD_HEADERS {
+            request = request.header(name, value);
+        }
+        if let Ok(answer) = request.call() {
+            if answer.status() == 200 {
+                return Ok(started.elapsed());
+            }
+        }
+        // Connection refused comes back at once: a short pause keeps this from spinning.
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    bail!("reset-proxy did not answer its health at {listen} within {limit:?}")
+}
+
+/// The demo device's address, from the helper's line "demo: simulated … at ADDR (serial …)".
+fn demo_device(log: &Path) -> Result<SocketAddr> {
+    let text = std::fs::read_to_string(log)?;
+    text.lines()
+        .filter_map(|l| l.strip_prefix("demo: simulated "))
+        .filter_map(|l| l.split(" at ").nth(1)?.split(' ').next())
+        .find_map(|addr| addr.parse().ok())
+        .with_context(|| format!("the helper named no demo device:\n{text}"))
 }
 
 /// Builds the stand-in for bcryptprimitives.dll (see the C file) beside the copied .exe.
@@ -86,8 +175,7 @@ fn wine_stand_ins(folder: &Path) -> Result<()> {
     )
 }
 
-fn ask(listen: SocketAddr, limit: Duration, triple: &str, version: &str) -> Result<()> {
-    net::wait_for_port(listen, limit, &format!("reset-proxy for {triple}"))?;
+fn ask(listen: SocketAddr, triple: &str, version: &str) -> Result<()> {
     let agent = net::client();
     let mut request = agent.get(format!("http://{listen}/api/v1/health"));
     for (name, value) in WIZARD_HEADERS {

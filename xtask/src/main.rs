@@ -7,6 +7,7 @@ mod demo;
 mod dist;
 mod fuzz;
 mod helper_check;
+mod helper_report;
 mod licences;
 mod phases;
 mod release;
@@ -34,12 +35,16 @@ commands:
                               the wizard as static files for any host or CDN, with the
                               headers to configure (default: target/wizard-static);
                               --helpers adds the release archives under download/
-  release [--only TRIPLE]... [--check]
+  release [--only TRIPLE]... [--dist DIR] [--check [--measure]]
                               the downloadable helper: the wizard embedded in reset-proxy,
                               cross-built for Windows and Linux, packed with its licences
                               and a user text, with SHA256SUMS (target/release-artifacts);
-                              --check then runs the Linux binary from an empty folder and
-                              the Windows one under wine64 (health and first page)
+                              --dist embeds a wizard already built there instead of building
+                              it; --check then runs the Linux binary from an empty folder and
+                              the Windows one under wine64 (health and first page);
+                              --measure also times their start and the time they add to a
+                              device call, and (for all targets) writes BENCHMARKS.md's
+                              section on them
   bench                       every benchmark beside its peer; writes BENCHMARKS.md
   bench bundle|load|proxy|discovery|soak
                               one part of it, printed only

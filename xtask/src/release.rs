@@ -72,15 +72,19 @@ impl Target {
 /// The targets that can be run here, and so are checked (Linux natively, Windows under wine).
 pub const RUNNABLE: [&str; 2] = ["x86_64-unknown-linux-musl", "x86_64-pc-windows-gnu"];
 
-/// Runs `cargo xtask release [--only TRIPLE]... [--check]`.
+/// Runs `cargo xtask release [--only TRIPLE]... [--dist DIR] [--check [--measure]]`.
 pub fn run(args: impl Iterator<Item = String>) -> Result<()> {
     let mut only = Vec::new();
     let mut check = false;
+    let mut measure = false;
+    let mut dist = None;
     let mut args = args;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--only" => only.push(args.next().context("--only needs a target triple")?),
+            "--dist" => dist = Some(PathBuf::from(args.next().context("--dist needs a folder")?)),
             "--check" => check = true,
+            "--measure" => measure = true,
             other => bail!("unknown release option {other}"),
         }
     }
@@ -93,18 +97,62 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<()> {
         bail!("--only matched none of the targets");
     }
     let root = workspace_root();
-    let built = build_all(&root, &targets)?;
+    let dist = match dist {
+        Some(dist) => dist,
+        None => wizard::build(&root, &Toolbox::for_build(&root)?)?,
+    };
+    let out = target_dir(&root).join("release-artifacts");
+    let built = build_all(&root, &dist, &targets, &out)?;
     println!(
         "\nwrote the helper's archives and SHA256SUMS to {}",
         built.out.display()
     );
+    if measure && !check {
+        bail!("--measure goes with --check");
+    }
     if check {
         let version = tools::locked_version(&root, "reset-proxy")?;
-        for (target, binary) in &built.binaries {
-            if RUNNABLE.contains(&target.triple) {
-                crate::helper_check::check(binary, target.triple, &version)?;
-            }
+        let mut rows = Vec::new();
+        for made in &built.targets {
+            let measured = if RUNNABLE.contains(&made.target.triple) {
+                Some(crate::helper_check::check(
+                    &made.binary,
+                    made.target.triple,
+                    &version,
+                    measure,
+                )?)
+            } else {
+                None
+            };
+            rows.push((made, measured));
         }
+        if !measure {
+            return Ok(());
+        }
+        let markdown = crate::helper_report::markdown(&version, &rows);
+        println!("\n{markdown}");
+        // Only a release of every target speaks for all of them in BENCHMARKS.md.
+        if only.is_empty() {
+            crate::report::write_section(&root, crate::helper_report::TITLE, &markdown)?;
+        }
+    }
+    Ok(())
+}
+
+/// The test suite's release phase: builds only the targets that run here (static x86_64 Linux,
+/// Windows under wine) with the wizard the suite already built in `dist`, packs them apart from
+/// a real release's artefacts, and runs each from an empty folder as a person would.
+pub fn suite_check(root: &Path, dist: &Path) -> Result<()> {
+    let targets: Vec<Target> = TARGETS
+        .iter()
+        .copied()
+        .filter(|t| RUNNABLE.contains(&t.triple))
+        .collect();
+    let out = target_dir(root).join("release-check");
+    let built = build_all(root, dist, &targets, &out)?;
+    let version = tools::locked_version(root, "reset-proxy")?;
+    for made in &built.targets {
+        crate::helper_check::check(&made.binary, made.target.triple, &version, false)?;
     }
     Ok(())
 }
@@ -113,36 +161,52 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<()> {
 pub struct Built {
     /// The artefacts folder (archives and SHA256SUMS).
     pub out: PathBuf,
-    /// Each target's binary, before packing.
-    pub binaries: Vec<(Target, PathBuf)>,
+    /// Each target's binary and archive.
+    pub targets: Vec<Made>,
 }
 
-/// Builds the wizard once, then every target in `targets`, packs and sums them.
-pub fn build_all(root: &Path, targets: &[Target]) -> Result<Built> {
-    let tools = Toolbox::for_build(root)?;
-    let dist = wizard::build(root, &tools)?;
+/// One target's build.
+pub struct Made {
+    pub target: Target,
+    /// The binary, before packing.
+    pub binary: PathBuf,
+    /// The archive's file name and size in bytes.
+    pub archive: String,
+    pub archive_bytes: u64,
+}
+
+/// Builds every target in `targets` with the wizard in `dist` embedded, then packs them and
+/// writes their SHA256SUMS into `out`.
+pub fn build_all(root: &Path, dist: &Path, targets: &[Target], out: &Path) -> Result<Built> {
     let triples: Vec<&str> = targets.iter().map(|t| t.triple).collect();
     let cross = tools::ensure_cross_tools(&triples)?;
     if targets.iter().any(|t| t.linker == Linker::Mingw) {
         tools::ensure_debian_tool("gcc-mingw-w64-x86-64", "x86_64-w64-mingw32-gcc")?;
     }
     let version = tools::locked_version(root, "reset-proxy")?;
-    let out = target_dir(root).join("release-artifacts");
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut sums = String::new();
-    let mut binaries = Vec::new();
+    let mut made = Vec::new();
     for target in targets {
-        let binary = build(root, &cross, &dist, target)?;
-        binaries.push((*target, binary.clone()));
-        let archive = pack(root, &out, &binary, target, &version)?;
+        let binary = build(root, &cross, dist, target)?;
+        let archive = pack(root, out, &binary, target, &version)?;
         let bytes =
             std::fs::read(&archive).with_context(|| format!("reading {}", archive.display()))?;
         let name = target.archive(&version);
         sums.push_str(&format!("{}  {name}\n", hex(&Sha256::digest(&bytes))));
         println!("{name}: {} bytes", bytes.len());
+        made.push(Made {
+            target: *target,
+            binary,
+            archive: name,
+            archive_bytes: bytes.len() as u64,
+        });
     }
     std::fs::write(out.join("SHA256SUMS"), sums).context("writing SHA256SUMS")?;
-    Ok(Built { out, binaries })
+    Ok(Built {
+        out: out.to_path_buf(),
+        targets: made,
+    })
 }
 
 /// Cross-builds reset-proxy with the wizard embedded for `target`; returns the binary's path.

@@ -123,5 +123,9 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
             shell::run(&mut cmd)
         },
     )?;
+    phases.run(
+        "release check (static Linux helper, Windows helper under wine)",
+        || crate::release::suite_check(root, &dist),
+    )?;
     size::report(&dist)
 }

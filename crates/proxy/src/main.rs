@@ -8,8 +8,10 @@ use reset_proxy::start;
 use reset_proxy::targets::IpRange;
 use reset_proxy::{Bound, Config, TlsFiles};
 use serde::Deserialize;
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Duration;
 
 /// The small bridge between the password-reset wizard in a browser and devices on this LAN.
@@ -238,8 +240,33 @@ fn ipv6_works() -> bool {
     std::net::TcpListener::bind((std::net::Ipv6Addr::LOCALHOST, 0)).is_ok()
 }
 
+fn main() -> ExitCode {
+    // No arguments at all: started by a double-click (or as if it were), see `start`.
+    let double_click = std::env::args_os().len() <= 1;
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if double_click => {
+            let pause = start::pause_after_failure(
+                false,
+                std::io::stdin().is_terminal(),
+                start::console_is_ours_alone(),
+            );
+            eprint!("{}", start::failure_text(&format!("{err:#}"), pause));
+            if pause {
+                // Any answer, or none (stdin closed), ends the wait.
+                let _ = std::io::stdin().read_line(&mut String::new());
+            }
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!("Error: {err:?}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn run() -> Result<()> {
     let mut settings = Settings::parse();
     if let Some(path) = settings.config.clone() {
         let text = std::fs::read_to_string(&path)

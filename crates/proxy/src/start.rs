@@ -163,6 +163,56 @@ pub fn greeting(url: &str, moved_from: Option<SocketAddr>, record: bool, windows
     text
 }
 
+/// Whether a failed start waits for Enter before the program ends. Only a double-click start
+/// on Windows needs it: its console window belongs to this program alone and closes the moment
+/// it exits, so the person would never read why. Never when arguments were given or stdin is
+/// not a terminal (a script, a service, a test), which would then hang; never on other systems,
+/// where the helper runs in a terminal the person opened, which stays open.
+pub fn pause_after_failure(
+    arguments_given: bool,
+    stdin_is_terminal: bool,
+    console_is_ours_alone: bool,
+) -> bool {
+    !arguments_given && stdin_is_terminal && console_is_ours_alone
+}
+
+/// Whether this program is the only one attached to its console: true when Windows made the
+/// console for it (a double-click), false when it runs in a Command Prompt or PowerShell window,
+/// which stays open after it ends. Always false on other systems.
+pub fn console_is_ours_alone() -> bool {
+    #[cfg(windows)]
+    {
+        let mut ids = [0u32; 2];
+        // SAFETY: the buffer holds `ids.len()` process ids, the count passed; Windows writes at
+        // most that many and returns how many processes share the console (0 on error).
+        let attached = unsafe {
+            windows_sys::Win32::System::Console::GetConsoleProcessList(
+                ids.as_mut_ptr(),
+                ids.len() as u32,
+            )
+        };
+        attached == 1
+    }
+    #[cfg(not(windows))]
+    {
+        false
+    }
+}
+
+/// What a double-clicked helper says when it cannot start: the reason, in the words of the
+/// error chain, and (when it waits) how to close the window.
+pub fn failure_text(why: &str, waits_for_enter: bool) -> String {
+    let mut text = format!(
+        "\nThe password-reset helper could not start.\n\nWhat went wrong: {why}\n\n\
+         You can start the helper again; if this keeps happening, please include this\n\
+         message when you ask for help.\n"
+    );
+    if waits_for_enter {
+        text.push_str("\nPress Enter to close this window.\n");
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +241,35 @@ mod tests {
         let taken = SocketAddr::from((Ipv4Addr::LOCALHOST, 8080));
         let text = greeting("http://127.0.0.1:8081/", Some(taken), false, false);
         assert!(text.contains("Another program already uses 127.0.0.1:8080"));
+    }
+
+    #[test]
+    fn only_an_interactive_double_click_waits_after_a_failure() {
+        assert!(pause_after_failure(false, true, true));
+        assert!(!pause_after_failure(true, true, true), "arguments given");
+        assert!(
+            !pause_after_failure(false, false, true),
+            "stdin is no terminal"
+        );
+        assert!(
+            !pause_after_failure(false, true, false),
+            "a console shared with a shell"
+        );
+    }
+
+    #[test]
+    fn a_failure_is_told_in_plain_words() {
+        let why = "listening on 127.0.0.1:8080: address in use";
+        let waiting = failure_text(why, true);
+        assert!(waiting.contains("could not start"));
+        assert!(waiting.contains(why));
+        assert!(waiting.contains("Press Enter to close this window"));
+        assert!(!failure_text(why, false).contains("Press Enter"));
+    }
+
+    #[cfg(not(windows))]
+    #[test]
+    fn no_console_is_owned_outside_windows() {
+        assert!(!console_is_ours_alone());
     }
 }

@@ -2,12 +2,13 @@
 //! the thing a user would otherwise use, measured in the same run. All parts together also write
 //! BENCHMARKS.md. Everything talks to loopback only, and every wait and run is bounded.
 
+pub mod added;
 mod bundle;
 mod discovery;
 mod load;
 mod machine;
 pub mod net;
-mod proxy;
+pub mod proxy;
 pub mod soak;
 
 use crate::phases::Phases;
@@ -215,7 +216,7 @@ fn run_part(bench: &mut Bench, name: &str) -> Result<Section> {
 }
 
 /// Sections other commands write into BENCHMARKS.md, kept when a full run rewrites it.
-const KEPT_SECTIONS: [&str; 1] = [crate::fuzz::TITLE];
+const KEPT_SECTIONS: [&str; 2] = [crate::fuzz::TITLE, crate::helper_report::TITLE];
 
 /// BENCHMARKS.md: the machine, the missed budgets, then every part's tables, then the sections
 /// of `previous` that other commands wrote.

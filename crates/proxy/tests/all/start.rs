@@ -89,3 +89,61 @@ async fn a_silent_program_is_not_taken_for_a_helper() {
     });
     assert!(reset_proxy_at(addr).await.is_none());
 }
+
+/// Runs the built reset-proxy with `args` and `env` (none of the caller's RESET_PROXY_*
+/// settings), its stdin an open pipe that never sends a line: a program waiting for Enter would
+/// hang there, so the run is bounded and a hang fails the test.
+async fn run_helper(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_reset-proxy"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("RESET_PROXY_") {
+            cmd.env_remove(name);
+        }
+    }
+    cmd.args(args)
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let child = cmd.spawn().unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("reset-proxy waited instead of ending after its failed start")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_failed_start_without_arguments_says_why_in_plain_words_and_ends() {
+    let missing = std::env::temp_dir().join(format!(
+        "reset-proxy-no-such-config-{}.toml",
+        std::process::id()
+    ));
+    let missing = missing.to_string_lossy().into_owned();
+    let out = run_helper(&[], &[("RESET_PROXY_CONFIG", &missing)]).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("The password-reset helper could not start."),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("What went wrong: reading {missing}")),
+        "{stderr}"
+    );
+    // Its stdin is a pipe, not a terminal (and no console is its own here): it must not wait.
+    assert!(!stderr.contains("Press Enter"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_failed_start_with_arguments_keeps_the_plain_error_and_ends() {
+    let taken = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = run_helper(&["--listen", &addr, "--no-browser"], &[]).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.starts_with("Error: "), "{stderr}");
+    assert!(stderr.contains(&addr), "{stderr}");
+    assert!(!stderr.contains("could not start"), "{stderr}");
+    drop(taken);
+}
