@@ -35,5 +35,19 @@ pub fn start() {
     console_error_panic_hook::set_once();
     // Before anything rewrites the address (the step in the query drops the fragment).
     client::adopt_pairing_secret();
-    i18n::with_page_language(|| leptos::mount::mount_to_body(app::App));
+    i18n::with_page_language(|| {
+        remove_first_screen();
+        leptos::mount::mount_to_body(app::App)
+    });
+}
+
+/// Takes away the static first screen `index.html` draws before the wasm has loaded, so the
+/// wizard replaces it rather than adding to it.
+fn remove_first_screen() {
+    let first = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id("first-screen"));
+    if let Some(first) = first {
+        first.remove();
+    }
 }

@@ -3,6 +3,7 @@
 
 mod batch;
 mod browser;
+mod first_screen;
 mod flow;
 mod guided;
 mod helper;
