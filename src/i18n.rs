@@ -10,7 +10,7 @@ mod load;
 mod plural;
 mod template;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod check;
 
 pub use load::with_page_language;
@@ -162,7 +162,7 @@ macro_rules! messages {
         const MSG_NAMES: &[&str] = &[$(stringify!($variant)),*];
 
         /// Every message with its fields, for the checks of the tables.
-        #[cfg(test)]
+        #[cfg(all(test, not(target_arch = "wasm32")))]
         const MSG_SPECS: &[check::MsgSpec] = &[$(check::MsgSpec {
             name: stringify!($variant),
             fields: &[$($(check::FieldSpec {
@@ -194,7 +194,8 @@ macro_rules! messages {
 }
 
 /// Whether a field of [`messages!`] is marked `#[count]`.
-#[cfg(test)]
+/// Only the native checks read it.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 macro_rules! counted {
     () => {
         false

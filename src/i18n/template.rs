@@ -26,7 +26,7 @@ pub trait MsgValue {
 
 /// What the tables must hold for a field of this type (checked by the tests, not compiled
 /// into the page): the sentences it chooses between, if it chooses.
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub trait FieldKind {
     const CHOICES: &'static [&'static str] = &[];
 }
@@ -40,7 +40,7 @@ impl MsgValue for String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 impl FieldKind for String {}
 
 macro_rules! numbers {
@@ -51,7 +51,7 @@ macro_rules! numbers {
             }
         }
 
-        #[cfg(test)]
+        #[cfg(all(test, not(target_arch = "wasm32")))]
         impl FieldKind for $ty {})*
     };
 }
@@ -69,7 +69,7 @@ impl MsgValue for Strength {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 impl FieldKind for Strength {
     const CHOICES: &'static [&'static str] = &["risky", "weak", "medium", "strong"];
 }
@@ -117,19 +117,19 @@ impl Table {
     }
 
     /// The language the table is for.
-    #[cfg(test)]
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     pub fn lang(&self) -> Lang {
         self.lang
     }
 
     /// Every key and its template.
-    #[cfg(test)]
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     pub fn templates(&self) -> &BTreeMap<String, String> {
         &self.templates
     }
 
     /// The table without `key`, to show that the checks notice a missing sentence.
-    #[cfg(test)]
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     pub fn without(mut self, key: &str) -> Table {
         self.templates.remove(key);
         self
