@@ -1,20 +1,20 @@
 //! The app shell: title, demo badge, the step list, and the step on screen, connected to the
 //! device through reset-proxy when one answers, or as guidance when none does.
 
-use crate::batch_view::{BatchBar, BatchSummary};
-use crate::client;
-use crate::connect::{mismatch, ConnectPanel, HelperMismatch};
+use crate::batch::view::{BatchBar, BatchSummary};
+use crate::device::client;
 use crate::embed::{self, HostEvent, ModeChoice};
-use crate::flow::ResetRoute;
-use crate::flow::Step;
+use crate::guided::connect_panel::{mismatch, ConnectPanel, HelperMismatch};
 use crate::guided::GuidedStep;
 use crate::i18n::{provide_i18n, I18n, Msg};
-use crate::state::{Mode, Wizard};
-use crate::stepper::Stepper;
+use crate::steps::stepper::Stepper;
 use crate::steps::{
     AnswersStep, CodeStep, DeviceStep, GuidStep, ModeStep, PasswordStep, PrivacyStep, ProofStep,
     QrStep,
 };
+use crate::wizard::progress::ResetRoute;
+use crate::wizard::progress::Step;
+use crate::wizard::state::{Mode, Wizard};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! that none can carry a code, password, QR content, serial or MAC: only step names, modes,
 //! languages, error codes, a height, and the wizard's translated name.
 
-use crate::flow::Step;
+use crate::wizard::progress::Step;
 use serde_json::{json, Value};
 
 /// Bumped when an event's meaning or fields change incompatibly.

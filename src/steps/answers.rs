@@ -5,12 +5,12 @@
 
 use super::code::Verdict;
 use super::StepHeading;
-use crate::client::ClientError;
-use crate::flow::Step;
+use crate::device::client::ClientError;
+use crate::device::reset::{self, ResetError, ResetVerdict};
 use crate::i18n::{use_i18n, Msg};
-use crate::reset::{self, ResetError, ResetVerdict};
-use crate::state::use_wizard;
-use crate::support::SupportDetails;
+use crate::steps::support_details::SupportDetails;
+use crate::wizard::progress::Step;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::isapi::{QuestionAnswer, QUESTIONS_PER_DEVICE};
@@ -101,7 +101,7 @@ pub fn AnswersStep() -> impl IntoView {
         }
         .into_any(),
         Questions::Failed(msg) => {
-            view! { <crate::alert::Alert msg=Signal::stored(Some(msg)) /> }.into_any()
+            view! { <crate::ui::alert::Alert msg=Signal::stored(Some(msg)) /> }.into_any()
         }
         // Only the device's refusal of the answers can tell that none were ever set when it
         // would not list them: then the support route, not the form again.

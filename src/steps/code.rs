@@ -2,12 +2,12 @@
 //! verdict on it in plain words. Nothing here sends the code: the password step does, once.
 
 use super::StepHeading;
-use crate::alert::Alert;
-use crate::clock::now_ms;
-use crate::flow::Step;
+use crate::device::reset::{PasswordRefusal, ResetVerdict};
 use crate::i18n::{use_i18n, Msg};
-use crate::reset::{PasswordRefusal, ResetVerdict};
-use crate::state::use_wizard;
+use crate::ui::alert::Alert;
+use crate::wizard::clock::now_ms;
+use crate::wizard::progress::Step;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -71,11 +71,13 @@ fn PlainHttpNotice() -> impl IntoView {
     let wizard = use_wizard();
     // Known from the calls before this step, so drawn with the step (no shift after it); only
     // after a reload is the device asked.
-    let known = wizard.address().and_then(crate::client::known_transport);
+    let known = wizard
+        .address()
+        .and_then(crate::device::client::known_transport);
     let transport = RwSignal::new(known);
     if let (None, Some(address)) = (known, wizard.address()) {
         leptos::task::spawn_local(async move {
-            transport.set(crate::client::transport(address).await);
+            transport.set(crate::device::client::transport(address).await);
         });
     }
     let shown = move || transport.get() == Some(protocol::proxy_api::DeviceTransport::Http);
@@ -93,7 +95,7 @@ fn DemoMailbox() -> impl IntoView {
     let shown = RwSignal::new(None::<Msg>);
     let open = move |_| {
         leptos::task::spawn_local(async move {
-            shown.set(Some(match crate::client::demo_mailbox().await {
+            shown.set(Some(match crate::device::client::demo_mailbox().await {
                 Ok(Some(code)) => Msg::DemoMailboxCode { code },
                 Ok(None) => Msg::DemoMailboxEmpty,
                 Err(err) => err.message(""),

@@ -1,12 +1,12 @@
 //! Step 1, the device: discovery list, a typed address, and what the device says about itself.
 
 use super::StepHeading;
-use crate::alert::Alert;
-use crate::client::{self, ClientError, DeviceFacts};
-use crate::device_address::{AddressError, DeviceAddress};
-use crate::flow::{SavedDevice, Step};
+use crate::device::address::{AddressError, DeviceAddress};
+use crate::device::client::{self, ClientError, DeviceFacts};
 use crate::i18n::{use_i18n, Msg};
-use crate::state::use_wizard;
+use crate::ui::alert::Alert;
+use crate::wizard::progress::{SavedDevice, Step};
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::isapi::ResetMode;
@@ -246,7 +246,7 @@ fn discovered_address(device: &ProbeMatch) -> Option<DeviceAddress> {
         ip,
         port: device
             .http_port
-            .unwrap_or(crate::device_address::DEFAULT_HTTP_PORT),
+            .unwrap_or(crate::device::address::DEFAULT_HTTP_PORT),
     })
 }
 
@@ -426,7 +426,7 @@ fn BatchPicker(picked: RwSignal<Vec<SavedDevice>>) -> impl IntoView {
         <p class="hint">{move || i18n.t(Msg::BatchHint)}</p>
         <Show when=move || { count() >= 2 }>
             <button type="button" class="primary"
-                on:click=move |_| crate::batch_view::start(wizard, picked.get_untracked())>
+                on:click=move |_| crate::batch::view::start(wizard, picked.get_untracked())>
                 {move || i18n.t(Msg::BatchStart { count: count() })}
             </button>
         </Show>

@@ -3,9 +3,9 @@
 
 use super::code::Verdict;
 use super::StepHeading;
-use crate::flow::Step;
 use crate::i18n::{use_i18n, Msg};
-use crate::state::use_wizard;
+use crate::wizard::progress::Step;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::isapi::{GuidFile, MAX_GUID_FILE_BYTES};

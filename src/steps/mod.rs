@@ -1,14 +1,18 @@
 //! One module per step of the reset, each a component that reads and moves the shared state.
 
+pub(crate) mod after_reset;
 mod answers;
 pub(crate) mod code;
 mod device;
+pub(crate) mod email;
 mod guid;
 mod mode;
 mod password;
 mod privacy;
 mod proof;
 mod qr;
+pub(crate) mod stepper;
+pub(crate) mod support_details;
 
 pub use answers::AnswersStep;
 pub use code::CodeStep;
@@ -20,8 +24,8 @@ pub use privacy::PrivacyStep;
 pub use proof::ProofStep;
 pub use qr::{QrSend, QrStep};
 
-use crate::flow::Step;
 use crate::i18n::{use_i18n, Msg};
+use crate::wizard::progress::Step;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -36,7 +40,7 @@ pub fn StepHeading(step: Step, title: Msg) -> impl IntoView {
         }
     });
     // Counted along the chosen route: the other routes skip the e-mail route's steps.
-    let route = crate::state::use_wizard()
+    let route = crate::wizard::state::use_wizard()
         .progress
         .with_untracked(|p| p.route);
     let on_route: Vec<Step> = Step::ALL

@@ -3,11 +3,11 @@
 
 use super::device::mode_name;
 use super::StepHeading;
-use crate::flow::{ResetRoute, Step};
+use crate::device::reset;
 use crate::i18n::{use_i18n, Msg};
-use crate::reset;
-use crate::state::use_wizard;
-use crate::support::SupportDetails;
+use crate::steps::support_details::SupportDetails;
+use crate::wizard::progress::{ResetRoute, Step};
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use protocol::isapi::{EmailParameter, ResetMode};
 

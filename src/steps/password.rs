@@ -2,13 +2,13 @@
 //! protocol crate; submitted once together with the code, and the device's verdict explained.
 
 use super::StepHeading;
-use crate::alert::Alert;
-use crate::clock::now_ms;
-use crate::flow::Step;
+use crate::device::reset::{self, ResetVerdict, ADMIN};
 use crate::i18n::{use_i18n, Msg};
-use crate::reset::{self, ResetVerdict, ADMIN};
-use crate::state::{use_wizard, Wizard};
 use crate::steps::code::verdict_message;
+use crate::ui::alert::Alert;
+use crate::wizard::clock::now_ms;
+use crate::wizard::progress::Step;
+use crate::wizard::state::{use_wizard, Wizard};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::isapi::LengthLimit;

@@ -1,9 +1,9 @@
 //! Step 3, the privacy notice: what the e-mail reset shares with the vendor, accepted first.
 
 use super::StepHeading;
-use crate::flow::Step;
 use crate::i18n::{use_i18n, Msg};
-use crate::state::use_wizard;
+use crate::wizard::progress::Step;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 
 /// Step 3: read and accept the privacy notice.

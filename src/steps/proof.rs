@@ -2,13 +2,13 @@
 //! spend the device's login tries), then the end of the reset.
 
 use super::StepHeading;
-use crate::batch_view::BatchNextButton;
-use crate::flow::Step;
+use crate::batch::view::BatchNextButton;
+use crate::device::reset::{self, ResetError};
 use crate::i18n::{use_i18n, Msg};
-use crate::prevention::PreventionOffers;
-use crate::reset::{self, ResetError};
-use crate::state::use_wizard;
+use crate::steps::after_reset::PreventionOffers;
 use crate::steps::code::verdict_message;
+use crate::wizard::progress::Step;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

@@ -3,17 +3,17 @@
 //! happens silently: not on return, not as a retry.
 
 use super::StepHeading;
-use crate::alert::Alert;
-use crate::clock::{local_time, now_ms};
-use crate::copy::CopyButton;
-use crate::email;
-use crate::flow::Step;
+use crate::device::reset::{self, ResetError, ResetVerdict};
 use crate::i18n::{use_i18n, Msg};
-use crate::qr_draw::{png_file_name, QrMatrix};
-use crate::reset::{self, ResetError, ResetVerdict};
-use crate::state::use_wizard;
+use crate::qr::draw::{png_file_name, QrMatrix};
 use crate::steps::code::verdict_message;
-use crate::support::SupportDetails;
+use crate::steps::email;
+use crate::steps::support_details::SupportDetails;
+use crate::ui::alert::Alert;
+use crate::ui::copy_button::CopyButton;
+use crate::wizard::clock::{local_time, now_ms};
+use crate::wizard::progress::Step;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::isapi::is_plausible_email;

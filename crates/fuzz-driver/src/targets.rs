@@ -15,7 +15,7 @@ use protocol::probe::{Assessment, ProbeReport, ProbeStep};
 use protocol::profile::{DeviceProfile, SecretFieldScheme};
 use protocol::sadp::{Probe, ProbeMatch};
 use protocol::transcript::{self, RawExchange, Redactor, Transcript};
-use reset_proxy::calls::AllowList;
+use reset_proxy::allow_list::AllowList;
 use reset_proxy::discovery::{plan_sockets, plausible, InterfaceAddr};
 use reset_proxy::forward::DeviceAnswer;
 use reset_proxy::sessions::{DeviceState, SessionId, Sessions};

@@ -2,13 +2,16 @@
 //! as instructions for the device's own page or an NVR's local menu. Device buttons are named
 //! by their English labels: we cannot know how each firmware translates them.
 
-use crate::email;
-use crate::flow::Step;
+pub(crate) mod connect_panel;
+mod download_offer;
+
 use crate::i18n::{use_i18n, Msg};
-use crate::qr_reader::QrReader;
-use crate::state::use_wizard;
-use crate::stepper::step_title;
+use crate::qr::reader::QrReader;
+use crate::steps::email;
+use crate::steps::stepper::step_title;
 use crate::steps::{PasswordRules, StepHeading};
+use crate::wizard::progress::Step;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use protocol::isapi::LengthLimit;
 use protocol::password::check;
@@ -28,7 +31,7 @@ pub fn GuidedStep(step: Step) -> impl IntoView {
     };
     view! {
         <section class="step guided" aria-labelledby="step-heading">
-            <StepHeading step title=step_title(step, crate::flow::ResetRoute::Email) />
+            <StepHeading step title=step_title(step, crate::wizard::progress::ResetRoute::Email) />
             <p class="hint">{move || i18n.t(Msg::GuidedIntro)}</p>
             {body}
             <GuidedNav step />
@@ -97,7 +100,8 @@ fn GuidedPassword() -> impl IntoView {
     let shown = RwSignal::new(false);
     // Without a device to ask, the common limits; the device has the last word.
     let limits = Memo::new(|_| LengthLimit::default());
-    let report = Memo::new(move |_| check(&password.get(), crate::reset::ADMIN, limits.get()));
+    let report =
+        Memo::new(move |_| check(&password.get(), crate::device::reset::ADMIN, limits.get()));
     let kind = move || if shown.get() { "text" } else { "password" };
     view! {
         <p>{move || i18n.t(Msg::GuideCheckPassword)}</p>

@@ -1,12 +1,12 @@
 //! The wizard's shared state: saved progress, what is held in memory only, and navigation.
 //! Provided once by the app shell; every step reads and moves it through these methods.
 
-use crate::client::DeviceFacts;
-use crate::clock::now_ms;
-use crate::device_address::DeviceAddress;
-use crate::flow::{InMemory, Progress, ResetRoute, Step};
-use crate::reset::Proof;
-use crate::{route, storage};
+use crate::device::address::DeviceAddress;
+use crate::device::client::DeviceFacts;
+use crate::device::reset::Proof;
+use crate::wizard::clock::now_ms;
+use crate::wizard::progress::{InMemory, Progress, ResetRoute, Step};
+use crate::wizard::{route, storage};
 use leptos::prelude::*;
 use protocol::isapi::{GuidFile, QuestionAnswer};
 use protocol::profile::DeviceProfile;
@@ -40,7 +40,7 @@ pub struct Wizard {
     /// The new password, kept only until the proof login; never stored.
     pub password: RwSignal<String>,
     /// The last device verdict on a reset attempt, shown on the code or password step.
-    pub verdict: RwSignal<Option<crate::reset::ResetVerdict>>,
+    pub verdict: RwSignal<Option<crate::device::reset::ResetVerdict>>,
     /// When a device lock ends (ms since the epoch), for the countdown.
     pub locked_until: RwSignal<Option<u64>>,
     /// Connected or guided.

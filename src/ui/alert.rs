@@ -15,7 +15,7 @@ pub fn Alert(
     class: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let wizard = use_context::<crate::state::Wizard>();
+    let wizard = use_context::<crate::wizard::state::Wizard>();
     // Reported once per error, not again while its text changes (a lock's countdown).
     Effect::new(move |reported: Option<Option<&'static str>>| {
         let code = msg.get().map(|m| error_code(&m));

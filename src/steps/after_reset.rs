@@ -3,12 +3,12 @@
 //! an NVR to give the new password to its cameras. Each is explained in one sentence, optional,
 //! and written only when the person presses its button.
 
-use crate::alert::Alert;
-use crate::device_address::DeviceAddress;
+use crate::device::address::DeviceAddress;
+use crate::device::reset::{self, Prevention, ResetError};
 use crate::i18n::{use_i18n, Msg};
-use crate::reset::{self, Prevention, ResetError};
-use crate::state::use_wizard;
 use crate::steps::code::verdict_message;
+use crate::ui::alert::Alert;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::isapi::{

@@ -1,11 +1,11 @@
 //! The wizard's side of reset-proxy's API: every device exchange goes through here.
 //! Device answers are parsed once, at this edge, into protocol types.
 
-use crate::device_address::DeviceAddress;
+use crate::device::address::DeviceAddress;
 use crate::i18n::Msg;
 use gloo_net::http::{Request, Response};
 
-mod helper_link;
+use super::helper_link;
 use crate::embed::Helper;
 pub use helper_link::adopt_pairing_secret;
 use protocol::isapi::{paths, ActivationStatus, ExternCapabilities, ResponseStatus, SecurityCap};

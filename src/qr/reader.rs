@@ -2,10 +2,10 @@
 //! file picker, drag and drop, paste, or the camera. The wizard says whether it is a readable
 //! reset code and redraws it crisply for the e-mail.
 
-use crate::camera::{self, CameraError};
 use crate::i18n::{use_i18n, Msg};
-use crate::qr_draw::QrMatrix;
-use crate::qr_scan::{self, ContentKind, Effort, Found, ScanError};
+use crate::qr::camera::{self, CameraError};
+use crate::qr::draw::QrMatrix;
+use crate::qr::scan::{self, ContentKind, Effort, Found, ScanError};
 use crate::steps::QrSend;
 use leptos::html;
 use leptos::prelude::*;
@@ -32,7 +32,7 @@ pub fn QrReader() -> impl IntoView {
         found.set(None);
         status.set(Some(Msg::QrReading));
         spawn_local(async move {
-            let result = qr_scan::decode_file(&blob).await;
+            let result = scan::decode_file(&blob).await;
             settle(result, status, found);
             busy.set(false);
         });
@@ -201,7 +201,7 @@ async fn scan_frames(
         if w > 0 && h > 0 {
             let width = w.min(FRAME_WIDTH);
             let height = (u64::from(h) * u64::from(width) / u64::from(w)).max(1) as u32;
-            let pixels = qr_scan::pixels_of(
+            let pixels = scan::pixels_of(
                 |ctx| {
                     ctx.draw_image_with_html_video_element_and_dw_and_dh(
                         &video,
@@ -215,7 +215,7 @@ async fn scan_frames(
                 height,
             );
             if let Some(rgba) = pixels {
-                match qr_scan::decode_rgba(width, height, &rgba, Effort::Frame).await {
+                match scan::decode_rgba(width, height, &rgba, Effort::Frame).await {
                     Ok(codes) if !codes.is_empty() => {
                         settle(Ok(codes), status, found);
                         return;
@@ -225,7 +225,7 @@ async fn scan_frames(
                 }
             }
         }
-        crate::client::sleep_ms(FRAME_PAUSE_MS).await;
+        crate::device::client::sleep_ms(FRAME_PAUSE_MS).await;
     }
     status.set(Some(Msg::CameraTimeUp));
 }

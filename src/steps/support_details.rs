@@ -2,12 +2,12 @@
 //! and to mail, the support route's steps and time limits, the support transcript and the
 //! device's probe report.
 
-use crate::alert::Alert;
-use crate::client;
-use crate::copy::CopyButton;
-use crate::email;
+use crate::device::client;
 use crate::i18n::{use_i18n, Msg};
-use crate::state::{use_wizard, Mode};
+use crate::steps::email;
+use crate::ui::alert::Alert;
+use crate::ui::copy_button::CopyButton;
+use crate::wizard::state::{use_wizard, Mode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;

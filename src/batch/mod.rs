@@ -1,8 +1,10 @@
 //! Several devices in a row, for installers: which devices, which one is on screen, and how
 //! each ended. Pure data and rules, saved with the rest of the progress so a reload (or a
-//! night waiting for the vendor's e-mails) loses nothing; the views live in `batch_view`.
+//! night waiting for the vendor's e-mails) loses nothing; the views live in `view`.
 
-use crate::flow::{Progress, ResetRoute, SavedDevice};
+pub(crate) mod view;
+
+use crate::wizard::progress::{Progress, ResetRoute, SavedDevice};
 use serde::{Deserialize, Serialize};
 
 /// The devices picked together from the discovery list, and how far each got.
@@ -62,7 +64,7 @@ pub enum FailReason {
 
 impl FailReason {
     /// The reason behind an error shown to the person, by the error's stable name
-    /// (`crate::alert::error_code`, the same names an embedding page receives).
+    /// (`crate::ui::alert::error_code`, the same names an embedding page receives).
     pub fn from_error_code(code: &str) -> FailReason {
         match code {
             "proxy_unreachable" | "helper_unreachable" | "device_unreachable"
@@ -160,7 +162,7 @@ impl Batch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::{InMemory, Step};
+    use crate::wizard::progress::{InMemory, Step};
 
     fn device(n: u8) -> SavedDevice {
         SavedDevice {

@@ -2,10 +2,10 @@
 //! at the end (done / waiting for the code / failed and why), each open device one click away.
 
 use crate::batch::{Batch, FailReason, Outcome};
-use crate::clock::local_time;
-use crate::flow::{Progress, SavedDevice, Step};
 use crate::i18n::{use_i18n, Msg};
-use crate::state::{use_wizard, Wizard};
+use crate::wizard::clock::local_time;
+use crate::wizard::progress::{Progress, SavedDevice, Step};
+use crate::wizard::state::{use_wizard, Wizard};
 use leptos::html;
 use leptos::prelude::*;
 use protocol::isapi::RESET_CODE_VALID_FOR_SECS;

@@ -1,7 +1,7 @@
 //! The helper's download offer in the connect panel: the archive for the visitor's system with
 //! its size, checksum and plain steps, from the site's `download/helpers.json` when it has one.
 
-use crate::connect::DOWNLOAD_PAGE;
+use crate::guided::connect_panel::DOWNLOAD_PAGE;
 use crate::i18n::{use_i18n, Msg};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

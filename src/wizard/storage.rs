@@ -1,7 +1,7 @@
 //! Progress kept in localStorage for 48 hours, so a person can leave while the e-mail comes.
 //! Where storage is blocked (a sandboxed iframe, strict privacy settings) it lives in memory.
 
-use crate::flow::Progress;
+use crate::wizard::progress::Progress;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
@@ -63,7 +63,7 @@ fn write(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::SavedDevice;
+    use crate::wizard::progress::SavedDevice;
 
     #[test]
     fn progress_older_than_48_hours_is_forgotten() {

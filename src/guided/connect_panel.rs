@@ -4,11 +4,11 @@
 //! Network Access). A helper elsewhere on the LAN serves its own wizard: that one opens in a new
 //! tab instead, since this page may only reach this computer.
 
-use crate::alert::Alert;
-use crate::client;
-use crate::download::HelperDownloadOffer;
+use crate::device::client;
 use crate::embed::{use_options, Helper, Origin};
+use crate::guided::download_offer::HelperDownloadOffer;
 use crate::i18n::{use_i18n, Msg};
+use crate::ui::alert::Alert;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::proxy_api::{helper_fit, Health, HelperFit};

@@ -117,7 +117,7 @@ pub struct Progress {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SavedDevice {
-    /// `ip` or `ip:port`, as [`crate::device_address::DeviceAddress`] prints it.
+    /// `ip` or `ip:port`, as [`crate::device::address::DeviceAddress`] prints it.
     pub address: String,
     /// The serial number, when discovery reported it.
     pub serial: Option<String>,
