@@ -461,7 +461,7 @@ fn embed_options(input: &[u8]) {
     let _ = Origin::parse(query);
     let _ = Helper::parse(query, own.as_ref());
     if let Some(address) = lines.next() {
-        let _ = wizard::device_address::DeviceAddress::parse(address);
+        let _ = wizard::device::address::DeviceAddress::parse(address);
     }
     if let Some(password) = lines.next() {
         let _ = protocol::password::check(password, "admin", LengthLimit::DEFAULT_PASSWORD);

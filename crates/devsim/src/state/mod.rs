@@ -1,17 +1,20 @@
 //! The device's reset state machine: admin password, exported QR code and its reset code,
-//! wrong tries and the lock, booting, login challenges and sessions. No HTTP in here.
+//! wrong tries and the lock, booting, login challenges and sessions. No HTTP in here. The calls
+//! are split by the same areas as `crate::routes`; this module holds the state and what they share.
+
+mod admin;
+mod email_reset;
+mod guid;
+mod login;
+mod questions;
+mod sync_ipc;
 
 use crate::behaviour::{AnswerStyle, Capabilities};
 use crate::clock::Clock;
 use crate::faults::{Fault, FaultTable};
 use crate::identity::DeviceIdentity;
-use base64::Engine as _;
-use protocol::isapi::{
-    ChannelSync, ConfiguredQuestion, EmailCertification, GuidFileReset, LockPolicy, QuestionAnswer,
-    QuestionCertification, QuestionConfiguration, SetQuestions, SubStatus, SyncIpcResult,
-    QUESTIONS_PER_DEVICE, QUESTION_IDS, RESET_CODE_VALID_FOR_SECS,
-};
-use protocol::login::{session_login_hash, SessionLogin, SessionLoginCap, SESSION_ID_VERSION_2_1};
+use protocol::isapi::{LockPolicy, QuestionAnswer, SubStatus, QUESTIONS_PER_DEVICE, QUESTION_IDS};
+use protocol::login::SessionLoginCap;
 use protocol::password::{self, Reason, Rule, Strength};
 use protocol::profile::DeviceProfile;
 use rand::Rng;
@@ -22,9 +25,6 @@ use std::time::{Duration, Instant};
 
 /// The only user the reset flow knows.
 pub(crate) const ADMIN: &str = "admin";
-
-/// Login challenges kept at once; older ones are dropped, as a device's table is bounded too.
-const MAX_CHALLENGES: usize = 64;
 
 /// What `/devsim/state` and [`crate::Running::state`] report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -341,63 +341,6 @@ impl Device {
         self.lock_policy.max_attempts.saturating_sub(state.strikes)
     }
 
-    /// `GET email/qrCode`: a fresh QR content with a fresh reset code; the previous one is void.
-    pub fn export_qr(&self) -> Result<String, Refusal> {
-        let (mut state, now) = self.state();
-        if state.booting_until > now {
-            return Err(Refusal::Booting);
-        }
-        if !self.identity.activated {
-            return Err(Refusal::NotActivated);
-        }
-        if !self.caps.email_reset() {
-            return Err(Refusal::NotSupported);
-        }
-        if state.email.is_none() {
-            return Err(Refusal::NoReservedEmail);
-        }
-        let export = Export {
-            content: qr_content(&self.identity.serial),
-            code: reset_code(),
-            at: now,
-        };
-        state.qr_exports += 1;
-        state.active_qr = Some(export.clone());
-        state.last_export = Some(export.clone());
-        Ok(export.content)
-    }
-
-    /// `PUT emailCertification`: checks the code, then the new password, then changes it.
-    pub fn certify(&self, request: &EmailCertification) -> Result<(), Refusal> {
-        let (mut state, now) = self.state();
-        state.code_submissions += 1;
-        if !self.caps.email_reset() && state.booting_until <= now {
-            return Err(Refusal::NotSupported);
-        }
-        self.ready(&state, now)?;
-        let code = request.security_code.trim();
-        let matching = state
-            .active_qr
-            .as_ref()
-            .filter(|qr| !code.is_empty() && qr.code == code)
-            .map(|qr| qr.at);
-        let Some(exported_at) = matching else {
-            state.failed_code_tries += 1;
-            if let Some(locked) = self.strike(&mut state, now) {
-                return Err(locked);
-            }
-            return Err(Refusal::WrongCode {
-                retries_left: self.retries_left(&state),
-            });
-        };
-        if now.saturating_duration_since(exported_at)
-            > Duration::from_secs(RESET_CODE_VALID_FOR_SECS)
-        {
-            return Err(Refusal::ExpiredCode);
-        }
-        self.change_password(&mut state, &request.reset_password)
-    }
-
     /// Checks a new password and makes it the admin password: the exported reset code, the
     /// sessions and the GUID file of the old password all die with it.
     fn change_password(&self, state: &mut DeviceState, new: &str) -> Result<(), Refusal> {
@@ -414,387 +357,6 @@ impl Device {
         state.sessions.clear();
         state.guid = random_hex(32);
         Ok(())
-    }
-
-    /// `GET questionConfiguration`: which questions are set (never the answers); a device whose
-    /// questions were never set lists empty slots.
-    pub fn question_configuration(&self) -> Result<QuestionConfiguration, Refusal> {
-        if !self.caps.questions() && !self.caps.reset_modes.security_question {
-            return Err(Refusal::NotSupported);
-        }
-        let (state, _) = self.state();
-        let questions = match &state.questions {
-            Some(answers) => answers
-                .iter()
-                .map(|a| ConfiguredQuestion {
-                    id: a.id,
-                    answered: true,
-                })
-                .collect(),
-            None => (1..=u32::try_from(QUESTIONS_PER_DEVICE).unwrap_or(3))
-                .map(|id| ConfiguredQuestion {
-                    id,
-                    answered: false,
-                })
-                .collect(),
-        };
-        Ok(QuestionConfiguration { questions })
-    }
-
-    /// `PUT questionConfiguration` (logged in): checks the admin password, then sets the
-    /// questions: exactly [`QUESTIONS_PER_DEVICE`] distinct catalogue numbers, answers within
-    /// the device's answer length limit.
-    pub fn set_questions(&self, request: &SetQuestions) -> Result<(), Refusal> {
-        if !self.caps.questions() {
-            return Err(Refusal::NotSupported);
-        }
-        self.check_password(ADMIN, &request.admin_password)?;
-        let limit = self
-            .caps
-            .security
-            .security_answer_length
-            .unwrap_or(protocol::isapi::LengthLimit { min: 1, max: 128 });
-        let mut ids: Vec<u32> = request.answers.iter().map(|a| a.id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let well_formed = request.answers.len() == QUESTIONS_PER_DEVICE
-            && ids.len() == QUESTIONS_PER_DEVICE
-            && ids.iter().all(|id| QUESTION_IDS.contains(id))
-            && request
-                .answers
-                .iter()
-                .all(|a| limit.contains(a.answer.trim().chars().count()));
-        if !well_formed {
-            return Err(Refusal::BadBody(SubStatus::BadParameters));
-        }
-        let (mut state, _) = self.state();
-        state.questions = Some(
-            request
-                .answers
-                .iter()
-                .map(|a| QuestionAnswer {
-                    id: a.id,
-                    answer: a.answer.trim().to_owned(),
-                })
-                .collect(),
-        );
-        Ok(())
-    }
-
-    /// `PUT questionCertification`: the answers to the set questions, then the new password.
-    /// Wrong answers count against the lock like wrong codes.
-    pub fn certify_questions(&self, request: &QuestionCertification) -> Result<(), Refusal> {
-        if !self.caps.reset_modes.security_question {
-            return Err(Refusal::NotSupported);
-        }
-        let (mut state, now) = self.state();
-        self.ready(&state, now)?;
-        let Some(set) = state.questions.clone() else {
-            return Err(Refusal::NoQuestionsSet);
-        };
-        let mut asked: Vec<u32> = set.iter().map(|a| a.id).collect();
-        let mut given: Vec<u32> = request.answers.iter().map(|a| a.id).collect();
-        asked.sort_unstable();
-        given.sort_unstable();
-        // [assumed] A wizard that could not read the list (it needs a login) numbers the
-        // answers by their position on the device's page, 1, 2, 3: matched in list order.
-        let positions: Vec<u32> = (1..=u32::try_from(set.len()).unwrap_or(0)).collect();
-        let by_position = asked != given && given == positions;
-        if asked != given && !by_position {
-            return Err(Refusal::AnswerCount);
-        }
-        let all_right = set.iter().enumerate().all(|(i, expected)| {
-            let id = if by_position {
-                u32::try_from(i + 1).unwrap_or(0)
-            } else {
-                expected.id
-            };
-            request
-                .answers
-                .iter()
-                .any(|a| a.id == id && a.answer.trim() == expected.answer)
-        });
-        if !all_right {
-            state.failed_answer_tries += 1;
-            if let Some(locked) = self.strike(&mut state, now) {
-                return Err(locked);
-            }
-            return Err(Refusal::WrongAnswers {
-                retries_left: self.retries_left(&state),
-            });
-        }
-        self.change_password(&mut state, &request.reset_password)
-    }
-
-    /// `POST GUIDFileData` (logged in): the GUID file of the current password.
-    pub fn export_guid(&self, admin_password: &str) -> Result<String, Refusal> {
-        if !self.caps.reset_modes.guid_file {
-            return Err(Refusal::NotSupported);
-        }
-        self.check_password(ADMIN, admin_password)?;
-        let (mut state, _) = self.state();
-        state.guid_exports += 1;
-        Ok(guid_file(&self.identity.serial, &state.guid))
-    }
-
-    /// The [assumed] GUID-file reset: the file must be the current password's.
-    pub fn certify_guid(&self, request: &GuidFileReset) -> Result<(), Refusal> {
-        if !self.caps.reset_modes.guid_file {
-            return Err(Refusal::NotSupported);
-        }
-        let (mut state, now) = self.state();
-        self.ready(&state, now)?;
-        let text = String::from_utf8_lossy(&request.file.0);
-        let matches = text
-            .lines()
-            .find_map(|line| line.trim().strip_prefix("guid="))
-            .is_some_and(|guid| guid == state.guid)
-            && text.contains(&self.identity.serial);
-        if !matches {
-            state.failed_guid_tries += 1;
-            if let Some(locked) = self.strike(&mut state, now) {
-                return Err(locked);
-            }
-            return Err(Refusal::GuidMismatch {
-                retries_left: self.retries_left(&state),
-            });
-        }
-        self.change_password(&mut state, &request.reset_password)
-    }
-
-    /// The [assumed] SyncIPCPassword: checks the admin password, then gives it to every camera
-    /// that answers; offline ones keep their old password.
-    pub fn sync_ipc_password(&self, admin_password: &str) -> Result<SyncIpcResult, Refusal> {
-        if !self.caps.sync_ipc_password {
-            return Err(Refusal::NotSupported);
-        }
-        self.check_password(ADMIN, admin_password)?;
-        let (mut state, _) = self.state();
-        let password = state.admin_password.clone();
-        let channels = state
-            .cameras
-            .iter_mut()
-            .map(|camera| {
-                if camera.online {
-                    camera.password = password.clone();
-                }
-                ChannelSync {
-                    id: camera.channel,
-                    ip_address: Some(camera.ip.clone()),
-                    synced: camera.online,
-                    sub_status_code: (!camera.online).then(|| "offline".to_owned()),
-                }
-            })
-            .collect();
-        Ok(SyncIpcResult { channels })
-    }
-
-    /// Counts a logged-in write whose encrypted fields did not decrypt under the current
-    /// password's key: the client used another password.
-    pub fn wrong_password(&self) -> Refusal {
-        let (mut state, now) = self.state();
-        state.failed_login_tries += 1;
-        if let Some(locked) = self.strike(&mut state, now) {
-            return locked;
-        }
-        Refusal::BadLogin {
-            retries_left: self.retries_left(&state),
-        }
-    }
-
-    /// The security questions and answers, when set (for tests and the demo).
-    pub fn question_answers(&self) -> Option<Vec<QuestionAnswer>> {
-        self.state().0.questions.clone()
-    }
-
-    /// The GUID file of the current password (for tests and the demo).
-    pub fn current_guid_file(&self) -> String {
-        guid_file(&self.identity.serial, &self.state().0.guid)
-    }
-
-    /// The login scheme's fixed parts (no challenge): what a login's field key depends on.
-    pub fn login_scheme_cap(&self) -> SessionLoginCap {
-        let scheme = &self.caps.login;
-        let version_2_1 = scheme.session_id_version == Some(SESSION_ID_VERSION_2_1);
-        SessionLoginCap {
-            session_id: String::new(),
-            challenge: String::new(),
-            iterations: scheme.iterations,
-            is_irreversible: scheme.irreversible,
-            session_id_version: scheme.session_id_version.map(str::to_owned),
-            // A 2.1 login hashes with both salts whatever isIrreversible says.
-            salt: (scheme.irreversible || version_2_1).then(|| self.salt.clone()),
-            salt2: version_2_1.then(|| self.salt2.clone()),
-        }
-    }
-
-    /// `GET sessionLogin/capabilities`: a fresh challenge for one login.
-    pub fn login_challenge(&self) -> SessionLoginCap {
-        let cap = SessionLoginCap {
-            session_id: random_hex(64),
-            challenge: random_hex(32),
-            ..self.login_scheme_cap()
-        };
-        let (mut state, _) = self.state();
-        if state.challenges.len() >= MAX_CHALLENGES {
-            state.challenges.clear();
-        }
-        state.challenges.insert(cap.session_id.clone(), cap.clone());
-        cap
-    }
-
-    /// `POST sessionLogin`: checks the hash against the current password; returns a session.
-    pub fn login(&self, login: &SessionLogin) -> Result<String, Refusal> {
-        let (mut state, now) = self.state();
-        state.login_attempts += 1;
-        self.ready(&state, now)?;
-        let Some(cap) = state.challenges.remove(&login.session_id) else {
-            return Err(Refusal::BadLogin {
-                retries_left: self.retries_left(&state),
-            });
-        };
-        let expected = session_login_hash(&cap, ADMIN, &state.admin_password);
-        if login.user_name != ADMIN || login.password != expected {
-            state.failed_login_tries += 1;
-            if let Some(locked) = self.strike(&mut state, now) {
-                return Err(locked);
-            }
-            return Err(Refusal::BadLogin {
-                retries_left: self.retries_left(&state),
-            });
-        }
-        state.strikes = 0;
-        let session = random_hex(32);
-        state.sessions.insert(session.clone());
-        Ok(session)
-    }
-
-    /// Basic authentication for the older calls (`userCheck`, admin GETs).
-    pub fn check_password(&self, user: &str, password: &str) -> Result<(), Refusal> {
-        let (mut state, now) = self.state();
-        self.ready(&state, now)?;
-        if user != ADMIN || password != state.admin_password {
-            state.failed_login_tries += 1;
-            if let Some(locked) = self.strike(&mut state, now) {
-                return Err(locked);
-            }
-            return Err(Refusal::BadLogin {
-                retries_left: self.retries_left(&state),
-            });
-        }
-        state.strikes = 0;
-        Ok(())
-    }
-
-    /// Whether `session` was handed out by a login since the last reboot or reset.
-    pub fn has_session(&self, session: &str) -> bool {
-        self.state().0.sessions.contains(session)
-    }
-
-    /// The reserved recovery e-mail, if any.
-    pub fn email(&self) -> Option<String> {
-        self.state().0.email.clone()
-    }
-
-    /// `PUT email/parameter`: a new recovery e-mail voids the exported code.
-    pub fn set_email(&self, email: &str) -> Result<(), Refusal> {
-        let (mut state, now) = self.state();
-        self.ready(&state, now)?;
-        if !self.caps.email_reset() {
-            return Err(Refusal::NotSupported);
-        }
-        let email = email.trim();
-        if email.is_empty() {
-            state.email = None;
-        } else if email.contains('@') && email.len() <= 64 {
-            state.email = Some(email.to_owned());
-        } else {
-            return Err(Refusal::BadBody(SubStatus::BadParameters));
-        }
-        state.active_qr = None;
-        Ok(())
-    }
-
-    /// Locks the device as its lock policy would after too many wrong tries.
-    pub fn lock(&self) {
-        let (mut state, now) = self.state();
-        state.strikes = 0;
-        state.locked_until =
-            Some(now + Duration::from_secs(u64::from(self.lock_policy.lock_seconds)));
-    }
-
-    /// Reboots: voids the code, ends sessions, lifts the lock, and boots again.
-    pub fn reboot(&self) {
-        let (mut state, now) = self.state();
-        state.active_qr = None;
-        state.challenges.clear();
-        state.sessions.clear();
-        state.locked_until = None;
-        state.strikes = 0;
-        state.booting_until = now + self.boot_time;
-        state.reboots += 1;
-    }
-
-    /// The current admin password.
-    pub fn admin_password(&self) -> String {
-        self.state().0.admin_password.clone()
-    }
-
-    /// The code the vendor would e-mail for the last exported QR code (demo mailbox).
-    pub fn mailbox_code(&self) -> Option<String> {
-        if !self.mailbox {
-            return None;
-        }
-        self.state().0.last_export.as_ref().map(|e| e.code.clone())
-    }
-
-    /// The last exported QR content, if any.
-    pub fn last_qr_content(&self) -> Option<String> {
-        self.state()
-            .0
-            .last_export
-            .as_ref()
-            .map(|e| e.content.clone())
-    }
-
-    pub fn snapshot(&self) -> StateSnapshot {
-        let (state, now) = self.state();
-        let qr_active = state.active_qr.as_ref().is_some_and(|qr| {
-            now.saturating_duration_since(qr.at) <= Duration::from_secs(RESET_CODE_VALID_FOR_SECS)
-        });
-        StateSnapshot {
-            activated: self.identity.activated,
-            booting: state.booting_until > now,
-            qr_exports: state.qr_exports,
-            qr_active,
-            failed_code_tries: state.failed_code_tries,
-            failed_login_tries: state.failed_login_tries,
-            retries_left: self.retries_left(&state),
-            locked: state.locked_until.is_some(),
-            unlock_in_seconds: state.locked_until.map(|until| seconds_until(now, until)),
-            password_changed: state.password_changed,
-            reboots: state.reboots,
-            email_reserved: state.email.is_some(),
-            reserved_email: state.email.clone(),
-            faults: self.faults.all(),
-            questions_set: state.questions.is_some(),
-            failed_answer_tries: state.failed_answer_tries,
-            failed_guid_tries: state.failed_guid_tries,
-            guid_exports: state.guid_exports,
-            cameras: state
-                .cameras
-                .iter()
-                .map(|c| CameraState {
-                    channel: c.channel,
-                    ip: c.ip.clone(),
-                    online: c.online,
-                    password_synced: c.password == state.admin_password,
-                })
-                .collect(),
-            sessions: u32::try_from(state.sessions.len()).unwrap_or(u32::MAX),
-            code_submissions: state.code_submissions,
-            login_attempts: state.login_attempts,
-        }
     }
 }
 
@@ -824,12 +386,6 @@ fn password_refusal(new: &str, caps: &Capabilities) -> Option<SubStatus> {
     } else {
         SubStatus::RiskPassword
     })
-}
-
-/// The GUID file devsim exports ([assumed]: real files are opaque; this one names the device and
-/// the token of the current password).
-fn guid_file(serial: &str, guid: &str) -> String {
-    format!("HIKVISION GUID FILE\nserial={serial}\nguid={guid}\n")
 }
 
 /// Three distinct questions from the catalogue with random answers.
@@ -863,27 +419,6 @@ fn random_hex(len: usize) -> String {
         .collect()
 }
 
-/// A reset code as the vendor's mail carries it: 8 to 12 capitals and digits.
-fn reset_code() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::rng();
-    let len = rng.random_range(8..=12);
-    (0..len)
-        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
-        .collect()
-}
-
-/// Opaque QR content: a serial-bound nonce the client must never interpret.
-fn qr_content(serial: &str) -> String {
-    let mut rng = rand::rng();
-    let mut bytes: Vec<u8> = (0..96).map(|_| rng.random()).collect();
-    // Mixing the serial in keeps contents of different devices apart, as the real ones are.
-    for (b, s) in bytes.iter_mut().zip(serial.bytes().cycle()) {
-        *b ^= s;
-    }
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
 /// A random admin password the device's own meter calls strong.
 fn strong_password(caps: &Capabilities) -> String {
     const LOWER: &[u8] = b"abcdefghijkmnopqrstuvwxyz";
@@ -912,8 +447,10 @@ fn strong_password(caps: &Capabilities) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::email_reset::reset_code;
     use super::*;
     use crate::identity::Profile;
+    use protocol::isapi::EmailCertification;
 
     fn device(profile: Profile) -> Device {
         Device::new(DeviceSettings {
