@@ -47,11 +47,7 @@ pub fn App() -> impl IntoView {
     // A memo, so that saving other progress does not draw the step again.
     let route = Memo::new(move |_| wizard.progress.with(|p| p.route));
     // In a batch: `Some(Some(i))` while its device `i` is on screen, `Some(None)` for its summary.
-    let batch_at = Memo::new(move |_| {
-        wizard
-            .progress
-            .with(|p| p.batch.as_ref().map(|b| b.current))
-    });
+    let batch_at = Memo::new(move |_| wizard.batch.with(|b| b.as_ref().map(|b| b.current)));
     let current = move || match (wizard.mode.get(), wizard.step.get()) {
         (Mode::Checking, _) => {
             view! { <p role="status">{i18n.t(Msg::LookingForHelper)}</p> }.into_any()

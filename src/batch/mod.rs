@@ -1,5 +1,5 @@
 //! Several devices in a row, for installers: which devices, which one is on screen, and how
-//! each ended. Pure data and rules, saved with the rest of the progress so a reload (or a
+//! each ended. Pure data and rules, saved beside the progress (its own key) so a reload (or a
 //! night waiting for the vendor's e-mails) loses nothing; the views live in `view`.
 
 pub(crate) mod view;

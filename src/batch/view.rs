@@ -18,25 +18,20 @@ pub fn start(wizard: Wizard, devices: Vec<SavedDevice>) {
     let Some(batch) = Batch::new(devices) else {
         return;
     };
-    wizard.progress.update(|p| {
-        p.start_over();
-        p.batch = Some(batch);
-    });
+    wizard.progress.update(Progress::start_over);
+    wizard.batch.set(Some(batch));
     open(wizard, 0);
 }
 
 /// Shows device `index` of the batch: its device step, or its code step when it waits for one.
 pub fn open(wizard: Wizard, index: usize) {
-    wizard.progress.update(|p| {
-        let Some(mut batch) = p.batch.take() else {
-            return;
-        };
-        let resumed = batch.resume(index);
-        *p = Progress {
-            batch: Some(batch),
-            ..resumed.unwrap_or_default()
-        };
-    });
+    let mut resumed = None;
+    wizard
+        .batch
+        .update(|b| resumed = b.as_mut().map(|b| b.resume(index)));
+    if let Some(resumed) = resumed {
+        wizard.progress.set(resumed.unwrap_or_default());
+    }
     forget_device(wizard);
     wizard.go(Step::Device);
 }
@@ -45,10 +40,12 @@ pub fn open(wizard: Wizard, index: usize) {
 pub fn leave_current(wizard: Wizard) {
     let last_error = wizard.last_error.get_untracked();
     let mut next = None;
-    wizard.progress.update(|p| {
-        let outcome = Batch::outcome_of(p, last_error);
-        p.start_over();
-        if let Some(batch) = p.batch.as_mut() {
+    let outcome = wizard
+        .progress
+        .with_untracked(|p| Batch::outcome_of(p, last_error));
+    wizard.progress.update(Progress::start_over);
+    wizard.batch.update(|b| {
+        if let Some(batch) = b.as_mut() {
             batch.leave(outcome);
             next = batch.next();
         }
@@ -62,10 +59,8 @@ pub fn leave_current(wizard: Wizard) {
 
 /// Ends the batch (its summary is gone) and goes back to the first step.
 fn end(wizard: Wizard) {
-    wizard.progress.update(|p| {
-        p.start_over();
-        p.batch = None;
-    });
+    wizard.progress.update(Progress::start_over);
+    wizard.batch.set(None);
     wizard.batch_password.set(String::new());
     wizard.go(Step::Device);
 }
@@ -85,8 +80,8 @@ pub fn BatchBar() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
     let place = move || {
-        wizard.progress.with(|p| {
-            let batch = p.batch.as_ref()?;
+        wizard.batch.with(|b| {
+            let batch = b.as_ref()?;
             let item = batch.current_item()?;
             Some(Msg::BatchProgress {
                 number: batch.current? + 1,
@@ -134,8 +129,8 @@ pub fn BatchSummary() -> impl IntoView {
         }
     });
     let items = wizard
-        .progress
-        .with_untracked(|p| p.batch.as_ref().map(|b| b.items.clone()))
+        .batch
+        .with_untracked(|b| b.as_ref().map(|b| b.items.clone()))
         .unwrap_or_default();
     let rows = items
         .into_iter()

@@ -68,9 +68,8 @@ pub fn DeviceStep() -> impl IntoView {
         },
     );
     let panel = move || chosen.get().map(|c| view! { <DevicePanel chosen=c /> });
-    let batch_device = wizard.progress.with_untracked(|p| {
-        p.batch
-            .as_ref()
+    let batch_device = wizard.batch.with_untracked(|b| {
+        b.as_ref()
             .and_then(|b| b.current_item())
             .map(|item| item.device.clone())
     });

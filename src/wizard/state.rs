@@ -1,6 +1,7 @@
 //! The wizard's shared state: saved progress, what is held in memory only, and navigation.
 //! Provided once by the app shell; every step reads and moves it through these methods.
 
+use crate::batch::Batch;
 use crate::device::address::DeviceAddress;
 use crate::device::client::DeviceFacts;
 use crate::device::reset::Proof;
@@ -27,6 +28,9 @@ pub enum Mode {
 pub struct Wizard {
     /// What survives a reload (saved on every change).
     pub progress: RwSignal<Progress>,
+    /// Several devices reset in a row (installers); `progress` is its current device's. Saved
+    /// beside the progress, under its own key.
+    pub batch: RwSignal<Option<Batch>>,
     /// The step on screen.
     pub step: RwSignal<Step>,
     /// What the device said about itself (fetched again after a reload).
@@ -60,11 +64,13 @@ pub struct Wizard {
 impl Wizard {
     /// Loads saved progress and the step in the URL, and puts the wizard into context.
     pub fn provide() -> Self {
-        let progress = storage::load(now_ms());
+        let progress: Progress = storage::load(storage::PROGRESS_KEY, now_ms()).unwrap_or_default();
+        let batch: Option<Batch> = storage::load(storage::BATCH_KEY, now_ms());
         let wanted = route::current().unwrap_or_else(|| progress.furthest(InMemory::default()));
         let step = progress.allowed(wanted, InMemory::default());
         let wizard = Wizard {
             progress: RwSignal::new(progress),
+            batch: RwSignal::new(batch),
             step: RwSignal::new(step),
             facts: RwSignal::new(None),
             code: RwSignal::new(String::new()),
@@ -80,7 +86,16 @@ impl Wizard {
             batch_password: RwSignal::new(String::new()),
         };
         route::replace(step);
-        Effect::new(move |_| storage::save(&wizard.progress.get(), now_ms()));
+        Effect::new(move |_| {
+            wizard
+                .progress
+                .with(|p| storage::save(storage::PROGRESS_KEY, p, now_ms()))
+        });
+        Effect::new(move |_| {
+            wizard
+                .batch
+                .with(|b| storage::save(storage::BATCH_KEY, b, now_ms()))
+        });
         provide_context(wizard);
         wizard
     }
@@ -145,7 +160,7 @@ impl Wizard {
 
     /// Whether a batch of devices is being reset.
     pub fn in_batch(&self) -> bool {
-        self.progress.with(|p| p.batch.is_some())
+        self.batch.with(Option::is_some)
     }
 
     /// The chosen device's address, if one is chosen and still parses.
