@@ -7,6 +7,7 @@ use crate::embed::{self, HostEvent, ModeChoice};
 use crate::guided::connect_panel::{mismatch, ConnectPanel, HelperMismatch};
 use crate::guided::GuidedStep;
 use crate::i18n::{provide_i18n, I18n, Msg};
+use crate::problem::Problem;
 use crate::steps::stepper::Stepper;
 use crate::steps::{
     AnswersStep, CodeStep, DeviceStep, GuidStep, ModeStep, PasswordStep, PrivacyStep, ProofStep,
@@ -30,7 +31,7 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     let wizard = Wizard::provide();
     let proxy_appeared = RwSignal::new(false);
-    let helper_mismatch = RwSignal::new(None::<Msg>);
+    let helper_mismatch = RwSignal::new(None::<Problem>);
     detect_mode(wizard, proxy_appeared, helper_mismatch, options.mode);
     report_to_host(wizard, i18n);
     let _ = window_event_listener(leptos::ev::popstate, move |_| wizard.follow_history());
@@ -89,7 +90,7 @@ pub fn App() -> impl IntoView {
                     </button>
                 </p>
             </Show>
-            <HelperMismatch msg=helper_mismatch />
+            <HelperMismatch problem=helper_mismatch />
         </header>
         <Stepper />
         <main id="main">{current}</main>
@@ -125,7 +126,7 @@ async fn adopt_helper(wizard: Wizard, health: protocol::proxy_api::Health) {
 fn detect_mode(
     wizard: Wizard,
     proxy_appeared: RwSignal<bool>,
-    helper_mismatch: RwSignal<Option<Msg>>,
+    helper_mismatch: RwSignal<Option<Problem>>,
     choice: ModeChoice,
 ) {
     let forced_guided = choice == ModeChoice::Guided;

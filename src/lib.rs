@@ -8,6 +8,7 @@ pub mod device;
 pub mod embed;
 mod guided;
 pub mod i18n;
+pub mod problem;
 pub mod qr;
 mod steps;
 mod ui;

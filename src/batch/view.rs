@@ -38,11 +38,11 @@ pub fn open(wizard: Wizard, index: usize) {
 
 /// Records how the device on screen ended and goes on with the next one, or the summary.
 pub fn leave_current(wizard: Wizard) {
-    let last_error = wizard.last_error.get_untracked();
+    let last_failure = wizard.last_failure.get_untracked();
     let mut next = None;
     let outcome = wizard
         .progress
-        .with_untracked(|p| Batch::outcome_of(p, last_error));
+        .with_untracked(|p| Batch::outcome_of(p, last_failure));
     wizard.progress.update(Progress::start_over);
     wizard.batch.update(|b| {
         if let Some(batch) = b.as_mut() {
@@ -70,7 +70,7 @@ fn forget_device(wizard: Wizard) {
     wizard.facts.set(None);
     wizard.verdict.set(None);
     wizard.locked_until.set(None);
-    wizard.last_error.set(None);
+    wizard.last_failure.set(None);
     wizard.forget_proof();
 }
 

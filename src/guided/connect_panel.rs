@@ -8,6 +8,7 @@ use crate::device::client;
 use crate::embed::{use_options, Helper, Origin};
 use crate::guided::download_offer::HelperDownloadOffer;
 use crate::i18n::{use_i18n, Msg};
+use crate::problem::Problem;
 use crate::ui::alert::Alert;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,23 +18,23 @@ use wasm_bindgen::JsCast;
 /// Where the helper's downloads are, beside the wizard on its site (`cargo xtask dist --helpers`).
 pub const DOWNLOAD_PAGE: &str = "download/";
 
-/// What to tell the person about a helper that answered, or `None` when it fits this wizard.
-pub fn mismatch(health: &Health) -> Option<Msg> {
+/// What is wrong with a helper that answered, or `None` when it fits this wizard.
+pub fn mismatch(health: &Health) -> Option<Problem> {
     let version = health.version.clone();
     match helper_fit(health.api) {
         HelperFit::Fits => None,
-        HelperFit::TooOld => Some(Msg::HelperTooOld { version }),
-        HelperFit::TooNew => Some(Msg::HelperTooNew { version }),
+        HelperFit::TooOld => Some(Problem::HelperTooOld { version }),
+        HelperFit::TooNew => Some(Problem::HelperTooNew { version }),
     }
 }
 
-/// The plain "update the helper" notice with its download link, while `msg` is `Some`.
+/// The plain "update the helper" notice with its download link, while `problem` is `Some`.
 #[component]
-pub fn HelperMismatch(#[prop(into)] msg: Signal<Option<Msg>>) -> impl IntoView {
+pub fn HelperMismatch(#[prop(into)] problem: Signal<Option<Problem>>) -> impl IntoView {
     let i18n = use_i18n();
-    let too_old = move || matches!(msg.get(), Some(Msg::HelperTooOld { .. }));
+    let too_old = move || problem.with(|p| matches!(p, Some(Problem::HelperTooOld { .. })));
     view! {
-        <Alert msg=msg class="helper-mismatch" />
+        <Alert problem class="helper-mismatch" />
         <Show when=too_old>
             <p class="helper-download">
                 <a href=DOWNLOAD_PAGE target="_blank" rel="noopener">{move || i18n.t(Msg::HelperDownload)}</a>
@@ -56,8 +57,8 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
         Helper::OwnOrigin => own_origin(),
     };
     let busy = RwSignal::new(false);
-    let problem = RwSignal::new(None::<Msg>);
-    let outdated = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
+    let outdated = RwSignal::new(None::<Problem>);
     let blocked = RwSignal::new(false);
     let connect = {
         let address = address.clone();
@@ -75,12 +76,12 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
                 match client::connect(&helper).await {
                     Ok(health) => match mismatch(&health) {
                         None => on_connected.run(health),
-                        Some(msg) => outdated.set(Some(msg)),
+                        Some(mismatch) => outdated.set(Some(mismatch)),
                     },
                     Err(_) => {
                         // A failed request does not say why; the permission state can.
                         blocked.set(loopback_denied().await);
-                        problem.set(Some(Msg::HelperNotReached {
+                        problem.set(Some(Problem::HelperNotReached {
                             address,
                             origin: own_origin(),
                         }));
@@ -100,8 +101,8 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
                 {move || i18n.t(Msg::HelperConnect { address: button_address.clone() })}
             </button>
             <p role="status">{move || busy.get().then(|| i18n.t(Msg::HelperConnecting))}</p>
-            <Alert msg=problem />
-            <HelperMismatch msg=outdated />
+            <Alert problem />
+            <HelperMismatch problem=outdated />
             <Show when=move || blocked.get()>
                 <p class="error">{move || i18n.t(Msg::HelperBlocked)}</p>
             </Show>

@@ -6,7 +6,7 @@
 use crate::device::address::DeviceAddress;
 use crate::device::reset::{self, Prevention, ResetError};
 use crate::i18n::{use_i18n, Msg};
-use crate::steps::code::verdict_message;
+use crate::problem::{BadInput, Problem};
 use crate::ui::alert::Alert;
 use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
@@ -23,7 +23,7 @@ enum Saved {
     Not,
     Saving,
     Done,
-    Failed(Msg),
+    Failed(Problem),
 }
 
 /// The prevention offers the device supports; `password` is the new admin password.
@@ -74,24 +74,21 @@ fn write(save: StoredValue<Context>, setting: Prevention, state: RwSignal<Saved>
     });
 }
 
-/// The sentence for a logged-in write that did not complete.
-fn failure(address: DeviceAddress, err: ResetError) -> Msg {
-    match err {
-        ResetError::Client(err) => err.message_for_known_device(&address.to_string()),
-        ResetError::Refused(verdict) => verdict_message(&verdict),
-    }
+/// The problem with a logged-in write that did not complete.
+fn failure(address: DeviceAddress, err: ResetError) -> Problem {
+    Problem::reset(err, address)
 }
 
 #[component]
 fn Outcome(state: RwSignal<Saved>) -> impl IntoView {
     let i18n = use_i18n();
     let failed = Signal::derive(move || match state.get() {
-        Saved::Failed(msg) => Some(msg),
+        Saved::Failed(problem) => Some(problem),
         _ => None,
     });
     view! {
         <p role="status">{move || (state.get() == Saved::Done).then(|| i18n.t(Msg::PreventSaved))}</p>
-        <Alert msg=failed />
+        <Alert problem=failed />
     }
 }
 
@@ -135,7 +132,7 @@ fn QuestionsForm(save: StoredValue<Context>) -> impl IntoView {
         .map(|id| (id, RwSignal::new(String::new())))
         .collect();
     let state = RwSignal::new(Saved::Not);
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let answers = fields.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -147,7 +144,7 @@ fn QuestionsForm(save: StoredValue<Context>) -> impl IntoView {
             })
             .collect();
         if typed.iter().any(|a| a.answer.is_empty()) {
-            problem.set(Some(Msg::CodeEmpty));
+            problem.set(Some(Problem::Input(BadInput::Empty)));
             return;
         }
         problem.set(None);
@@ -170,7 +167,7 @@ fn QuestionsForm(save: StoredValue<Context>) -> impl IntoView {
         <form on:submit=submit novalidate>
             <p id="prevent-questions-hint" class="hint">{move || i18n.t(Msg::PreventQuestionsExplain)}</p>
             {inputs}
-            <p class="error" aria-live="polite">{move || problem.get().map(|m| i18n.t(m))}</p>
+            <p class="error" aria-live="polite">{move || problem.get().map(|p| i18n.t(p.message()))}</p>
             <button type="submit" disabled=move || state.get() == Saved::Saving>
                 {move || i18n.t(Msg::PreventQuestionsSave)}
             </button>
@@ -185,7 +182,7 @@ enum Pushed {
     Not,
     Pushing,
     Done(SyncIpcResult),
-    Failed(Msg),
+    Failed(Problem),
 }
 
 /// NVRs: give the new admin password to the cameras behind the recorder, then say per channel
@@ -210,7 +207,7 @@ fn CameraSync(save: StoredValue<Context>) -> impl IntoView {
         });
     };
     let failed = Signal::derive(move || match state.get() {
-        Pushed::Failed(msg) => Some(msg),
+        Pushed::Failed(problem) => Some(problem),
         _ => None,
     });
     view! {
@@ -232,7 +229,7 @@ fn CameraSync(save: StoredValue<Context>) -> impl IntoView {
                     Pushed::Done(result) => Some(view! { <ChannelList channels=result.channels /> }),
                     _ => None,
                 }}
-                <Alert msg=failed />
+                <Alert problem=failed />
             </form>
         </section>
     }

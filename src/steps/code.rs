@@ -2,8 +2,9 @@
 //! verdict on it in plain words. Nothing here sends the code: the password step does, once.
 
 use super::StepHeading;
-use crate::device::reset::{PasswordRefusal, ResetVerdict};
+use crate::device::reset::ResetVerdict;
 use crate::i18n::{use_i18n, Msg};
+use crate::problem::{BadInput, Problem};
 use crate::ui::alert::Alert;
 use crate::wizard::clock::now_ms;
 use crate::wizard::progress::Step;
@@ -17,12 +18,12 @@ pub fn CodeStep() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
     let typed = RwSignal::new(wizard.code.get_untracked());
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let code = typed.get_untracked().trim().to_string();
         if code.is_empty() {
-            problem.set(Some(Msg::CodeEmpty));
+            problem.set(Some(Problem::Input(BadInput::Empty)));
             return;
         }
         problem.set(None);
@@ -50,7 +51,7 @@ pub fn CodeStep() -> impl IntoView {
                     aria-describedby="reset-code-hint reset-code-error"
                     aria-invalid=move || if problem.get().is_some() { "true" } else { "false" } />
                 <p id="reset-code-error" class="error" aria-live="polite">
-                    {move || problem.get().map(|m| i18n.t(m))}
+                    {move || problem.get().map(|p| i18n.t(p.message()))}
                 </p>
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Qr)>
@@ -98,7 +99,7 @@ fn DemoMailbox() -> impl IntoView {
             shown.set(Some(match crate::device::client::demo_mailbox().await {
                 Ok(Some(code)) => Msg::DemoMailboxCode { code },
                 Ok(None) => Msg::DemoMailboxEmpty,
-                Err(err) => err.message(""),
+                Err(err) => Problem::client(err, "").message(),
             }));
         });
     };
@@ -120,46 +121,19 @@ pub(super) fn Verdict() -> impl IntoView {
     {
         on_cleanup(move || handle.clear());
     }
-    let msg = Signal::derive(move || {
+    let problem = Signal::derive(move || {
         let verdict = wizard.verdict.get()?;
-        Some(match (&verdict, wizard.locked_until.get()) {
-            (ResetVerdict::Locked { .. }, Some(until)) => {
-                Msg::locked_for(until.saturating_sub(now.get()) / 1000)
-            }
-            _ => verdict_message(&verdict),
-        })
+        Some(Problem::Refused(
+            match (verdict, wizard.locked_until.get()) {
+                (ResetVerdict::Locked { .. }, Some(until)) => {
+                    let secs = until.saturating_sub(now.get()) / 1000;
+                    ResetVerdict::Locked {
+                        unlock_in_secs: Some(u32::try_from(secs).unwrap_or(u32::MAX)),
+                    }
+                }
+                (verdict, _) => verdict,
+            },
+        ))
     });
-    view! { <Alert msg class="verdict" /> }
-}
-
-/// The sentence for a device verdict.
-pub fn verdict_message(verdict: &ResetVerdict) -> Msg {
-    match verdict {
-        ResetVerdict::Accepted => Msg::ResetAccepted,
-        ResetVerdict::WrongCode {
-            retries_left: Some(left),
-        } => Msg::WrongCodeTriesLeft { left: *left },
-        ResetVerdict::WrongCode { retries_left: None } => Msg::WrongCode,
-        ResetVerdict::ExpiredCode => Msg::ExpiredCode,
-        ResetVerdict::Locked {
-            unlock_in_secs: Some(secs),
-        } => Msg::locked_for(u64::from(*secs)),
-        ResetVerdict::Locked {
-            unlock_in_secs: None,
-        } => Msg::Locked,
-        ResetVerdict::PasswordRefused(PasswordRefusal::Illegal) => Msg::PasswordIllegal,
-        ResetVerdict::PasswordRefused(PasswordRefusal::Risky) => Msg::PasswordRisky,
-        ResetVerdict::PasswordRefused(PasswordRefusal::SameAsOld) => Msg::PasswordSameAsOld,
-        ResetVerdict::PasswordRefused(PasswordRefusal::TooLong) => Msg::PasswordTooLongDevice,
-        ResetVerdict::Booting => Msg::DeviceStarting,
-        ResetVerdict::NoReservedEmail => Msg::NoReservedEmail,
-        ResetVerdict::WrongAnswers => Msg::WrongAnswers,
-        ResetVerdict::NoQuestions => Msg::AnswersNeverSet,
-        ResetVerdict::OtherQuestions => Msg::OtherQuestions,
-        ResetVerdict::GuidMismatch => Msg::GuidMismatch,
-        ResetVerdict::NotTaken => Msg::ResetNotTaken,
-        ResetVerdict::Other { detail } => Msg::DeviceSaid {
-            detail: detail.clone(),
-        },
-    }
+    view! { <Alert problem class="verdict" /> }
 }

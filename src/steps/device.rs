@@ -1,9 +1,10 @@
 //! Step 1, the device: discovery list, a typed address, and what the device says about itself.
 
 use super::StepHeading;
-use crate::device::address::{AddressError, DeviceAddress};
+use crate::device::address::DeviceAddress;
 use crate::device::client::{self, ClientError, DeviceFacts};
 use crate::i18n::{use_i18n, Msg};
+use crate::problem::{BadInput, Problem};
 use crate::ui::alert::Alert;
 use crate::wizard::progress::{SavedDevice, Step};
 use crate::wizard::state::use_wizard;
@@ -120,8 +121,8 @@ fn DiscoveryList(
     let body = move || match found.get() {
         Load::Loading => view! { <p role="status">{i18n.t(Msg::Searching)}</p> }.into_any(),
         Load::Failed(err) => {
-            let msg = err.message("");
-            view! { <Alert msg=Signal::stored(Some(msg)) /> }.into_any()
+            let problem = Problem::client(err, "");
+            view! { <Alert problem=Signal::stored(Some(problem)) /> }.into_any()
         }
         Load::Ready(devices) if devices.is_empty() => {
             view! { <p role="status">{i18n.t(Msg::NoDevicesFound)}</p> }.into_any()
@@ -253,7 +254,7 @@ fn discovered_address(device: &ProbeMatch) -> Option<DeviceAddress> {
 fn AddressForm(choose: Callback<(DeviceAddress, Option<ProbeMatch>)>) -> impl IntoView {
     let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match DeviceAddress::parse(&typed.get_untracked()) {
@@ -261,11 +262,7 @@ fn AddressForm(choose: Callback<(DeviceAddress, Option<ProbeMatch>)>) -> impl In
                 problem.set(None);
                 choose.run((address, None));
             }
-            Err(err) => problem.set(Some(match err {
-                AddressError::Empty => Msg::AddressEmpty,
-                AddressError::NotAnAddress => Msg::AddressNotAnIp,
-                AddressError::BadPort => Msg::AddressBadPort,
-            })),
+            Err(err) => problem.set(Some(Problem::Input(BadInput::Address(err)))),
         }
     };
     view! {
@@ -277,7 +274,7 @@ fn AddressForm(choose: Callback<(DeviceAddress, Option<ProbeMatch>)>) -> impl In
                 aria-describedby="device-address-hint device-address-error"
                 aria-invalid=move || if problem.get().is_some() { "true" } else { "false" } />
             <p id="device-address-error" class="error" aria-live="polite">
-                {move || problem.get().map(|m| i18n.t(m))}
+                {move || problem.get().map(|p| i18n.t(p.message()))}
             </p>
             <button type="submit">{move || i18n.t(Msg::CheckDevice)}</button>
         </form>
@@ -296,8 +293,8 @@ fn DevicePanel(chosen: Chosen) -> impl IntoView {
             view! { <p role="status">{move || i18n.t(msg.clone())}</p> }.into_any()
         }
         Load::Failed(err) => {
-            let msg = err.message(&address);
-            view! { <Alert msg=Signal::stored(Some(msg)) /> }.into_any()
+            let problem = Problem::client(err, &address);
+            view! { <Alert problem=Signal::stored(Some(problem)) /> }.into_any()
         }
         Load::Ready(facts) => {
             view! { <DeviceFactsView facts discovered=chosen.discovered address /> }.into_any()

@@ -4,7 +4,7 @@
 use super::StepHeading;
 use crate::device::reset::{self, ResetVerdict, ADMIN};
 use crate::i18n::{use_i18n, Msg};
-use crate::steps::code::verdict_message;
+use crate::problem::Problem;
 use crate::ui::alert::Alert;
 use crate::wizard::clock::now_ms;
 use crate::wizard::progress::Step;
@@ -28,7 +28,7 @@ pub fn PasswordStep() -> impl IntoView {
     let in_batch = wizard.in_batch();
     let shown = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let limits = Memo::new(move |_| {
         wizard
             .facts
@@ -76,10 +76,10 @@ pub fn PasswordStep() -> impl IntoView {
                     match reset::prove_login(address, &new_password).await {
                         Ok(true) => settle(wizard, ResetVerdict::Accepted, new_password, problem),
                         Ok(false) => settle(wizard, ResetVerdict::NotTaken, new_password, problem),
-                        Err(_) => problem.set(Some(Msg::ResetUnconfirmed)),
+                        Err(_) => problem.set(Some(Problem::ResetUnconfirmed)),
                     }
                 }
-                Err(err) => problem.set(Some(err.message_for_known_device(&address.to_string()))),
+                Err(err) => problem.set(Some(Problem::known_device(err, address))),
             }
             busy.set(false);
         });
@@ -113,7 +113,7 @@ pub fn PasswordStep() -> impl IntoView {
                     </p>
                 })}
                 <PasswordRules report limits />
-                <Alert msg=problem />
+                <Alert problem />
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Code)>
                         {move || i18n.t(Msg::Back)}
@@ -133,7 +133,7 @@ fn settle(
     wizard: Wizard,
     verdict: ResetVerdict,
     new_password: String,
-    problem: RwSignal<Option<Msg>>,
+    problem: RwSignal<Option<Problem>>,
 ) {
     match verdict {
         ResetVerdict::Accepted => {
@@ -164,7 +164,7 @@ fn settle(
             wizard.forget_proof();
             wizard.go(Step::Code);
         }
-        other => problem.set(Some(verdict_message(&other))),
+        other => problem.set(Some(Problem::Refused(other))),
     }
 }
 

@@ -3,10 +3,10 @@
 
 use super::StepHeading;
 use crate::batch::view::BatchNextButton;
-use crate::device::reset::{self, ResetError};
+use crate::device::reset;
 use crate::i18n::{use_i18n, Msg};
+use crate::problem::Problem;
 use crate::steps::after_reset::PreventionOffers;
-use crate::steps::code::verdict_message;
 use crate::wizard::progress::Step;
 use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
@@ -42,10 +42,7 @@ pub fn ProofStep() -> impl IntoView {
             proof.set(match reset::prove_login(address, &password).await {
                 Ok(true) => Proof::Proven,
                 Ok(false) => Proof::NotProven,
-                Err(ResetError::Client(err)) => {
-                    Proof::Failed(err.message_for_known_device(&address.to_string()))
-                }
-                Err(ResetError::Refused(verdict)) => Proof::Failed(verdict_message(&verdict)),
+                Err(err) => Proof::Failed(Problem::reset(err, address).message()),
             });
         });
     }

@@ -5,8 +5,8 @@
 use super::StepHeading;
 use crate::device::reset::{self, ResetError, ResetVerdict};
 use crate::i18n::{use_i18n, Msg};
+use crate::problem::Problem;
 use crate::qr::draw::{png_file_name, QrMatrix};
-use crate::steps::code::verdict_message;
 use crate::steps::email;
 use crate::steps::support_details::SupportDetails;
 use crate::ui::alert::Alert;
@@ -26,7 +26,7 @@ pub fn QrStep() -> impl IntoView {
     // The drawn code and the mailbox the device named for it, if any.
     let drawn = RwSignal::new(None::<(QrMatrix, Option<String>)>);
     let busy = RwSignal::new(false);
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let no_email = RwSignal::new(false);
     let exported_before = move || wizard.progress.with(|p| p.qr_exported_at_ms);
 
@@ -50,12 +50,12 @@ pub fn QrStep() -> impl IntoView {
                             .filter(|address| is_plausible_email(address));
                         drawn.set(Some((matrix, mailbox)));
                     }
-                    None => problem.set(Some(Msg::QrTooLong)),
+                    None => problem.set(Some(Problem::QrTooLong)),
                 },
                 Err(ResetError::Client(err)) => {
-                    let msg = err.message_for_known_device(&address.to_string());
-                    no_email.set(matches!(msg, Msg::FirmwareAnswerUnknown { .. }));
-                    problem.set(Some(msg))
+                    let shown = Problem::known_device(err, address);
+                    no_email.set(matches!(shown.message(), Msg::FirmwareAnswerUnknown { .. }));
+                    problem.set(Some(shown))
                 }
                 Err(ResetError::Refused(verdict)) => {
                     // No reserved e-mail, and any refusal the wizard does not know, are shown
@@ -64,7 +64,7 @@ pub fn QrStep() -> impl IntoView {
                         verdict,
                         ResetVerdict::NoReservedEmail | ResetVerdict::Other { .. }
                     ));
-                    problem.set(Some(verdict_message(&verdict)));
+                    problem.set(Some(Problem::Refused(verdict)));
                 }
             }
             busy.set(false);
@@ -88,7 +88,7 @@ pub fn QrStep() -> impl IntoView {
         <section class="step" aria-labelledby="step-heading">
             <StepHeading step=Step::Qr title=Msg::StepQr />
             {body}
-            <Alert msg=problem />
+            <Alert problem />
             <Show when=move || no_email.get()>
                 <SupportDetails />
             </Show>

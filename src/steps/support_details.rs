@@ -4,6 +4,7 @@
 
 use crate::device::client;
 use crate::i18n::{use_i18n, Msg};
+use crate::problem::Problem;
 use crate::steps::email;
 use crate::ui::alert::Alert;
 use crate::ui::copy_button::CopyButton;
@@ -73,13 +74,13 @@ pub fn SupportDetails() -> impl IntoView {
 #[component]
 pub fn TranscriptButton() -> impl IntoView {
     let i18n = use_i18n();
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let save = move |_| {
         problem.set(None);
         spawn_local(async move {
             match client::transcript().await {
                 Ok(text) => offer_download(&text, "reset-transcript.json"),
-                Err(err) => problem.set(Some(err.message(""))),
+                Err(err) => problem.set(Some(Problem::client(err, ""))),
             }
         });
     };
@@ -88,7 +89,7 @@ pub fn TranscriptButton() -> impl IntoView {
         <button type="button" class="secondary" aria-describedby="transcript-hint" on:click=save>
             {move || i18n.t(Msg::TranscriptSave)}
         </button>
-        <Alert msg=problem />
+        <Alert problem />
     }
 }
 
@@ -97,7 +98,7 @@ pub fn TranscriptButton() -> impl IntoView {
 pub fn ProbeButton() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let save = move |_| {
         problem.set(None);
         let Some(address) = wizard.address() else {
@@ -106,7 +107,7 @@ pub fn ProbeButton() -> impl IntoView {
         spawn_local(async move {
             match client::probe_report(address).await {
                 Ok(text) => offer_download(&text, "reset-probe.json"),
-                Err(err) => problem.set(Some(err.message(&address.to_string()))),
+                Err(err) => problem.set(Some(Problem::client(err, address))),
             }
         });
     };
@@ -117,7 +118,7 @@ pub fn ProbeButton() -> impl IntoView {
                 {move || i18n.t(Msg::ProbeSave)}
             </button>
         </Show>
-        <Alert msg=problem />
+        <Alert problem />
     }
 }
 

@@ -1,7 +1,7 @@
 //! The wizard's shared state: saved progress, what is held in memory only, and navigation.
 //! Provided once by the app shell; every step reads and moves it through these methods.
 
-use crate::batch::Batch;
+use crate::batch::{Batch, FailReason};
 use crate::device::address::DeviceAddress;
 use crate::device::client::DeviceFacts;
 use crate::device::reset::Proof;
@@ -53,9 +53,9 @@ pub struct Wizard {
     pub demo: RwSignal<bool>,
     /// The [assumed] protocol details for this device family.
     pub profile: StoredValue<DeviceProfile>,
-    /// The stable name of the last error shown for the current device (why a batch's device
-    /// failed, when it is left).
-    pub last_error: RwSignal<Option<&'static str>>,
+    /// Why a batch's device failed, from the last problem shown for it (recorded when the
+    /// device is left).
+    pub last_failure: RwSignal<Option<FailReason>>,
     /// A batch's shared new password, when the person chose one for all its devices; kept on
     /// this page only, like every password.
     pub batch_password: RwSignal<String>,
@@ -82,7 +82,7 @@ impl Wizard {
             demo: RwSignal::new(false),
             mode: RwSignal::new(Mode::Checking),
             profile: StoredValue::new(DeviceProfile::default()),
-            last_error: RwSignal::new(None),
+            last_failure: RwSignal::new(None),
             batch_password: RwSignal::new(String::new()),
         };
         route::replace(step);
