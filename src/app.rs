@@ -6,7 +6,7 @@ use crate::device::client;
 use crate::embed::{self, HostEvent, ModeChoice};
 use crate::guided::connect_panel::{mismatch, ConnectPanel, HelperMismatch};
 use crate::guided::GuidedStep;
-use crate::i18n::{provide_i18n, I18n, Msg};
+use crate::i18n::{provide_i18n, tr, I18n, Msg};
 use crate::problem::Problem;
 use crate::steps::stepper::Stepper;
 use crate::steps::{
@@ -57,7 +57,7 @@ pub fn App() -> impl IntoView {
             <ConnectPanel on_connected />
             <p>
                 <button type="button" class="secondary" on:click=move |_| offer_first.set(false)>
-                    {move || i18n.t(Msg::ShowGuideInstead)}
+                    {tr(Msg::ShowGuideInstead)}
                 </button>
             </p>
         }
@@ -77,16 +77,16 @@ pub fn App() -> impl IntoView {
     };
     view! {
         <header class="app-header">
-            <h1>{move || i18n.t(Msg::AppTitle)}</h1>
-            <p class="tagline">{move || i18n.t(Msg::AppTagline)}</p>
+            <h1>{tr(Msg::AppTitle)}</h1>
+            <p class="tagline">{tr(Msg::AppTagline)}</p>
             <Show when=move || wizard.demo.get()>
-                <p class="demo-badge">{move || i18n.t(Msg::DemoBadge)}</p>
+                <p class="demo-badge">{tr(Msg::DemoBadge)}</p>
             </Show>
             <Show when=move || proxy_appeared.get() && wizard.mode.get() == Mode::Guided>
                 <p class="notice" role="status">
-                    {move || i18n.t(Msg::HelperAppeared)}" "
+                    {tr(Msg::HelperAppeared)}" "
                     <button type="button" on:click=move |_| switch_to_connected(wizard)>
-                        {move || i18n.t(Msg::SwitchToConnected)}
+                        {tr(Msg::SwitchToConnected)}
                     </button>
                 </p>
             </Show>

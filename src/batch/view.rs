@@ -2,7 +2,7 @@
 //! at the end (done / waiting for the code / failed and why), each open device one click away.
 
 use crate::batch::{Batch, FailReason, Outcome};
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::wizard::clock::local_time;
 use crate::wizard::progress::{Progress, SavedDevice, Step};
 use crate::wizard::state::{use_wizard, Wizard};
@@ -98,7 +98,7 @@ pub fn BatchBar() -> impl IntoView {
             </p>
             <Show when=move || !done()>
                 <button type="button" class="secondary" on:click=move |_| leave_current(wizard)>
-                    {move || i18n.t(Msg::BatchLeave)}
+                    {tr(Msg::BatchLeave)}
                 </button>
             </Show>
         </aside>
@@ -108,11 +108,10 @@ pub fn BatchBar() -> impl IntoView {
 /// On the last step of a batch's device: on to the next one.
 #[component]
 pub fn BatchNextButton() -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
     view! {
         <button type="button" class="primary" on:click=move |_| leave_current(wizard)>
-            {move || i18n.t(Msg::BatchNext)}
+            {tr(Msg::BatchNext)}
         </button>
     }
 }
@@ -152,17 +151,17 @@ pub fn BatchSummary() -> impl IntoView {
                 view! {
                     <button type="button" aria-label=move || i18n.t(label.clone())
                         on:click=move |_| open(wizard, index)>
-                        {move || i18n.t(Msg::BatchContinue)}
+                        {tr(Msg::BatchContinue)}
                     </button>
                 }
             });
             view! {
                 <tr>
-                    <td data-label=move || i18n.t(Msg::ColumnModel)>{model.clone()}</td>
-                    <td class="serial" data-label=move || i18n.t(Msg::ColumnSerial)>{serial.clone()}</td>
-                    <td data-label=move || i18n.t(Msg::ColumnAddress)>{item.device.address.clone()}</td>
-                    <td class=class data-label=move || i18n.t(Msg::BatchColumnResult)>
-                        {move || i18n.t(result.clone())}
+                    <td data-label=tr(Msg::ColumnModel)>{model.clone()}</td>
+                    <td class="serial" data-label=tr(Msg::ColumnSerial)>{serial.clone()}</td>
+                    <td data-label=tr(Msg::ColumnAddress)>{item.device.address.clone()}</td>
+                    <td class=class data-label=tr(Msg::BatchColumnResult)>
+                        {tr(result.clone())}
                     </td>
                     <td>{action}</td>
                 </tr>
@@ -172,23 +171,23 @@ pub fn BatchSummary() -> impl IntoView {
     view! {
         <section class="step batch-summary" aria-labelledby="batch-summary-heading">
             <h2 id="batch-summary-heading" tabindex="-1" node_ref=heading>
-                {move || i18n.t(Msg::BatchSummaryHeading)}
+                {tr(Msg::BatchSummaryHeading)}
             </h2>
-            <p>{move || i18n.t(Msg::BatchSummaryExplain)}</p>
+            <p>{tr(Msg::BatchSummaryExplain)}</p>
             <table class="devices">
                 <thead>
                     <tr>
-                        <th scope="col">{move || i18n.t(Msg::ColumnModel)}</th>
-                        <th scope="col">{move || i18n.t(Msg::ColumnSerial)}</th>
-                        <th scope="col">{move || i18n.t(Msg::ColumnAddress)}</th>
-                        <th scope="col">{move || i18n.t(Msg::BatchColumnResult)}</th>
+                        <th scope="col">{tr(Msg::ColumnModel)}</th>
+                        <th scope="col">{tr(Msg::ColumnSerial)}</th>
+                        <th scope="col">{tr(Msg::ColumnAddress)}</th>
+                        <th scope="col">{tr(Msg::BatchColumnResult)}</th>
                         <td></td>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
             <button type="button" class="secondary" on:click=move |_| end(wizard)>
-                {move || i18n.t(Msg::BatchEnd)}
+                {tr(Msg::BatchEnd)}
             </button>
         </section>
     }

@@ -7,7 +7,7 @@
 use crate::device::client;
 use crate::embed::{use_options, Helper, Origin};
 use crate::guided::download_offer::HelperDownloadOffer;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::Problem;
 use crate::ui::alert::Alert;
 use leptos::prelude::*;
@@ -31,13 +31,12 @@ pub fn mismatch(health: &Health) -> Option<Problem> {
 /// The plain "update the helper" notice with its download link, while `problem` is `Some`.
 #[component]
 pub fn HelperMismatch(#[prop(into)] problem: Signal<Option<Problem>>) -> impl IntoView {
-    let i18n = use_i18n();
     let too_old = move || problem.with(|p| matches!(p, Some(Problem::HelperTooOld { .. })));
     view! {
         <Alert problem class="helper-mismatch" />
         <Show when=too_old>
             <p class="helper-download">
-                <a href=DOWNLOAD_PAGE target="_blank" rel="noopener">{move || i18n.t(Msg::HelperDownload)}</a>
+                <a href=DOWNLOAD_PAGE target="_blank" rel="noopener">{tr(Msg::HelperDownload)}</a>
             </p>
         </Show>
     }
@@ -94,8 +93,8 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
     let button_address = address.clone();
     view! {
         <section class="connect" aria-labelledby="connect-heading">
-            <h2 id="connect-heading">{move || i18n.t(Msg::HelperHeading)}</h2>
-            <p>{move || i18n.t(Msg::HelperOffer)}</p>
+            <h2 id="connect-heading">{tr(Msg::HelperHeading)}</h2>
+            <p>{tr(Msg::HelperOffer)}</p>
             <HelperDownloadOffer />
             <button type="button" on:click=connect disabled=move || busy.get()>
                 {move || i18n.t(Msg::HelperConnect { address: button_address.clone() })}
@@ -104,7 +103,7 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
             <Alert problem />
             <HelperMismatch problem=outdated />
             <Show when=move || blocked.get()>
-                <p class="error">{move || i18n.t(Msg::HelperBlocked)}</p>
+                <p class="error">{tr(Msg::HelperBlocked)}</p>
             </Show>
             <ElsewhereOnTheLan />
         </section>
@@ -120,7 +119,7 @@ fn ElsewhereOnTheLan() -> impl IntoView {
     let invalid = move || !typed.get().trim().is_empty() && target.get().is_none();
     view! {
         <p class="field">
-            <label for="helper-elsewhere">{move || i18n.t(Msg::HelperElsewhereLabel)}</label>
+            <label for="helper-elsewhere">{tr(Msg::HelperElsewhereLabel)}</label>
             <input
                 id="helper-elsewhere"
                 type="url"
@@ -131,7 +130,7 @@ fn ElsewhereOnTheLan() -> impl IntoView {
                 aria-invalid=move || invalid().to_string()
                 bind:value=typed
             />
-            <span id="helper-elsewhere-hint" class="hint">{move || i18n.t(Msg::HelperElsewhereHint)}</span>
+            <span id="helper-elsewhere-hint" class="hint">{tr(Msg::HelperElsewhereHint)}</span>
             <span id="helper-elsewhere-error" class="error" aria-live="polite">
                 {move || invalid().then(|| i18n.t(Msg::HelperElsewhereInvalid))}
             </span>
@@ -139,7 +138,7 @@ fn ElsewhereOnTheLan() -> impl IntoView {
         <Show when=move || target.get().is_some()>
             <p>
                 <a href=move || target.get().map(|t| format!("{t}/")) target="_blank" rel="noopener noreferrer">
-                    {move || i18n.t(Msg::HelperOpenNewTab)}
+                    {tr(Msg::HelperOpenNewTab)}
                 </a>
             </p>
         </Show>

@@ -5,7 +5,7 @@
 pub(crate) mod connect_panel;
 mod download_offer;
 
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::qr::reader::QrReader;
 use crate::steps::email;
 use crate::steps::stepper::step_title;
@@ -19,7 +19,6 @@ use protocol::password::check;
 /// The step on screen, as guidance.
 #[component]
 pub fn GuidedStep(step: Step) -> impl IntoView {
-    let i18n = use_i18n();
     let body = match step {
         Step::Device => instructions(&[Msg::GuideOpenPage, Msg::GuideNvrMenu, Msg::GuideForgot]),
         Step::Mode => instructions(&[Msg::GuideChooseEmail, Msg::GuideNoEmail]),
@@ -32,7 +31,7 @@ pub fn GuidedStep(step: Step) -> impl IntoView {
     view! {
         <section class="step guided" aria-labelledby="step-heading">
             <StepHeading step title=step_title(step, crate::wizard::progress::ResetRoute::Email) />
-            <p class="hint">{move || i18n.t(Msg::GuidedIntro)}</p>
+            <p class="hint">{tr(Msg::GuidedIntro)}</p>
             {body}
             <GuidedNav step />
         </section>
@@ -40,11 +39,9 @@ pub fn GuidedStep(step: Step) -> impl IntoView {
 }
 
 fn instructions(lines: &[Msg]) -> AnyView {
-    let i18n = use_i18n();
     let items = lines
         .iter()
-        .cloned()
-        .map(|msg| view! { <li>{move || i18n.t(msg.clone())}</li> })
+        .map(|msg| view! { <li>{tr(msg.clone())}</li> })
         .collect_view();
     view! { <ol class="instructions">{items}</ol> }.into_any()
 }
@@ -52,7 +49,6 @@ fn instructions(lines: &[Msg]) -> AnyView {
 /// Back and Continue between guided steps.
 #[component]
 fn GuidedNav(step: Step) -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
     let index = step.number() - 1;
     let previous = index.checked_sub(1).map(|i| Step::ALL[i]);
@@ -61,12 +57,12 @@ fn GuidedNav(step: Step) -> impl IntoView {
         <div class="actions">
             {previous.map(|p| view! {
                 <button type="button" class="secondary" on:click=move |_| wizard.go(p)>
-                    {move || i18n.t(Msg::Back)}
+                    {tr(Msg::Back)}
                 </button>
             })}
             {next.map(|n| view! {
                 <button type="button" class="primary" on:click=move |_| wizard.advance_guided(n)>
-                    {move || i18n.t(Msg::GuideDoneThis)}
+                    {tr(Msg::GuideDoneThis)}
                 </button>
             })}
         </div>
@@ -81,13 +77,13 @@ fn GuidedQr() -> impl IntoView {
     let mailto = email::mailto(i18n.lang(), mailbox.address, None);
     view! {
         <ol class="instructions">
-            <li>{move || i18n.t(Msg::GuideExportQr)}</li>
-            <li>{move || i18n.t(Msg::GuideNvrQr)}</li>
-            <li>{move || i18n.t(Msg::QrSendTo)}" "<strong class="address">{mailbox.address}</strong>
-                " "<a href=mailto>{move || i18n.t(Msg::QrWriteEmail)}</a></li>
-            <li>{move || i18n.t(Msg::QrWait)}</li>
+            <li>{tr(Msg::GuideExportQr)}</li>
+            <li>{tr(Msg::GuideNvrQr)}</li>
+            <li>{tr(Msg::QrSendTo)}" "<strong class="address">{mailbox.address}</strong>
+                " "<a href=mailto>{tr(Msg::QrWriteEmail)}</a></li>
+            <li>{tr(Msg::QrWait)}</li>
         </ol>
-        <p class="hint">{move || i18n.t(Msg::QrValidity)}</p>
+        <p class="hint">{tr(Msg::QrValidity)}</p>
         <QrReader />
     }
 }
@@ -104,13 +100,13 @@ fn GuidedPassword() -> impl IntoView {
         Memo::new(move |_| check(&password.get(), crate::device::reset::ADMIN, limits.get()));
     let kind = move || if shown.get() { "text" } else { "password" };
     view! {
-        <p>{move || i18n.t(Msg::GuideCheckPassword)}</p>
-        <label for="new-password">{move || i18n.t(Msg::NewPasswordLabel)}</label>
+        <p>{tr(Msg::GuideCheckPassword)}</p>
+        <label for="new-password">{tr(Msg::NewPasswordLabel)}</label>
         <input id="new-password" type=kind autocomplete="new-password" bind:value=password
             aria-describedby="password-rules password-strength" />
         <p class="checkbox">
             <input id="show-password" type="checkbox" bind:checked=shown />
-            <label for="show-password">{move || i18n.t(Msg::ShowPassword)}</label>
+            <label for="show-password">{tr(Msg::ShowPassword)}</label>
         </p>
         <PasswordRules report limits />
         <p role="status">
@@ -119,7 +115,7 @@ fn GuidedPassword() -> impl IntoView {
             ))}
         </p>
         <ol class="instructions">
-            <li>{move || i18n.t(Msg::GuideTypePassword)}</li>
+            <li>{tr(Msg::GuideTypePassword)}</li>
         </ol>
     }
 }

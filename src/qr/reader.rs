@@ -2,7 +2,7 @@
 //! file picker, drag and drop, paste, or the camera. The wizard says whether it is a readable
 //! reset code and redraws it crisply for the e-mail.
 
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::qr::camera::{self, CameraError};
 use crate::qr::draw::QrMatrix;
 use crate::qr::scan::{self, ContentKind, Effort, Found, ScanError};
@@ -67,12 +67,12 @@ pub fn QrReader() -> impl IntoView {
 
     view! {
         <section class="qr-reader" aria-labelledby="qr-reader-heading">
-            <h3 id="qr-reader-heading">{move || i18n.t(Msg::QrReaderHeading)}</h3>
-            <p>{move || i18n.t(Msg::QrReaderExplain)}</p>
-            <label for="qr-file">{move || i18n.t(Msg::QrFileLabel)}</label>
+            <h3 id="qr-reader-heading">{tr(Msg::QrReaderHeading)}</h3>
+            <p>{tr(Msg::QrReaderExplain)}</p>
+            <label for="qr-file">{tr(Msg::QrFileLabel)}</label>
             <input id="qr-file" type="file" accept="image/*" on:change=on_file disabled=move || busy.get() />
             <p class="drop-zone" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
-                {move || i18n.t(Msg::QrDropHint)}
+                {tr(Msg::QrDropHint)}
             </p>
             <CameraScan status found />
             <p class="qr-status" role="status">{move || status.get().map(|m| i18n.t(m))}</p>
@@ -123,7 +123,6 @@ fn FoundView(found: Found) -> impl IntoView {
 /// The camera: start, scan frame after frame in the worker, stop on a find or on request.
 #[component]
 fn CameraScan(status: RwSignal<Option<Msg>>, found: RwSignal<Option<Found>>) -> impl IntoView {
-    let i18n = use_i18n();
     let video = NodeRef::<html::Video>::new();
     let stream = StoredValue::new_local(None::<MediaStream>);
     let torch = StoredValue::new_local(None::<web_sys::MediaStreamTrack>);
@@ -171,17 +170,17 @@ fn CameraScan(status: RwSignal<Option<Msg>>, found: RwSignal<Option<Found>>) -> 
     view! {
         <div class="camera">
             <button type="button" class="secondary" on:click=start disabled=move || running.get()>
-                {move || i18n.t(Msg::CameraStart)}
+                {tr(Msg::CameraStart)}
             </button>
             <Show when=move || running.get()>
-                <button type="button" class="secondary" on:click=move |_| stop()>{move || i18n.t(Msg::CameraStop)}</button>
+                <button type="button" class="secondary" on:click=move |_| stop()>{tr(Msg::CameraStop)}</button>
             </Show>
             <Show when=move || has_torch.get()>
                 <button type="button" class="secondary" aria-pressed=move || torch_on.get().to_string() on:click=toggle_torch>
-                    {move || i18n.t(Msg::CameraTorch)}
+                    {tr(Msg::CameraTorch)}
                 </button>
             </Show>
-            <video node_ref=video class:hidden=move || !running.get() aria-label=move || i18n.t(Msg::CameraLabel)></video>
+            <video node_ref=video class:hidden=move || !running.get() aria-label=tr(Msg::CameraLabel)></video>
         </div>
     }
 }

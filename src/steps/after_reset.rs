@@ -5,7 +5,7 @@
 
 use crate::device::address::DeviceAddress;
 use crate::device::reset::{self, Prevention, ResetError};
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::{BadInput, Problem};
 use crate::ui::alert::Alert;
 use crate::wizard::state::use_wizard;
@@ -29,7 +29,6 @@ enum Saved {
 /// The prevention offers the device supports; `password` is the new admin password.
 #[component]
 pub fn PreventionOffers(address: DeviceAddress, password: String) -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
     let Some(facts) = wizard.facts.get_untracked() else {
         return ().into_any();
@@ -44,7 +43,7 @@ pub fn PreventionOffers(address: DeviceAddress, password: String) -> impl IntoVi
     view! {
         {next_reset.then(|| view! {
             <section class="prevention" aria-labelledby="prevention-heading">
-                <h3 id="prevention-heading">{move || i18n.t(Msg::PreventHeading)}</h3>
+                <h3 id="prevention-heading">{tr(Msg::PreventHeading)}</h3>
                 {gates.set_reserved_email.then(|| view! { <EmailForm save /> })}
                 {gates.set_questions.then(|| view! { <QuestionsForm save /> })}
             </section>
@@ -108,8 +107,8 @@ fn EmailForm(save: StoredValue<Context>) -> impl IntoView {
     };
     view! {
         <form on:submit=submit novalidate>
-            <p id="prevent-email-hint" class="hint">{move || i18n.t(Msg::PreventEmailExplain)}</p>
-            <label for="prevent-email">{move || i18n.t(Msg::PreventEmailLabel)}</label>
+            <p id="prevent-email-hint" class="hint">{tr(Msg::PreventEmailExplain)}</p>
+            <label for="prevent-email">{tr(Msg::PreventEmailLabel)}</label>
             <input id="prevent-email" type="email" autocomplete="email" bind:value=typed
                 aria-describedby="prevent-email-hint prevent-email-error"
                 aria-invalid=move || invalid.get().to_string() />
@@ -117,7 +116,7 @@ fn EmailForm(save: StoredValue<Context>) -> impl IntoView {
                 {move || invalid.get().then(|| i18n.t(Msg::PreventEmailInvalid))}
             </p>
             <button type="submit" disabled=move || state.get() == Saved::Saving>
-                {move || i18n.t(Msg::PreventEmailSave)}
+                {tr(Msg::PreventEmailSave)}
             </button>
             <Outcome state />
         </form>
@@ -165,11 +164,11 @@ fn QuestionsForm(save: StoredValue<Context>) -> impl IntoView {
         .collect_view();
     view! {
         <form on:submit=submit novalidate>
-            <p id="prevent-questions-hint" class="hint">{move || i18n.t(Msg::PreventQuestionsExplain)}</p>
+            <p id="prevent-questions-hint" class="hint">{tr(Msg::PreventQuestionsExplain)}</p>
             {inputs}
             <p class="error" aria-live="polite">{move || problem.get().map(|p| i18n.t(p.message()))}</p>
             <button type="submit" disabled=move || state.get() == Saved::Saving>
-                {move || i18n.t(Msg::PreventQuestionsSave)}
+                {tr(Msg::PreventQuestionsSave)}
             </button>
             <Outcome state />
         </form>
@@ -212,11 +211,11 @@ fn CameraSync(save: StoredValue<Context>) -> impl IntoView {
     });
     view! {
         <section class="camera-sync" aria-labelledby="camera-sync-heading">
-            <h3 id="camera-sync-heading">{move || i18n.t(Msg::SyncHeading)}</h3>
+            <h3 id="camera-sync-heading">{tr(Msg::SyncHeading)}</h3>
             <form on:submit=push>
-                <p class="hint">{move || i18n.t(Msg::SyncExplain)}</p>
+                <p class="hint">{tr(Msg::SyncExplain)}</p>
                 <button type="submit" disabled=move || state.get() == Pushed::Pushing>
-                    {move || i18n.t(Msg::SyncButton)}
+                    {tr(Msg::SyncButton)}
                 </button>
                 <p role="status">
                     {move || match state.get() {
@@ -248,7 +247,6 @@ fn summary(result: &SyncIpcResult) -> Msg {
 /// Each camera channel, with its address when the recorder gave one, and what happened.
 #[component]
 fn ChannelList(channels: Vec<ChannelSync>) -> impl IntoView {
-    let i18n = use_i18n();
     let items = channels
         .into_iter()
         .map(|channel| {
@@ -263,8 +261,8 @@ fn ChannelList(channels: Vec<ChannelSync>) -> impl IntoView {
             };
             let (class, outcome) = channel_outcome(&channel);
             view! {
-                <dt>{move || i18n.t(label.clone())}</dt>
-                <dd class=class>{move || i18n.t(outcome.clone())}</dd>
+                <dt>{tr(label.clone())}</dt>
+                <dd class=class>{tr(outcome.clone())}</dd>
             }
         })
         .collect_view();

@@ -7,7 +7,7 @@ use super::code::Verdict;
 use super::StepHeading;
 use crate::device::client::ClientError;
 use crate::device::reset::{self, ResetError, ResetVerdict};
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::{BadInput, Problem};
 use crate::steps::support_details::SupportDetails;
 use crate::wizard::progress::Step;
@@ -135,11 +135,11 @@ pub fn AnswersStep() -> impl IntoView {
                 .collect_view();
             view! {
                 <form on:submit=submit novalidate>
-                    <p id="answers-hint" class="hint">{move || i18n.t(explain.clone())}</p>
+                    <p id="answers-hint" class="hint">{tr(explain.clone())}</p>
                     {inputs}
                     <p class="error" aria-live="polite">{move || problem.get().map(|p| i18n.t(p.message()))}</p>
                     <div class="actions">
-                        <button type="submit" class="primary">{move || i18n.t(Msg::Continue)}</button>
+                        <button type="submit" class="primary">{tr(Msg::Continue)}</button>
                     </div>
                 </form>
             }
@@ -152,7 +152,7 @@ pub fn AnswersStep() -> impl IntoView {
             <Verdict />
             {body}
             <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Mode)>
-                {move || i18n.t(Msg::Back)}
+                {tr(Msg::Back)}
             </button>
         </section>
     }

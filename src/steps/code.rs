@@ -3,7 +3,7 @@
 
 use super::StepHeading;
 use crate::device::reset::ResetVerdict;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::{BadInput, Problem};
 use crate::ui::alert::Alert;
 use crate::wizard::clock::now_ms;
@@ -44,8 +44,8 @@ pub fn CodeStep() -> impl IntoView {
                 <DemoMailbox />
             </Show>
             <form on:submit=submit novalidate>
-                <label for="reset-code">{move || i18n.t(Msg::CodeLabel)}</label>
-                <p id="reset-code-hint" class="hint">{move || i18n.t(Msg::CodeHint)}</p>
+                <label for="reset-code">{tr(Msg::CodeLabel)}</label>
+                <p id="reset-code-hint" class="hint">{tr(Msg::CodeHint)}</p>
                 <input id="reset-code" type="text" autocomplete="one-time-code" spellcheck="false"
                     autocapitalize="off" bind:value=typed
                     aria-describedby="reset-code-hint reset-code-error"
@@ -57,7 +57,7 @@ pub fn CodeStep() -> impl IntoView {
                     <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Qr)>
                         {move || i18n.t(if expired() { Msg::QrExportAgain } else { Msg::Back })}
                     </button>
-                    <button type="submit" class="primary">{move || i18n.t(Msg::Continue)}</button>
+                    <button type="submit" class="primary">{tr(Msg::Continue)}</button>
                 </div>
             </form>
         </section>
@@ -68,7 +68,6 @@ pub fn CodeStep() -> impl IntoView {
 /// person may go on (many cameras on a home LAN have nothing else).
 #[component]
 fn PlainHttpNotice() -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
     // Known from the calls before this step, so drawn with the step (no shift after it); only
     // after a reload is the device asked.
@@ -84,7 +83,7 @@ fn PlainHttpNotice() -> impl IntoView {
     let shown = move || transport.get() == Some(protocol::proxy_api::DeviceTransport::Http);
     view! {
         <Show when=shown>
-            <p class="notice plain-http" role="status">{move || i18n.t(Msg::PlainHttpNotice)}</p>
+            <p class="notice plain-http" role="status">{tr(Msg::PlainHttpNotice)}</p>
         </Show>
     }
 }
@@ -105,7 +104,7 @@ fn DemoMailbox() -> impl IntoView {
     };
     view! {
         <div class="demo-mailbox">
-            <button type="button" class="secondary" on:click=open>{move || i18n.t(Msg::DemoMailboxOpen)}</button>
+            <button type="button" class="secondary" on:click=open>{tr(Msg::DemoMailboxOpen)}</button>
             <p role="status">{move || shown.get().map(|m| i18n.t(m))}</p>
         </div>
     }

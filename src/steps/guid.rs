@@ -3,7 +3,7 @@
 
 use super::code::Verdict;
 use super::StepHeading;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::{BadInput, Problem};
 use crate::wizard::progress::Step;
 use crate::wizard::state::use_wizard;
@@ -61,8 +61,8 @@ pub fn GuidStep() -> impl IntoView {
             <StepHeading step=Step::Code title=Msg::StepGuid />
             <Verdict />
             <form on:submit=submit novalidate>
-                <p id="guid-hint" class="hint">{move || i18n.t(Msg::GuidExplain)}</p>
-                <label for="guid-file">{move || i18n.t(Msg::GuidFileLabel)}</label>
+                <p id="guid-hint" class="hint">{tr(Msg::GuidExplain)}</p>
+                <label for="guid-file">{tr(Msg::GuidFileLabel)}</label>
                 <input id="guid-file" type="file" on:change=on_change aria-describedby="guid-hint guid-status" />
                 <p id="guid-status" role="status">
                     {move || chosen.get().map(|name| i18n.t(Msg::GuidChosen { name }))}
@@ -70,10 +70,10 @@ pub fn GuidStep() -> impl IntoView {
                 <p class="error" aria-live="polite">{move || problem.get().map(|p| i18n.t(p.message()))}</p>
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Mode)>
-                        {move || i18n.t(Msg::Back)}
+                        {tr(Msg::Back)}
                     </button>
                     <button type="submit" class="primary" disabled=move || !ready()>
-                        {move || i18n.t(Msg::Continue)}
+                        {tr(Msg::Continue)}
                     </button>
                 </div>
             </form>

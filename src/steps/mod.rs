@@ -24,7 +24,7 @@ pub use privacy::PrivacyStep;
 pub use proof::ProofStep;
 pub use qr::{QrSend, QrStep};
 
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, Msg};
 use crate::wizard::progress::Step;
 use leptos::html;
 use leptos::prelude::*;
@@ -32,7 +32,6 @@ use leptos::prelude::*;
 /// The step's heading, focused when the step appears so screen readers and keyboards follow.
 #[component]
 pub fn StepHeading(step: Step, title: Msg) -> impl IntoView {
-    let i18n = use_i18n();
     let heading = NodeRef::<html::H2>::new();
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
@@ -55,7 +54,7 @@ pub fn StepHeading(step: Step, title: Msg) -> impl IntoView {
         total: on_route.len(),
     };
     view! {
-        <p class="step-number">{move || i18n.t(number.clone())}</p>
-        <h2 id="step-heading" tabindex="-1" node_ref=heading>{move || i18n.t(title.clone())}</h2>
+        <p class="step-number">{tr(number.clone())}</p>
+        <h2 id="step-heading" tabindex="-1" node_ref=heading>{tr(title.clone())}</h2>
     }
 }

@@ -4,7 +4,7 @@
 use super::device::mode_name;
 use super::StepHeading;
 use crate::device::reset;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::steps::support_details::SupportDetails;
 use crate::wizard::progress::{ResetRoute, Step};
 use crate::wizard::state::use_wizard;
@@ -115,7 +115,7 @@ pub fn ModeStep() -> impl IntoView {
             <StepHeading step=Step::Mode title=Msg::StepMode />
             {body}
             <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Device)>
-                {move || i18n.t(Msg::Back)}
+                {tr(Msg::Back)}
             </button>
         </section>
     }

@@ -3,7 +3,7 @@
 
 use super::StepHeading;
 use crate::device::reset::{self, ResetVerdict, ADMIN};
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::Problem;
 use crate::ui::alert::Alert;
 use crate::wizard::clock::now_ms;
@@ -89,10 +89,10 @@ pub fn PasswordStep() -> impl IntoView {
         <section class="step" aria-labelledby="step-heading">
             <StepHeading step=Step::Password title=Msg::StepPassword />
             <form on:submit=submit novalidate>
-                <label for="new-password">{move || i18n.t(Msg::NewPasswordLabel)}</label>
+                <label for="new-password">{tr(Msg::NewPasswordLabel)}</label>
                 <input id="new-password" type=kind autocomplete="new-password" bind:value=password
                     aria-describedby="password-rules password-strength" />
-                <label for="confirm-password">{move || i18n.t(Msg::ConfirmPasswordLabel)}</label>
+                <label for="confirm-password">{tr(Msg::ConfirmPasswordLabel)}</label>
                 <input id="confirm-password" type=kind autocomplete="new-password" bind:value=confirm
                     aria-describedby="confirm-state" />
                 <p id="confirm-state" class="hint" aria-live="polite">
@@ -100,13 +100,13 @@ pub fn PasswordStep() -> impl IntoView {
                 </p>
                 <p class="checkbox">
                     <input id="show-password" type="checkbox" bind:checked=shown />
-                    <label for="show-password">{move || i18n.t(Msg::ShowPassword)}</label>
+                    <label for="show-password">{tr(Msg::ShowPassword)}</label>
                 </p>
                 {in_batch.then(|| view! {
                     <p class="checkbox">
                         <input id="batch-password" type="checkbox" bind:checked=share
                             aria-describedby="batch-password-hint" />
-                        <label for="batch-password">{move || i18n.t(Msg::BatchSamePassword)}</label>
+                        <label for="batch-password">{tr(Msg::BatchSamePassword)}</label>
                     </p>
                     <p id="batch-password-hint" class="hint">
                         {move || i18n.t(if prefilled { Msg::BatchPasswordFilled } else { Msg::BatchPasswordKept })}
@@ -116,7 +116,7 @@ pub fn PasswordStep() -> impl IntoView {
                 <Alert problem />
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Code)>
-                        {move || i18n.t(Msg::Back)}
+                        {tr(Msg::Back)}
                     </button>
                     <button type="submit" class="primary" disabled=move || !ready()>
                         {move || i18n.t(if busy.get() { Msg::Resetting } else { Msg::ResetPassword })}

@@ -4,7 +4,7 @@
 use super::StepHeading;
 use crate::batch::view::BatchNextButton;
 use crate::device::reset;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::Problem;
 use crate::steps::after_reset::PreventionOffers;
 use crate::wizard::progress::Step;
@@ -65,7 +65,7 @@ pub fn ProofStep() -> impl IntoView {
     view! {
         <section class="step" aria-labelledby="step-heading">
             <StepHeading step=Step::Proof title=Msg::StepProof />
-            <p>{move || i18n.t(Msg::ResetAccepted)}</p>
+            <p>{tr(Msg::ResetAccepted)}</p>
             {status}
             {move || match (proof.get(), wizard.address()) {
                 (Proof::Proven, Some(address)) => {
@@ -77,7 +77,7 @@ pub fn ProofStep() -> impl IntoView {
                 view! { <BatchNextButton /> }.into_any()
             } else {
                 view! {
-                    <button type="button" class="secondary" on:click=start_over>{move || i18n.t(Msg::ResetAnother)}</button>
+                    <button type="button" class="secondary" on:click=start_over>{tr(Msg::ResetAnother)}</button>
                 }
                 .into_any()
             }}

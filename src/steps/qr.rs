@@ -4,7 +4,7 @@
 
 use super::StepHeading;
 use crate::device::reset::{self, ResetError, ResetVerdict};
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::Problem;
 use crate::qr::draw::{png_file_name, QrMatrix};
 use crate::steps::email;
@@ -94,7 +94,7 @@ pub fn QrStep() -> impl IntoView {
             </Show>
             <div class="actions">
                 <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Privacy)>
-                    {move || i18n.t(Msg::Back)}
+                    {tr(Msg::Back)}
                 </button>
             </div>
         </section>
@@ -111,23 +111,23 @@ fn ExportedEarlier(at: u64, on_export: Callback<()>) -> impl IntoView {
     view! {
         <p>{move || i18n.t(Msg::QrExportedAt { when: when.clone() })}</p>
         <button type="button" class="primary" on:click=move |_| wizard.go(Step::Code)>
-            {move || i18n.t(Msg::HaveCode)}
+            {tr(Msg::HaveCode)}
         </button>
         <Show
             when=move || confirming.get()
             fallback=move || view! {
                 <button type="button" class="secondary" on:click=move |_| confirming.set(true)>
-                    {move || i18n.t(Msg::QrExportAgain)}
+                    {tr(Msg::QrExportAgain)}
                 </button>
             }
         >
             <div class="warning" role="alert">
-                <p>{move || i18n.t(Msg::QrExportAgainWarning)}</p>
+                <p>{tr(Msg::QrExportAgainWarning)}</p>
                 <button type="button" class="danger" on:click=move |_| on_export.run(())>
-                    {move || i18n.t(Msg::QrExportAgainConfirm)}
+                    {tr(Msg::QrExportAgainConfirm)}
                 </button>
                 <button type="button" class="secondary" on:click=move |_| confirming.set(false)>
-                    {move || i18n.t(Msg::Cancel)}
+                    {tr(Msg::Cancel)}
                 </button>
             </div>
         </Show>
@@ -137,7 +137,6 @@ fn ExportedEarlier(at: u64, on_export: Callback<()>) -> impl IntoView {
 /// The drawn code and what to do with it, then on to the code step.
 #[component]
 fn QrReady(matrix: QrMatrix, mailbox: Option<String>) -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
     let serial = wizard
         .progress
@@ -145,7 +144,7 @@ fn QrReady(matrix: QrMatrix, mailbox: Option<String>) -> impl IntoView {
     view! {
         <QrSend matrix serial device_mailbox=mailbox />
         <button type="button" class="primary" on:click=move |_| wizard.go(Step::Code)>
-            {move || i18n.t(Msg::HaveCode)}
+            {tr(Msg::HaveCode)}
         </button>
     }
 }
@@ -173,16 +172,16 @@ pub fn QrSend(
     let mailto = email::mailto(i18n.lang(), &address, serial.as_deref());
     view! {
         <div class="qr" inner_html=svg></div>
-        <p><a class="button" href=png download=file.clone()>{move || i18n.t(Msg::QrDownload)}</a></p>
+        <p><a class="button" href=png download=file.clone()>{tr(Msg::QrDownload)}</a></p>
         <ol class="instructions">
-            <li>{move || i18n.t(Msg::QrSendTo)}" " <strong class="address" data-mailbox-source=if why == Msg::QrMailboxFromDevice { "device" } else { "built-in" }>{address.clone()}</strong>" "
+            <li>{tr(Msg::QrSendTo)}" " <strong class="address" data-mailbox-source=if why == Msg::QrMailboxFromDevice { "device" } else { "built-in" }>{address.clone()}</strong>" "
                 <CopyButton text=address.clone() what=Msg::CopyAddress />
-                <span class="hint mailbox-why">" "{move || i18n.t(why.clone())}</span>
+                <span class="hint mailbox-why">" "{tr(why.clone())}</span>
             </li>
-            <li><a href=mailto>{move || i18n.t(Msg::QrWriteEmail)}</a>" "{move || i18n.t(Msg::QrAttach { file: file.clone() })}</li>
-            <li>{move || i18n.t(Msg::QrWait)}</li>
+            <li><a href=mailto>{tr(Msg::QrWriteEmail)}</a>" "{move || i18n.t(Msg::QrAttach { file: file.clone() })}</li>
+            <li>{tr(Msg::QrWait)}</li>
         </ol>
-        <p class="hint">{move || i18n.t(Msg::QrValidity)}</p>
+        <p class="hint">{tr(Msg::QrValidity)}</p>
     }
 }
 

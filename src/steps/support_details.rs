@@ -3,7 +3,7 @@
 //! device's probe report.
 
 use crate::device::client;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::Problem;
 use crate::steps::email;
 use crate::ui::alert::Alert;
@@ -50,17 +50,17 @@ pub fn SupportDetails() -> impl IntoView {
     };
     view! {
         <div class="support">
-            <h3>{move || i18n.t(Msg::SupportHeading)}</h3>
-            <p>{move || i18n.t(Msg::SupportExplain)}</p>
+            <h3>{tr(Msg::SupportHeading)}</h3>
+            <p>{tr(Msg::SupportExplain)}</p>
             <pre class="support-details">{details.clone()}</pre>
             <CopyButton text=details what=Msg::CopyDetails />
             <ol class="instructions">
                 <li>
-                    {move || i18n.t(Msg::SupportStepSend)}" "
-                    <a href=mailto>{move || i18n.t(Msg::SupportEmailPrepare)}</a>
+                    {tr(Msg::SupportStepSend)}" "
+                    <a href=mailto>{tr(Msg::SupportEmailPrepare)}</a>
                 </li>
-                <li>{move || i18n.t(Msg::SupportStepUse)}</li>
-                <li>{move || i18n.t(Msg::SupportStepValidity)}</li>
+                <li>{tr(Msg::SupportStepUse)}</li>
+                <li>{tr(Msg::SupportStepValidity)}</li>
             </ol>
             <Show when=move || wizard.mode.get() == Mode::Connected>
                 <TranscriptButton />
@@ -73,7 +73,6 @@ pub fn SupportDetails() -> impl IntoView {
 /// Saves the proxy's redacted record of this session's device exchange, for a bug report.
 #[component]
 pub fn TranscriptButton() -> impl IntoView {
-    let i18n = use_i18n();
     let problem = RwSignal::new(None::<Problem>);
     let save = move |_| {
         problem.set(None);
@@ -85,9 +84,9 @@ pub fn TranscriptButton() -> impl IntoView {
         });
     };
     view! {
-        <p id="transcript-hint" class="hint">{move || i18n.t(Msg::TranscriptExplain)}</p>
+        <p id="transcript-hint" class="hint">{tr(Msg::TranscriptExplain)}</p>
         <button type="button" class="secondary" aria-describedby="transcript-hint" on:click=save>
-            {move || i18n.t(Msg::TranscriptSave)}
+            {tr(Msg::TranscriptSave)}
         </button>
         <Alert problem />
     }
@@ -96,7 +95,6 @@ pub fn TranscriptButton() -> impl IntoView {
 /// Saves the proxy's read-only probe report of the chosen device, for a bug report.
 #[component]
 pub fn ProbeButton() -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
     let problem = RwSignal::new(None::<Problem>);
     let save = move |_| {
@@ -113,9 +111,9 @@ pub fn ProbeButton() -> impl IntoView {
     };
     view! {
         <Show when=move || wizard.address().is_some()>
-            <p id="probe-hint" class="hint">{move || i18n.t(Msg::ProbeExplain)}</p>
+            <p id="probe-hint" class="hint">{tr(Msg::ProbeExplain)}</p>
             <button type="button" class="secondary" aria-describedby="probe-hint" on:click=save>
-                {move || i18n.t(Msg::ProbeSave)}
+                {tr(Msg::ProbeSave)}
             </button>
         </Show>
         <Alert problem />
