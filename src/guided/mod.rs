@@ -9,7 +9,7 @@ use crate::i18n::{tr, use_i18n, Msg};
 use crate::qr::reader::QrReader;
 use crate::steps::email;
 use crate::steps::stepper::step_title;
-use crate::steps::{PasswordRules, StepHeading};
+use crate::steps::{NewPassword, StepHeading};
 use crate::wizard::progress::Step;
 use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
@@ -93,22 +93,13 @@ fn GuidedQr() -> impl IntoView {
 fn GuidedPassword() -> impl IntoView {
     let i18n = use_i18n();
     let password = RwSignal::new(String::new());
-    let shown = RwSignal::new(false);
     // Without a device to ask, the common limits; the device has the last word.
     let limits = Memo::new(|_| LengthLimit::default());
     let report =
         Memo::new(move |_| check(&password.get(), crate::device::reset::ADMIN, limits.get()));
-    let kind = move || if shown.get() { "text" } else { "password" };
     view! {
         <p>{tr(Msg::GuideCheckPassword)}</p>
-        <label for="new-password">{tr(Msg::NewPasswordLabel)}</label>
-        <input id="new-password" type=kind autocomplete="new-password" bind:value=password
-            aria-describedby="password-rules password-strength" />
-        <p class="checkbox">
-            <input id="show-password" type="checkbox" bind:checked=shown />
-            <label for="show-password">{tr(Msg::ShowPassword)}</label>
-        </p>
-        <PasswordRules report limits />
+        <NewPassword password report limits />
         <p role="status">
             {move || (!password.get().is_empty()).then(|| i18n.t(
                 if report.get().is_acceptable() { Msg::GuidePasswordGood } else { Msg::GuidePasswordNotYet }

@@ -8,6 +8,7 @@ use crate::device::reset::{self, Prevention, ResetError};
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::{BadInput, Problem};
 use crate::ui::alert::Alert;
+use crate::ui::text_field::TextField;
 use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -93,7 +94,6 @@ fn Outcome(state: RwSignal<Saved>) -> impl IntoView {
 
 #[component]
 fn EmailForm(save: StoredValue<Context>) -> impl IntoView {
-    let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
     let state = RwSignal::new(Saved::Not);
     let invalid = RwSignal::new(false);
@@ -107,14 +107,9 @@ fn EmailForm(save: StoredValue<Context>) -> impl IntoView {
     };
     view! {
         <form on:submit=submit novalidate>
-            <p id="prevent-email-hint" class="hint">{tr(Msg::PreventEmailExplain)}</p>
-            <label for="prevent-email">{tr(Msg::PreventEmailLabel)}</label>
-            <input id="prevent-email" type="email" autocomplete="email" bind:value=typed
-                aria-describedby="prevent-email-hint prevent-email-error"
-                aria-invalid=move || invalid.get().to_string() />
-            <p id="prevent-email-error" class="error" aria-live="polite">
-                {move || invalid.get().then(|| i18n.t(Msg::PreventEmailInvalid))}
-            </p>
+            <TextField id="prevent-email" label=Msg::PreventEmailLabel hint=Msg::PreventEmailExplain
+                value=typed kind="email" autocomplete="email"
+                error=Signal::derive(move || invalid.get().then_some(Msg::PreventEmailInvalid)) />
             <button type="submit" disabled=move || state.get() == Saved::Saving>
                 {tr(Msg::PreventEmailSave)}
             </button>

@@ -6,6 +6,7 @@ use crate::device::reset::ResetVerdict;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::{BadInput, Problem};
 use crate::ui::alert::Alert;
+use crate::ui::text_field::TextField;
 use crate::wizard::clock::now_ms;
 use crate::wizard::progress::Step;
 use crate::wizard::state::use_wizard;
@@ -44,15 +45,9 @@ pub fn CodeStep() -> impl IntoView {
                 <DemoMailbox />
             </Show>
             <form on:submit=submit novalidate>
-                <label for="reset-code">{tr(Msg::CodeLabel)}</label>
-                <p id="reset-code-hint" class="hint">{tr(Msg::CodeHint)}</p>
-                <input id="reset-code" type="text" autocomplete="one-time-code" spellcheck="false"
-                    autocapitalize="off" bind:value=typed
-                    aria-describedby="reset-code-hint reset-code-error"
-                    aria-invalid=move || if problem.get().is_some() { "true" } else { "false" } />
-                <p id="reset-code-error" class="error" aria-live="polite">
-                    {move || problem.get().map(|p| i18n.t(p.message()))}
-                </p>
+                <TextField id="reset-code" label=Msg::CodeLabel hint=Msg::CodeHint value=typed
+                    autocomplete="one-time-code" spellcheck="false" autocapitalize="off"
+                    error=Signal::derive(move || problem.get().map(|p| p.message())) />
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Qr)>
                         {move || i18n.t(if expired() { Msg::QrExportAgain } else { Msg::Back })}

@@ -6,6 +6,7 @@ use crate::device::client::{self, ClientError, DeviceFacts};
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::{BadInput, Problem};
 use crate::ui::alert::Alert;
+use crate::ui::text_field::TextField;
 use crate::wizard::progress::{SavedDevice, Step};
 use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
@@ -250,7 +251,6 @@ fn discovered_address(device: &ProbeMatch) -> Option<DeviceAddress> {
 
 #[component]
 fn AddressForm(choose: Callback<(DeviceAddress, Option<ProbeMatch>)>) -> impl IntoView {
-    let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -265,15 +265,9 @@ fn AddressForm(choose: Callback<(DeviceAddress, Option<ProbeMatch>)>) -> impl In
     };
     view! {
         <form class="address-form" on:submit=submit novalidate>
-            <label for="device-address">{tr(Msg::AddressLabel)}</label>
-            <p id="device-address-hint" class="hint">{tr(Msg::AddressHint)}</p>
-            <input id="device-address" type="text" inputmode="url" autocomplete="off"
-                spellcheck="false" bind:value=typed
-                aria-describedby="device-address-hint device-address-error"
-                aria-invalid=move || if problem.get().is_some() { "true" } else { "false" } />
-            <p id="device-address-error" class="error" aria-live="polite">
-                {move || problem.get().map(|p| i18n.t(p.message()))}
-            </p>
+            <TextField id="device-address" label=Msg::AddressLabel hint=Msg::AddressHint
+                value=typed inputmode="url" autocomplete="off" spellcheck="false"
+                error=Signal::derive(move || problem.get().map(|p| p.message())) />
             <button type="submit">{tr(Msg::CheckDevice)}</button>
         </form>
     }

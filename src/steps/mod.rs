@@ -19,7 +19,7 @@ pub use code::CodeStep;
 pub use device::DeviceStep;
 pub use guid::GuidStep;
 pub use mode::ModeStep;
-pub use password::{PasswordRules, PasswordStep};
+pub use password::{NewPassword, PasswordStep};
 pub use privacy::PrivacyStep;
 pub use proof::ProofStep;
 pub use qr::{QrSend, QrStep};

@@ -26,7 +26,6 @@ pub fn PasswordStep() -> impl IntoView {
     let confirm = RwSignal::new(shared);
     let share = RwSignal::new(prefilled);
     let in_batch = wizard.in_batch();
-    let shown = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let limits = Memo::new(move |_| {
@@ -84,35 +83,22 @@ pub fn PasswordStep() -> impl IntoView {
             busy.set(false);
         });
     };
-    let kind = move || if shown.get() { "text" } else { "password" };
     view! {
         <section class="step" aria-labelledby="step-heading">
             <StepHeading step=Step::Password title=Msg::StepPassword />
             <form on:submit=submit novalidate>
-                <label for="new-password">{tr(Msg::NewPasswordLabel)}</label>
-                <input id="new-password" type=kind autocomplete="new-password" bind:value=password
-                    aria-describedby="password-rules password-strength" />
-                <label for="confirm-password">{tr(Msg::ConfirmPasswordLabel)}</label>
-                <input id="confirm-password" type=kind autocomplete="new-password" bind:value=confirm
-                    aria-describedby="confirm-state" />
-                <p id="confirm-state" class="hint" aria-live="polite">
-                    {move || (!confirm.get().is_empty()).then(|| i18n.t(if matches() { Msg::PasswordsMatch } else { Msg::PasswordsDiffer }))}
-                </p>
-                <p class="checkbox">
-                    <input id="show-password" type="checkbox" bind:checked=shown />
-                    <label for="show-password">{tr(Msg::ShowPassword)}</label>
-                </p>
-                {in_batch.then(|| view! {
-                    <p class="checkbox">
-                        <input id="batch-password" type="checkbox" bind:checked=share
-                            aria-describedby="batch-password-hint" />
-                        <label for="batch-password">{tr(Msg::BatchSamePassword)}</label>
-                    </p>
-                    <p id="batch-password-hint" class="hint">
-                        {move || i18n.t(if prefilled { Msg::BatchPasswordFilled } else { Msg::BatchPasswordKept })}
-                    </p>
-                })}
-                <PasswordRules report limits />
+                <NewPassword password report limits confirm=confirm>
+                    {in_batch.then(|| view! {
+                        <p class="checkbox">
+                            <input id="batch-password" type="checkbox" bind:checked=share
+                                aria-describedby="batch-password-hint" />
+                            <label for="batch-password">{tr(Msg::BatchSamePassword)}</label>
+                        </p>
+                        <p id="batch-password-hint" class="hint">
+                            {tr(if prefilled { Msg::BatchPasswordFilled } else { Msg::BatchPasswordKept })}
+                        </p>
+                    })}
+                </NewPassword>
                 <Alert problem />
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Code)>
@@ -165,6 +151,53 @@ fn settle(
             wizard.go(Step::Code);
         }
         other => problem.set(Some(Problem::Refused(other))),
+    }
+}
+
+/// The new password: its field, the confirmation when one is asked, the show toggle, then
+/// `children` (e.g. a batch's choice), and the device's rules under it, live.
+#[component]
+pub fn NewPassword(
+    password: RwSignal<String>,
+    report: Memo<protocol::password::PolicyReport>,
+    limits: Memo<LengthLimit>,
+    /// The confirmation field's text, when the password must be typed twice.
+    #[prop(optional)]
+    confirm: Option<RwSignal<String>>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = RwSignal::new(false);
+    let kind = move || if shown.get() { "text" } else { "password" };
+    let confirm_field = confirm.map(|confirm| {
+        let state = move || {
+            let typed = confirm.get();
+            (!typed.is_empty()).then(|| {
+                i18n.t(if password.get() == typed {
+                    Msg::PasswordsMatch
+                } else {
+                    Msg::PasswordsDiffer
+                })
+            })
+        };
+        view! {
+            <label for="confirm-password">{tr(Msg::ConfirmPasswordLabel)}</label>
+            <input id="confirm-password" type=kind autocomplete="new-password" bind:value=confirm
+                aria-describedby="confirm-state" />
+            <p id="confirm-state" class="hint" aria-live="polite">{state}</p>
+        }
+    });
+    view! {
+        <label for="new-password">{tr(Msg::NewPasswordLabel)}</label>
+        <input id="new-password" type=kind autocomplete="new-password" bind:value=password
+            aria-describedby="password-rules password-strength" />
+        {confirm_field}
+        <p class="checkbox">
+            <input id="show-password" type="checkbox" bind:checked=shown />
+            <label for="show-password">{tr(Msg::ShowPassword)}</label>
+        </p>
+        {children.map(|c| c())}
+        <PasswordRules report limits />
     }
 }
 
