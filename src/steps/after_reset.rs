@@ -11,21 +11,14 @@ use crate::ui::alert::Alert;
 use crate::ui::text_field::TextField;
 use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::isapi::{
     is_plausible_email, ChannelSync, QuestionAnswer, RouteGates, SyncIpcResult,
     QUESTIONS_PER_DEVICE,
 };
 use protocol::profile::DeviceProfile;
 
-/// What a save did, per form.
-#[derive(Debug, Clone, PartialEq)]
-enum Saved {
-    Not,
-    Saving,
-    Done,
-    Failed(Problem),
-}
+/// One prevention write, once per press; its value is how the last one ended.
+type SaveAction = Action<Prevention, Result<(), Problem>>;
 
 /// The prevention offers the device supports; `password` is the new admin password.
 #[component]
@@ -61,17 +54,17 @@ type Context = (
     String,
 );
 
-fn write(save: StoredValue<Context>, setting: Prevention, state: RwSignal<Saved>) {
-    state.set(Saved::Saving);
-    let (address, profile, security, password) = save.get_value();
-    spawn_local(async move {
-        let result =
-            reset::save_prevention(address, &profile, &security, &password, &setting).await;
-        state.set(match result {
-            Ok(()) => Saved::Done,
-            Err(err) => Saved::Failed(failure(address, err)),
-        });
-    });
+/// The write of one form: local, since the device calls run on the page's thread.
+fn write_action(save: StoredValue<Context>) -> SaveAction {
+    Action::new_local(move |setting: &Prevention| {
+        let setting = setting.clone();
+        let (address, profile, security, password) = save.get_value();
+        async move {
+            reset::save_prevention(address, &profile, &security, &password, &setting)
+                .await
+                .map_err(|err| failure(address, err))
+        }
+    })
 }
 
 /// The problem with a logged-in write that did not complete.
@@ -79,15 +72,18 @@ fn failure(address: DeviceAddress, err: ResetError) -> Problem {
     Problem::reset(err, address)
 }
 
+/// How the last write ended; nothing while one is under way.
 #[component]
-fn Outcome(state: RwSignal<Saved>) -> impl IntoView {
+fn Outcome(write: SaveAction) -> impl IntoView {
     let i18n = use_i18n();
-    let failed = Signal::derive(move || match state.get() {
-        Saved::Failed(problem) => Some(problem),
-        _ => None,
-    });
+    let ended = move || {
+        (!write.pending().get())
+            .then(|| write.value().get())
+            .flatten()
+    };
+    let failed = Signal::derive(move || ended().and_then(Result::err));
     view! {
-        <p role="status">{move || (state.get() == Saved::Done).then(|| i18n.t(Msg::PreventSaved))}</p>
+        <p role="status">{move || matches!(ended(), Some(Ok(()))).then(|| i18n.t(Msg::PreventSaved))}</p>
         <Alert problem=failed />
     }
 }
@@ -95,14 +91,14 @@ fn Outcome(state: RwSignal<Saved>) -> impl IntoView {
 #[component]
 fn EmailForm(save: StoredValue<Context>) -> impl IntoView {
     let typed = RwSignal::new(String::new());
-    let state = RwSignal::new(Saved::Not);
+    let write = write_action(save);
     let invalid = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let address = typed.get_untracked().trim().to_string();
         invalid.set(!is_plausible_email(&address));
-        if !invalid.get_untracked() && state.get_untracked() != Saved::Saving {
-            write(save, Prevention::Email(address), state);
+        if !invalid.get_untracked() && !write.pending().get_untracked() {
+            write.dispatch_local(Prevention::Email(address));
         }
     };
     view! {
@@ -110,10 +106,10 @@ fn EmailForm(save: StoredValue<Context>) -> impl IntoView {
             <TextField id="prevent-email" label=Msg::PreventEmailLabel hint=Msg::PreventEmailExplain
                 value=typed kind="email" autocomplete="email"
                 error=Signal::derive(move || invalid.get().then_some(Msg::PreventEmailInvalid)) />
-            <button type="submit" disabled=move || state.get() == Saved::Saving>
+            <button type="submit" disabled=move || write.pending().get()>
                 {tr(Msg::PreventEmailSave)}
             </button>
-            <Outcome state />
+            <Outcome write />
         </form>
     }
 }
@@ -125,7 +121,7 @@ fn QuestionsForm(save: StoredValue<Context>) -> impl IntoView {
     let fields: Vec<(u32, RwSignal<String>)> = (1..=QUESTIONS_PER_DEVICE as u32)
         .map(|id| (id, RwSignal::new(String::new())))
         .collect();
-    let state = RwSignal::new(Saved::Not);
+    let write = write_action(save);
     let problem = RwSignal::new(None::<Problem>);
     let answers = fields.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -142,8 +138,8 @@ fn QuestionsForm(save: StoredValue<Context>) -> impl IntoView {
             return;
         }
         problem.set(None);
-        if state.get_untracked() != Saved::Saving {
-            write(save, Prevention::Questions(typed), state);
+        if !write.pending().get_untracked() {
+            write.dispatch_local(Prevention::Questions(typed));
         }
     };
     let inputs = fields
@@ -162,21 +158,12 @@ fn QuestionsForm(save: StoredValue<Context>) -> impl IntoView {
             <p id="prevent-questions-hint" class="hint">{tr(Msg::PreventQuestionsExplain)}</p>
             {inputs}
             <p class="error" aria-live="polite">{move || problem.get().map(|p| i18n.t(p.message()))}</p>
-            <button type="submit" disabled=move || state.get() == Saved::Saving>
+            <button type="submit" disabled=move || write.pending().get()>
                 {tr(Msg::PreventQuestionsSave)}
             </button>
-            <Outcome state />
+            <Outcome write />
         </form>
     }
-}
-
-/// What the camera password push did.
-#[derive(Debug, Clone, PartialEq)]
-enum Pushed {
-    Not,
-    Pushing,
-    Done(SyncIpcResult),
-    Failed(Problem),
 }
 
 /// NVRs: give the new admin password to the cameras behind the recorder, then say per channel
@@ -184,43 +171,45 @@ enum Pushed {
 #[component]
 fn CameraSync(save: StoredValue<Context>) -> impl IntoView {
     let i18n = use_i18n();
-    let state = RwSignal::new(Pushed::Not);
+    let push_action = Action::new_local(move |(): &()| {
+        let (address, profile, security, password) = save.get_value();
+        async move {
+            reset::sync_ipc_password(address, &profile, &security, &password)
+                .await
+                .map_err(|err| failure(address, err))
+        }
+    });
+    let pushing = push_action.pending();
     let push = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if state.get_untracked() == Pushed::Pushing {
-            return;
+        if !pushing.get_untracked() {
+            push_action.dispatch_local(());
         }
-        state.set(Pushed::Pushing);
-        let (address, profile, security, password) = save.get_value();
-        spawn_local(async move {
-            let result = reset::sync_ipc_password(address, &profile, &security, &password).await;
-            state.set(match result {
-                Ok(result) => Pushed::Done(result),
-                Err(err) => Pushed::Failed(failure(address, err)),
-            });
-        });
     };
-    let failed = Signal::derive(move || match state.get() {
-        Pushed::Failed(problem) => Some(problem),
-        _ => None,
-    });
+    // How the last push ended; nothing while one is under way.
+    let ended = move || {
+        (!pushing.get())
+            .then(|| push_action.value().get())
+            .flatten()
+    };
+    let failed = Signal::derive(move || ended().and_then(Result::err));
     view! {
         <section class="camera-sync" aria-labelledby="camera-sync-heading">
             <h3 id="camera-sync-heading">{tr(Msg::SyncHeading)}</h3>
             <form on:submit=push>
                 <p class="hint">{tr(Msg::SyncExplain)}</p>
-                <button type="submit" disabled=move || state.get() == Pushed::Pushing>
+                <button type="submit" disabled=move || pushing.get()>
                     {tr(Msg::SyncButton)}
                 </button>
                 <p role="status">
-                    {move || match state.get() {
-                        Pushed::Pushing => Some(i18n.t(Msg::SyncPushing)),
-                        Pushed::Done(result) => Some(i18n.t(summary(&result))),
-                        Pushed::Not | Pushed::Failed(_) => None,
+                    {move || match ended() {
+                        _ if pushing.get() => Some(i18n.t(Msg::SyncPushing)),
+                        Some(Ok(result)) => Some(i18n.t(summary(&result))),
+                        None | Some(Err(_)) => None,
                     }}
                 </p>
-                {move || match state.get() {
-                    Pushed::Done(result) => Some(view! { <ChannelList channels=result.channels /> }),
+                {move || match ended() {
+                    Some(Ok(result)) => Some(view! { <ChannelList channels=result.channels /> }),
                     _ => None,
                 }}
                 <Alert problem=failed />
