@@ -2,7 +2,8 @@
 //! protocol crate; submitted once together with the code, and the device's verdict explained.
 
 use super::StepHeading;
-use crate::device::reset::{self, ResetVerdict, ADMIN};
+use crate::device::address::DeviceAddress;
+use crate::device::reset::{self, Proof, ResetVerdict, ADMIN};
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::Problem;
 use crate::ui::alert::Alert;
@@ -10,9 +11,11 @@ use crate::wizard::clock::now_ms;
 use crate::wizard::progress::Step;
 use crate::wizard::state::{use_wizard, Wizard};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::isapi::LengthLimit;
 use protocol::password::{check, Reason, Rule, RuleOutcome};
+
+/// What one submission sends: the device, the route's proof and the new password.
+type Submission = (DeviceAddress, Proof, String);
 
 /// Step 6: choose the new password and reset.
 #[component]
@@ -26,7 +29,6 @@ pub fn PasswordStep() -> impl IntoView {
     let confirm = RwSignal::new(shared);
     let share = RwSignal::new(prefilled);
     let in_batch = wizard.in_batch();
-    let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let limits = Memo::new(move |_| {
         wizard
@@ -35,27 +37,15 @@ pub fn PasswordStep() -> impl IntoView {
             .unwrap_or_default()
     });
     let report = Memo::new(move |_| check(&password.get(), ADMIN, limits.get()));
-    let matches = move || !confirm.get().is_empty() && password.get() == confirm.get();
-    let ready = move || report.get().is_acceptable() && matches() && !busy.get();
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if !ready() {
-            return;
-        }
-        let (Some(address), Some(proof)) = (wizard.address(), wizard.proof()) else {
-            wizard.go(Step::Device);
-            return;
-        };
-        let new_password = password.get_untracked();
+    // One submission per press: the proof and the new password go to the device once.
+    let submit_action = Action::new_local(move |(address, proof, new_password): &Submission| {
+        let (address, proof, new_password) = (*address, proof.clone(), new_password.clone());
         let profile = wizard.profile.get_value();
         let security = wizard
             .facts
             .with_untracked(|f| f.as_ref().map(|f| f.security.clone()))
             .unwrap_or_default();
-        busy.set(true);
-        problem.set(None);
-        spawn_local(async move {
+        async move {
             match reset::submit(address, &profile, &security, &proof, &new_password).await {
                 Ok(verdict) => {
                     if verdict == ResetVerdict::Accepted && in_batch {
@@ -80,8 +70,23 @@ pub fn PasswordStep() -> impl IntoView {
                 }
                 Err(err) => problem.set(Some(Problem::known_device(err, address))),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let busy = submit_action.pending();
+    let matches = move || !confirm.get().is_empty() && password.get() == confirm.get();
+    let ready = move || report.get().is_acceptable() && matches() && !busy.get();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !ready() {
+            return;
+        }
+        let (Some(address), Some(proof)) = (wizard.address(), wizard.proof()) else {
+            wizard.go(Step::Device);
+            return;
+        };
+        problem.set(None);
+        submit_action.dispatch_local((address, proof, password.get_untracked()));
     };
     view! {
         <section class="step" aria-labelledby="step-heading">

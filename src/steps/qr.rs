@@ -3,6 +3,7 @@
 //! happens silently: not on return, not as a retry.
 
 use super::StepHeading;
+use crate::device::address::DeviceAddress;
 use crate::device::reset::{self, ResetError, ResetVerdict};
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::Problem;
@@ -15,7 +16,6 @@ use crate::wizard::clock::{local_time, now_ms};
 use crate::wizard::progress::Step;
 use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::isapi::is_plausible_email;
 
 /// Step 4: export and send the QR code.
@@ -25,20 +25,14 @@ pub fn QrStep() -> impl IntoView {
     let wizard = use_wizard();
     // The drawn code and the mailbox the device named for it, if any.
     let drawn = RwSignal::new(None::<(QrMatrix, Option<String>)>);
-    let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let no_email = RwSignal::new(false);
     let exported_before = move || wizard.progress.with(|p| p.qr_exported_at_ms);
 
-    let export = move || {
-        let Some(address) = wizard.address() else {
-            wizard.go(Step::Device);
-            return;
-        };
-        busy.set(true);
-        problem.set(None);
+    // One export per press, never retried: each voids the code sent before.
+    let export_action = Action::new_local(move |&address: &DeviceAddress| {
         let profile = wizard.profile.get_value();
-        spawn_local(async move {
+        async move {
             match reset::export_qr(address, &profile).await {
                 Ok(qr) => match QrMatrix::encode(&qr.content) {
                     Some(matrix) => {
@@ -67,8 +61,16 @@ pub fn QrStep() -> impl IntoView {
                     problem.set(Some(Problem::Refused(verdict)));
                 }
             }
-            busy.set(false);
-        });
+        }
+    });
+    let busy = export_action.pending();
+    let export = move || {
+        let Some(address) = wizard.address() else {
+            wizard.go(Step::Device);
+            return;
+        };
+        problem.set(None);
+        export_action.dispatch_local(address);
     };
 
     let body = move || {
