@@ -1,20 +1,21 @@
 //! The app shell: title, demo badge, the step list, and the step on screen, connected to the
 //! device through reset-proxy when one answers, or as guidance when none does.
 
-use crate::batch_view::{BatchBar, BatchSummary};
-use crate::client;
-use crate::connect::{mismatch, ConnectPanel, HelperMismatch};
+use crate::batch::view::{BatchBar, BatchSummary};
+use crate::device::client;
 use crate::embed::{self, HostEvent, ModeChoice};
-use crate::flow::ResetRoute;
-use crate::flow::Step;
+use crate::guided::connect_panel::{mismatch, ConnectPanel, HelperMismatch};
 use crate::guided::GuidedStep;
-use crate::i18n::{provide_i18n, I18n, Msg};
-use crate::state::{Mode, Wizard};
-use crate::stepper::Stepper;
+use crate::i18n::{provide_i18n, tr, I18n, Msg};
+use crate::problem::Problem;
+use crate::steps::stepper::Stepper;
 use crate::steps::{
     AnswersStep, CodeStep, DeviceStep, GuidStep, ModeStep, PasswordStep, PrivacyStep, ProofStep,
     QrStep,
 };
+use crate::wizard::progress::ResetRoute;
+use crate::wizard::progress::Step;
+use crate::wizard::state::{Mode, Wizard};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
@@ -30,7 +31,7 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     let wizard = Wizard::provide();
     let proxy_appeared = RwSignal::new(false);
-    let helper_mismatch = RwSignal::new(None::<Msg>);
+    let helper_mismatch = RwSignal::new(None::<Problem>);
     detect_mode(wizard, proxy_appeared, helper_mismatch, options.mode);
     report_to_host(wizard, i18n);
     let _ = window_event_listener(leptos::ev::popstate, move |_| wizard.follow_history());
@@ -47,11 +48,7 @@ pub fn App() -> impl IntoView {
     // A memo, so that saving other progress does not draw the step again.
     let route = Memo::new(move |_| wizard.progress.with(|p| p.route));
     // In a batch: `Some(Some(i))` while its device `i` is on screen, `Some(None)` for its summary.
-    let batch_at = Memo::new(move |_| {
-        wizard
-            .progress
-            .with(|p| p.batch.as_ref().map(|b| b.current))
-    });
+    let batch_at = Memo::new(move |_| wizard.batch.with(|b| b.as_ref().map(|b| b.current)));
     let current = move || match (wizard.mode.get(), wizard.step.get()) {
         (Mode::Checking, _) => {
             view! { <p role="status">{i18n.t(Msg::LookingForHelper)}</p> }.into_any()
@@ -60,7 +57,7 @@ pub fn App() -> impl IntoView {
             <ConnectPanel on_connected />
             <p>
                 <button type="button" class="secondary" on:click=move |_| offer_first.set(false)>
-                    {move || i18n.t(Msg::ShowGuideInstead)}
+                    {tr(Msg::ShowGuideInstead)}
                 </button>
             </p>
         }
@@ -80,20 +77,20 @@ pub fn App() -> impl IntoView {
     };
     view! {
         <header class="app-header">
-            <h1>{move || i18n.t(Msg::AppTitle)}</h1>
-            <p class="tagline">{move || i18n.t(Msg::AppTagline)}</p>
+            <h1>{tr(Msg::AppTitle)}</h1>
+            <p class="tagline">{tr(Msg::AppTagline)}</p>
             <Show when=move || wizard.demo.get()>
-                <p class="demo-badge">{move || i18n.t(Msg::DemoBadge)}</p>
+                <p class="demo-badge">{tr(Msg::DemoBadge)}</p>
             </Show>
             <Show when=move || proxy_appeared.get() && wizard.mode.get() == Mode::Guided>
                 <p class="notice" role="status">
-                    {move || i18n.t(Msg::HelperAppeared)}" "
+                    {tr(Msg::HelperAppeared)}" "
                     <button type="button" on:click=move |_| switch_to_connected(wizard)>
-                        {move || i18n.t(Msg::SwitchToConnected)}
+                        {tr(Msg::SwitchToConnected)}
                     </button>
                 </p>
             </Show>
-            <HelperMismatch msg=helper_mismatch />
+            <HelperMismatch problem=helper_mismatch />
         </header>
         <Stepper />
         <main id="main">{current}</main>
@@ -129,7 +126,7 @@ async fn adopt_helper(wizard: Wizard, health: protocol::proxy_api::Health) {
 fn detect_mode(
     wizard: Wizard,
     proxy_appeared: RwSignal<bool>,
-    helper_mismatch: RwSignal<Option<Msg>>,
+    helper_mismatch: RwSignal<Option<Problem>>,
     choice: ModeChoice,
 ) {
     let forced_guided = choice == ModeChoice::Guided;

@@ -568,6 +568,13 @@ pub fn use_i18n() -> I18n {
     })
 }
 
+/// The sentence for `msg` in the language shown, following every change of language: what a
+/// view puts where a sentence goes.
+pub fn tr(msg: Msg) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || i18n.t(msg.clone()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,40 +1,24 @@
 //! The password-reset wizard: a Leptos single-page app that talks to devices through reset-proxy.
-//! Modules: the app shell, the step rules and state, one module per step, the proxy client,
-//! the reset calls, QR drawing, and the translation layer.
+//! Folders by feature: the wizard's state (`wizard`), talking to devices (`device`), the steps,
+//! batches, guided mode, QR codes, small shared UI pieces, the embedding page, and translations.
 
-mod alert;
 mod app;
 pub mod batch;
-mod batch_view;
-mod camera;
-pub mod client;
-mod clock;
-mod connect;
-mod copy;
-pub mod device_address;
-mod download;
-pub mod email;
+pub mod device;
 pub mod embed;
-pub mod flow;
 mod guided;
 pub mod i18n;
-mod prevention;
-pub mod qr_draw;
-mod qr_reader;
-mod qr_scan;
-pub mod reset;
-mod route;
-mod state;
-mod stepper;
+pub mod problem;
+pub mod qr;
 mod steps;
-mod storage;
-mod support;
+mod ui;
+pub mod wizard;
 
 /// Mounts the wizard into the page's body, once the page's language can be shown.
 pub fn start() {
     console_error_panic_hook::set_once();
     // Before anything rewrites the address (the step in the query drops the fragment).
-    client::adopt_pairing_secret();
+    device::client::adopt_pairing_secret();
     i18n::with_page_language(|| {
         remove_first_screen();
         leptos::mount::mount_to_body(app::App)

@@ -2,7 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::*;
-use wizard::device_address::DeviceAddress;
+use wizard::device::address::DeviceAddress;
 use wizard::i18n::{text, Lang, Msg};
 
 wasm_bindgen_test_configure!(run_in_browser);

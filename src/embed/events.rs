@@ -3,7 +3,8 @@
 //! that none can carry a code, password, QR content, serial or MAC: only step names, modes,
 //! languages, error codes, a height, and the wizard's translated name.
 
-use crate::flow::Step;
+use crate::problem::ProblemName;
+use crate::wizard::progress::Step;
 use serde_json::{json, Value};
 
 /// Bumped when an event's meaning or fields change incompatibly.
@@ -39,7 +40,7 @@ pub enum HostEvent {
     /// An error was shown to the person; `code` is a stable name, never the sentence.
     Error {
         /// A short error name such as `device_unreachable`.
-        code: &'static str,
+        code: ProblemName,
     },
     /// The page's height changed: the frame should be this tall (CSS pixels).
     Resize {
@@ -105,7 +106,7 @@ mod tests {
             },
             HostEvent::Done { mode: "connected" },
             HostEvent::Error {
-                code: "device_unreachable",
+                code: ProblemName::DeviceUnreachable,
             },
             HostEvent::Resize { height: 812 },
         ];
@@ -123,6 +124,13 @@ mod tests {
             }
             .envelope()["detail"],
             json!({"step": "code", "number": 5, "total": 7, "mode": "connected"})
+        );
+        assert_eq!(
+            HostEvent::Error {
+                code: ProblemName::DeviceUnreachable
+            }
+            .envelope()["detail"],
+            json!({"code": "device_unreachable"})
         );
     }
 }

@@ -5,12 +5,13 @@
 
 use super::code::Verdict;
 use super::StepHeading;
-use crate::client::ClientError;
-use crate::flow::Step;
-use crate::i18n::{use_i18n, Msg};
-use crate::reset::{self, ResetError, ResetVerdict};
-use crate::state::use_wizard;
-use crate::support::SupportDetails;
+use crate::device::client::ClientError;
+use crate::device::reset::{self, ResetError, ResetVerdict};
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::problem::{BadInput, Problem};
+use crate::steps::support_details::SupportDetails;
+use crate::wizard::progress::Step;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::isapi::{QuestionAnswer, QUESTIONS_PER_DEVICE};
@@ -32,7 +33,7 @@ enum Questions {
         by_position: bool,
     },
     NeverSet,
-    Failed(Msg),
+    Failed(Problem),
 }
 
 /// The code step of the security-question route.
@@ -41,7 +42,7 @@ pub fn AnswersStep() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
     let questions = RwSignal::new(Questions::Reading);
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     if let Some(address) = wizard.address() {
         let profile = wizard.profile.get_value();
         spawn_local(async move {
@@ -56,7 +57,7 @@ pub fn AnswersStep() -> impl IntoView {
                 Ok(config) if config.is_set() => ask(config.to_ask(), false),
                 Ok(_) | Err(ResetError::Refused(ResetVerdict::NoQuestions)) => Questions::NeverSet,
                 Err(ResetError::Refused(verdict @ ResetVerdict::Locked { .. })) => {
-                    Questions::Failed(super::code::verdict_message(&verdict))
+                    Questions::Failed(Problem::Refused(verdict))
                 }
                 // The device answered but would not list its questions (it wants a login, or
                 // says so in words we do not know): ask by position instead.
@@ -66,7 +67,7 @@ pub fn AnswersStep() -> impl IntoView {
                     ask(by_position_ids(), true)
                 }
                 Err(ResetError::Client(err)) => {
-                    Questions::Failed(err.message_for_known_device(&address.to_string()))
+                    Questions::Failed(Problem::known_device(err, address))
                 }
             });
         });
@@ -84,7 +85,7 @@ pub fn AnswersStep() -> impl IntoView {
             })
             .collect();
         if answers.iter().any(|a| a.answer.is_empty()) {
-            problem.set(Some(Msg::CodeEmpty));
+            problem.set(Some(Problem::Input(BadInput::Empty)));
             return;
         }
         problem.set(None);
@@ -100,8 +101,8 @@ pub fn AnswersStep() -> impl IntoView {
             <SupportDetails />
         }
         .into_any(),
-        Questions::Failed(msg) => {
-            view! { <crate::alert::Alert msg=Signal::stored(Some(msg)) /> }.into_any()
+        Questions::Failed(problem) => {
+            view! { <crate::ui::alert::Alert problem=Signal::stored(Some(problem)) /> }.into_any()
         }
         // Only the device's refusal of the answers can tell that none were ever set when it
         // would not list them: then the support route, not the form again.
@@ -134,11 +135,11 @@ pub fn AnswersStep() -> impl IntoView {
                 .collect_view();
             view! {
                 <form on:submit=submit novalidate>
-                    <p id="answers-hint" class="hint">{move || i18n.t(explain.clone())}</p>
+                    <p id="answers-hint" class="hint">{tr(explain.clone())}</p>
                     {inputs}
-                    <p class="error" aria-live="polite">{move || problem.get().map(|m| i18n.t(m))}</p>
+                    <p class="error" aria-live="polite">{move || problem.get().map(|p| i18n.t(p.message()))}</p>
                     <div class="actions">
-                        <button type="submit" class="primary">{move || i18n.t(Msg::Continue)}</button>
+                        <button type="submit" class="primary">{tr(Msg::Continue)}</button>
                     </div>
                 </form>
             }
@@ -151,7 +152,7 @@ pub fn AnswersStep() -> impl IntoView {
             <Verdict />
             {body}
             <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Mode)>
-                {move || i18n.t(Msg::Back)}
+                {tr(Msg::Back)}
             </button>
         </section>
     }

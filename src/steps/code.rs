@@ -2,12 +2,14 @@
 //! verdict on it in plain words. Nothing here sends the code: the password step does, once.
 
 use super::StepHeading;
-use crate::alert::Alert;
-use crate::clock::now_ms;
-use crate::flow::Step;
-use crate::i18n::{use_i18n, Msg};
-use crate::reset::{PasswordRefusal, ResetVerdict};
-use crate::state::use_wizard;
+use crate::device::reset::ResetVerdict;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::problem::{BadInput, Problem};
+use crate::ui::alert::Alert;
+use crate::ui::text_field::TextField;
+use crate::wizard::clock::now_ms;
+use crate::wizard::progress::Step;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -17,12 +19,12 @@ pub fn CodeStep() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
     let typed = RwSignal::new(wizard.code.get_untracked());
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let code = typed.get_untracked().trim().to_string();
         if code.is_empty() {
-            problem.set(Some(Msg::CodeEmpty));
+            problem.set(Some(Problem::Input(BadInput::Empty)));
             return;
         }
         problem.set(None);
@@ -43,20 +45,14 @@ pub fn CodeStep() -> impl IntoView {
                 <DemoMailbox />
             </Show>
             <form on:submit=submit novalidate>
-                <label for="reset-code">{move || i18n.t(Msg::CodeLabel)}</label>
-                <p id="reset-code-hint" class="hint">{move || i18n.t(Msg::CodeHint)}</p>
-                <input id="reset-code" type="text" autocomplete="one-time-code" spellcheck="false"
-                    autocapitalize="off" bind:value=typed
-                    aria-describedby="reset-code-hint reset-code-error"
-                    aria-invalid=move || if problem.get().is_some() { "true" } else { "false" } />
-                <p id="reset-code-error" class="error" aria-live="polite">
-                    {move || problem.get().map(|m| i18n.t(m))}
-                </p>
+                <TextField id="reset-code" label=Msg::CodeLabel hint=Msg::CodeHint value=typed
+                    autocomplete="one-time-code" spellcheck="false" autocapitalize="off"
+                    error=Signal::derive(move || problem.get().map(|p| p.message())) />
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Qr)>
                         {move || i18n.t(if expired() { Msg::QrExportAgain } else { Msg::Back })}
                     </button>
-                    <button type="submit" class="primary">{move || i18n.t(Msg::Continue)}</button>
+                    <button type="submit" class="primary">{tr(Msg::Continue)}</button>
                 </div>
             </form>
         </section>
@@ -67,21 +63,22 @@ pub fn CodeStep() -> impl IntoView {
 /// person may go on (many cameras on a home LAN have nothing else).
 #[component]
 fn PlainHttpNotice() -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
     // Known from the calls before this step, so drawn with the step (no shift after it); only
     // after a reload is the device asked.
-    let known = wizard.address().and_then(crate::client::known_transport);
+    let known = wizard
+        .address()
+        .and_then(crate::device::client::known_transport);
     let transport = RwSignal::new(known);
     if let (None, Some(address)) = (known, wizard.address()) {
         leptos::task::spawn_local(async move {
-            transport.set(crate::client::transport(address).await);
+            transport.set(crate::device::client::transport(address).await);
         });
     }
     let shown = move || transport.get() == Some(protocol::proxy_api::DeviceTransport::Http);
     view! {
         <Show when=shown>
-            <p class="notice plain-http" role="status">{move || i18n.t(Msg::PlainHttpNotice)}</p>
+            <p class="notice plain-http" role="status">{tr(Msg::PlainHttpNotice)}</p>
         </Show>
     }
 }
@@ -93,16 +90,16 @@ fn DemoMailbox() -> impl IntoView {
     let shown = RwSignal::new(None::<Msg>);
     let open = move |_| {
         leptos::task::spawn_local(async move {
-            shown.set(Some(match crate::client::demo_mailbox().await {
+            shown.set(Some(match crate::device::client::demo_mailbox().await {
                 Ok(Some(code)) => Msg::DemoMailboxCode { code },
                 Ok(None) => Msg::DemoMailboxEmpty,
-                Err(err) => err.message(""),
+                Err(err) => Problem::client(err, "").message(),
             }));
         });
     };
     view! {
         <div class="demo-mailbox">
-            <button type="button" class="secondary" on:click=open>{move || i18n.t(Msg::DemoMailboxOpen)}</button>
+            <button type="button" class="secondary" on:click=open>{tr(Msg::DemoMailboxOpen)}</button>
             <p role="status">{move || shown.get().map(|m| i18n.t(m))}</p>
         </div>
     }
@@ -118,46 +115,19 @@ pub(super) fn Verdict() -> impl IntoView {
     {
         on_cleanup(move || handle.clear());
     }
-    let msg = Signal::derive(move || {
+    let problem = Signal::derive(move || {
         let verdict = wizard.verdict.get()?;
-        Some(match (&verdict, wizard.locked_until.get()) {
-            (ResetVerdict::Locked { .. }, Some(until)) => {
-                Msg::locked_for(until.saturating_sub(now.get()) / 1000)
-            }
-            _ => verdict_message(&verdict),
-        })
+        Some(Problem::Refused(
+            match (verdict, wizard.locked_until.get()) {
+                (ResetVerdict::Locked { .. }, Some(until)) => {
+                    let secs = until.saturating_sub(now.get()) / 1000;
+                    ResetVerdict::Locked {
+                        unlock_in_secs: Some(u32::try_from(secs).unwrap_or(u32::MAX)),
+                    }
+                }
+                (verdict, _) => verdict,
+            },
+        ))
     });
-    view! { <Alert msg class="verdict" /> }
-}
-
-/// The sentence for a device verdict.
-pub fn verdict_message(verdict: &ResetVerdict) -> Msg {
-    match verdict {
-        ResetVerdict::Accepted => Msg::ResetAccepted,
-        ResetVerdict::WrongCode {
-            retries_left: Some(left),
-        } => Msg::WrongCodeTriesLeft { left: *left },
-        ResetVerdict::WrongCode { retries_left: None } => Msg::WrongCode,
-        ResetVerdict::ExpiredCode => Msg::ExpiredCode,
-        ResetVerdict::Locked {
-            unlock_in_secs: Some(secs),
-        } => Msg::locked_for(u64::from(*secs)),
-        ResetVerdict::Locked {
-            unlock_in_secs: None,
-        } => Msg::Locked,
-        ResetVerdict::PasswordRefused(PasswordRefusal::Illegal) => Msg::PasswordIllegal,
-        ResetVerdict::PasswordRefused(PasswordRefusal::Risky) => Msg::PasswordRisky,
-        ResetVerdict::PasswordRefused(PasswordRefusal::SameAsOld) => Msg::PasswordSameAsOld,
-        ResetVerdict::PasswordRefused(PasswordRefusal::TooLong) => Msg::PasswordTooLongDevice,
-        ResetVerdict::Booting => Msg::DeviceStarting,
-        ResetVerdict::NoReservedEmail => Msg::NoReservedEmail,
-        ResetVerdict::WrongAnswers => Msg::WrongAnswers,
-        ResetVerdict::NoQuestions => Msg::AnswersNeverSet,
-        ResetVerdict::OtherQuestions => Msg::OtherQuestions,
-        ResetVerdict::GuidMismatch => Msg::GuidMismatch,
-        ResetVerdict::NotTaken => Msg::ResetNotTaken,
-        ResetVerdict::Other { detail } => Msg::DeviceSaid {
-            detail: detail.clone(),
-        },
-    }
+    view! { <Alert problem class="verdict" /> }
 }

@@ -1,12 +1,14 @@
 //! Step 1, the device: discovery list, a typed address, and what the device says about itself.
 
 use super::StepHeading;
-use crate::alert::Alert;
-use crate::client::{self, ClientError, DeviceFacts};
-use crate::device_address::{AddressError, DeviceAddress};
-use crate::flow::{SavedDevice, Step};
-use crate::i18n::{use_i18n, Msg};
-use crate::state::use_wizard;
+use crate::device::address::DeviceAddress;
+use crate::device::client::{self, ClientError, DeviceFacts};
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::problem::{BadInput, Problem};
+use crate::ui::alert::Alert;
+use crate::ui::text_field::TextField;
+use crate::wizard::progress::{SavedDevice, Step};
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::isapi::ResetMode;
@@ -32,7 +34,6 @@ struct Chosen {
 /// Step 1: find the device and read its capabilities. In a batch, the batch's current device.
 #[component]
 pub fn DeviceStep() -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
     let found = RwSignal::new(Load::<Vec<ProbeMatch>>::Loading);
     let chosen = RwSignal::new(None::<Chosen>);
@@ -68,9 +69,8 @@ pub fn DeviceStep() -> impl IntoView {
         },
     );
     let panel = move || chosen.get().map(|c| view! { <DevicePanel chosen=c /> });
-    let batch_device = wizard.progress.with_untracked(|p| {
-        p.batch
-            .as_ref()
+    let batch_device = wizard.batch.with_untracked(|b| {
+        b.as_ref()
             .and_then(|b| b.current_item())
             .map(|item| item.device.clone())
     });
@@ -100,7 +100,7 @@ pub fn DeviceStep() -> impl IntoView {
     view! {
         <section class="step" aria-labelledby="step-heading">
             <StepHeading step=Step::Device title=Msg::StepDevice />
-            <p class="hint">{move || i18n.t(Msg::LanHint)}</p>
+            <p class="hint">{tr(Msg::LanHint)}</p>
             <DiscoveryList found choose on_search=Callback::new(move |()| search()) />
             <AddressForm choose />
             {panel}
@@ -121,8 +121,8 @@ fn DiscoveryList(
     let body = move || match found.get() {
         Load::Loading => view! { <p role="status">{i18n.t(Msg::Searching)}</p> }.into_any(),
         Load::Failed(err) => {
-            let msg = err.message("");
-            view! { <Alert msg=Signal::stored(Some(msg)) /> }.into_any()
+            let problem = Problem::client(err, "");
+            view! { <Alert problem=Signal::stored(Some(problem)) /> }.into_any()
         }
         Load::Ready(devices) if devices.is_empty() => {
             view! { <p role="status">{i18n.t(Msg::NoDevicesFound)}</p> }.into_any()
@@ -138,10 +138,10 @@ fn DiscoveryList(
     };
     view! {
         <div class="discovery">
-            <h3>{move || i18n.t(Msg::FoundDevices)}</h3>
+            <h3>{tr(Msg::FoundDevices)}</h3>
             {body}
             <button type="button" class="secondary" on:click=move |_| on_search.run(())>
-                {move || i18n.t(Msg::SearchAgain)}
+                {tr(Msg::SearchAgain)}
             </button>
         </div>
     }
@@ -153,7 +153,6 @@ fn DeviceTable(
     choose: Callback<(DeviceAddress, Option<ProbeMatch>)>,
     picked: RwSignal<Vec<SavedDevice>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let several = devices.len() >= 2;
     let rows = devices
         .into_iter()
@@ -163,13 +162,13 @@ fn DeviceTable(
         <table class="devices">
             <thead>
                 <tr>
-                    <th scope="col">{move || i18n.t(Msg::ColumnModel)}</th>
-                    <th scope="col">{move || i18n.t(Msg::ColumnSerial)}</th>
-                    <th scope="col">{move || i18n.t(Msg::ColumnAddress)}</th>
-                    <th scope="col">{move || i18n.t(Msg::ColumnFirmware)}</th>
-                    <th scope="col">{move || i18n.t(Msg::ColumnStatus)}</th>
+                    <th scope="col">{tr(Msg::ColumnModel)}</th>
+                    <th scope="col">{tr(Msg::ColumnSerial)}</th>
+                    <th scope="col">{tr(Msg::ColumnAddress)}</th>
+                    <th scope="col">{tr(Msg::ColumnFirmware)}</th>
+                    <th scope="col">{tr(Msg::ColumnStatus)}</th>
                     <td></td>
-                    {several.then(|| view! { <th scope="col">{move || i18n.t(Msg::BatchColumn)}</th> })}
+                    {several.then(|| view! { <th scope="col">{tr(Msg::BatchColumn)}</th> })}
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
@@ -203,7 +202,7 @@ fn DeviceRow(
         let msg = Msg::FoundOn {
             adapter: adapter.to_string(),
         };
-        view! { <br /><small class="found-on">{move || i18n.t(msg.clone())}</small> }
+        view! { <br /><small class="found-on">{tr(msg.clone())}</small> }
     });
     let firmware = device.firmware.clone().unwrap_or_default();
     let pick = address.zip(picked).map(|(address, picked)| {
@@ -219,17 +218,17 @@ fn DeviceRow(
         view! {
             <button type="button" aria-label=move || i18n.t(label.clone())
                 on:click=move |_| choose.run((address, Some(device.clone())))>
-                {move || i18n.t(Msg::Choose)}
+                {tr(Msg::Choose)}
             </button>
         }
     });
     view! {
         <tr>
-            <td data-label=move || i18n.t(Msg::ColumnModel)>{model}</td>
-            <td class="serial" data-label=move || i18n.t(Msg::ColumnSerial)>{serial}</td>
-            <td data-label=move || i18n.t(Msg::ColumnAddress)>{shown_address}{found_on}</td>
-            <td data-label=move || i18n.t(Msg::ColumnFirmware)>{firmware}</td>
-            <td data-label=move || i18n.t(Msg::ColumnStatus)>{move || i18n.t(status.clone())}</td>
+            <td data-label=tr(Msg::ColumnModel)>{model}</td>
+            <td class="serial" data-label=tr(Msg::ColumnSerial)>{serial}</td>
+            <td data-label=tr(Msg::ColumnAddress)>{shown_address}{found_on}</td>
+            <td data-label=tr(Msg::ColumnFirmware)>{firmware}</td>
+            <td data-label=tr(Msg::ColumnStatus)>{tr(status.clone())}</td>
             <td>{button}</td>
             {pick}
         </tr>
@@ -246,15 +245,14 @@ fn discovered_address(device: &ProbeMatch) -> Option<DeviceAddress> {
         ip,
         port: device
             .http_port
-            .unwrap_or(crate::device_address::DEFAULT_HTTP_PORT),
+            .unwrap_or(crate::device::address::DEFAULT_HTTP_PORT),
     })
 }
 
 #[component]
 fn AddressForm(choose: Callback<(DeviceAddress, Option<ProbeMatch>)>) -> impl IntoView {
-    let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match DeviceAddress::parse(&typed.get_untracked()) {
@@ -262,43 +260,32 @@ fn AddressForm(choose: Callback<(DeviceAddress, Option<ProbeMatch>)>) -> impl In
                 problem.set(None);
                 choose.run((address, None));
             }
-            Err(err) => problem.set(Some(match err {
-                AddressError::Empty => Msg::AddressEmpty,
-                AddressError::NotAnAddress => Msg::AddressNotAnIp,
-                AddressError::BadPort => Msg::AddressBadPort,
-            })),
+            Err(err) => problem.set(Some(Problem::Input(BadInput::Address(err)))),
         }
     };
     view! {
         <form class="address-form" on:submit=submit novalidate>
-            <label for="device-address">{move || i18n.t(Msg::AddressLabel)}</label>
-            <p id="device-address-hint" class="hint">{move || i18n.t(Msg::AddressHint)}</p>
-            <input id="device-address" type="text" inputmode="url" autocomplete="off"
-                spellcheck="false" bind:value=typed
-                aria-describedby="device-address-hint device-address-error"
-                aria-invalid=move || if problem.get().is_some() { "true" } else { "false" } />
-            <p id="device-address-error" class="error" aria-live="polite">
-                {move || problem.get().map(|m| i18n.t(m))}
-            </p>
-            <button type="submit">{move || i18n.t(Msg::CheckDevice)}</button>
+            <TextField id="device-address" label=Msg::AddressLabel hint=Msg::AddressHint
+                value=typed inputmode="url" autocomplete="off" spellcheck="false"
+                error=Signal::derive(move || problem.get().map(|p| p.message())) />
+            <button type="submit">{tr(Msg::CheckDevice)}</button>
         </form>
     }
 }
 
 #[component]
 fn DevicePanel(chosen: Chosen) -> impl IntoView {
-    let i18n = use_i18n();
     let address = chosen.address.to_string();
     let body = match chosen.facts {
         Load::Loading => {
             let msg = Msg::AskingDevice {
                 address: address.clone(),
             };
-            view! { <p role="status">{move || i18n.t(msg.clone())}</p> }.into_any()
+            view! { <p role="status">{tr(msg.clone())}</p> }.into_any()
         }
         Load::Failed(err) => {
-            let msg = err.message(&address);
-            view! { <Alert msg=Signal::stored(Some(msg)) /> }.into_any()
+            let problem = Problem::client(err, &address);
+            view! { <Alert problem=Signal::stored(Some(problem)) /> }.into_any()
         }
         Load::Ready(facts) => {
             view! { <DeviceFactsView facts discovered=chosen.discovered address /> }.into_any()
@@ -306,7 +293,7 @@ fn DevicePanel(chosen: Chosen) -> impl IntoView {
     };
     view! {
         <section class="device-panel" aria-labelledby="device-panel-heading" aria-live="polite">
-            <h3 id="device-panel-heading">{move || i18n.t(Msg::YourDevice)}</h3>
+            <h3 id="device-panel-heading">{tr(Msg::YourDevice)}</h3>
             {body}
         </section>
     }
@@ -322,7 +309,7 @@ fn DeviceFactsView(
     let discovered = discovered.unwrap_or_default();
     let fact = move |label: Msg, value: Option<String>| {
         view! {
-            <dt>{move || i18n.t(label.clone())}</dt>
+            <dt>{tr(label.clone())}</dt>
             <dd>{move || value.clone().unwrap_or_else(|| i18n.t(Msg::NotReported))}</dd>
         }
     };
@@ -337,7 +324,7 @@ fn DeviceFactsView(
     if !facts.activation.activated {
         return view! {
             {details}
-            <p class="notice" role="alert">{move || i18n.t(Msg::NotActivatedExplain)}</p>
+            <p class="notice" role="alert">{tr(Msg::NotActivatedExplain)}</p>
         }
         .into_any();
     }
@@ -348,9 +335,17 @@ fn DeviceFactsView(
         .into_iter()
         .map(|support| {
             let name = mode_name(support.mode);
-            let state = if support.supported { Msg::ModeAvailable } else { Msg::ModeUnavailable };
-            let class = if support.supported { "mode available" } else { "mode unavailable" };
-            view! { <li class=class>{move || i18n.t(name.clone())}": "{move || i18n.t(state.clone())}</li> }
+            let state = if support.supported {
+                Msg::ModeAvailable
+            } else {
+                Msg::ModeUnavailable
+            };
+            let class = if support.supported {
+                "mode available"
+            } else {
+                "mode unavailable"
+            };
+            view! { <li class=class>{tr(name.clone())}": "{tr(state.clone())}</li> }
         })
         .collect_view();
     let wizard = use_wizard();
@@ -371,10 +366,10 @@ fn DeviceFactsView(
     };
     view! {
         {details}
-        <h4>{move || i18n.t(Msg::ResetModes)}</h4>
+        <h4>{tr(Msg::ResetModes)}</h4>
         <ul class="modes">{modes}</ul>
         <p class="hint">{move || i18n.t(Msg::PasswordLength { min: limits.min, max: limits.max })}</p>
-        <button type="button" class="primary" on:click=go_on>{move || i18n.t(Msg::ResetThisDevice)}</button>
+        <button type="button" class="primary" on:click=go_on>{tr(Msg::ResetThisDevice)}</button>
     }
     .into_any()
 }
@@ -423,10 +418,10 @@ fn BatchPicker(picked: RwSignal<Vec<SavedDevice>>) -> impl IntoView {
     let wizard = use_wizard();
     let count = move || picked.with(Vec::len);
     view! {
-        <p class="hint">{move || i18n.t(Msg::BatchHint)}</p>
+        <p class="hint">{tr(Msg::BatchHint)}</p>
         <Show when=move || { count() >= 2 }>
             <button type="button" class="primary"
-                on:click=move |_| crate::batch_view::start(wizard, picked.get_untracked())>
+                on:click=move |_| crate::batch::view::start(wizard, picked.get_untracked())>
                 {move || i18n.t(Msg::BatchStart { count: count() })}
             </button>
         </Show>

@@ -3,9 +3,10 @@
 
 use super::code::Verdict;
 use super::StepHeading;
-use crate::flow::Step;
-use crate::i18n::{use_i18n, Msg};
-use crate::state::use_wizard;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::problem::{BadInput, Problem};
+use crate::wizard::progress::Step;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::isapi::{GuidFile, MAX_GUID_FILE_BYTES};
@@ -17,7 +18,7 @@ pub fn GuidStep() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
     let chosen = RwSignal::new(None::<String>);
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let on_change = move |ev: leptos::ev::Event| {
         let Some(file) = ev
             .target()
@@ -33,7 +34,7 @@ pub fn GuidStep() -> impl IntoView {
         // Checked before reading: a GUID file is small; anything else is the wrong file.
         let size = file.size();
         if size <= 0.0 || size > MAX_GUID_FILE_BYTES as f64 {
-            problem.set(Some(Msg::GuidUnusable));
+            problem.set(Some(Problem::Input(BadInput::GuidFile)));
             return;
         }
         spawn_local(async move {
@@ -42,7 +43,7 @@ pub fn GuidStep() -> impl IntoView {
                     chosen.set(Some(file.name()));
                     wizard.guid_file.set(Some(GuidFile(bytes)));
                 }
-                None => problem.set(Some(Msg::GuidUnusable)),
+                None => problem.set(Some(Problem::Input(BadInput::GuidFile))),
             }
         });
     };
@@ -52,7 +53,7 @@ pub fn GuidStep() -> impl IntoView {
         if ready() {
             wizard.go(Step::Password);
         } else {
-            problem.set(Some(Msg::GuidUnusable));
+            problem.set(Some(Problem::Input(BadInput::GuidFile)));
         }
     };
     view! {
@@ -60,19 +61,19 @@ pub fn GuidStep() -> impl IntoView {
             <StepHeading step=Step::Code title=Msg::StepGuid />
             <Verdict />
             <form on:submit=submit novalidate>
-                <p id="guid-hint" class="hint">{move || i18n.t(Msg::GuidExplain)}</p>
-                <label for="guid-file">{move || i18n.t(Msg::GuidFileLabel)}</label>
+                <p id="guid-hint" class="hint">{tr(Msg::GuidExplain)}</p>
+                <label for="guid-file">{tr(Msg::GuidFileLabel)}</label>
                 <input id="guid-file" type="file" on:change=on_change aria-describedby="guid-hint guid-status" />
                 <p id="guid-status" role="status">
                     {move || chosen.get().map(|name| i18n.t(Msg::GuidChosen { name }))}
                 </p>
-                <p class="error" aria-live="polite">{move || problem.get().map(|m| i18n.t(m))}</p>
+                <p class="error" aria-live="polite">{move || problem.get().map(|p| i18n.t(p.message()))}</p>
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Mode)>
-                        {move || i18n.t(Msg::Back)}
+                        {tr(Msg::Back)}
                     </button>
                     <button type="submit" class="primary" disabled=move || !ready()>
-                        {move || i18n.t(Msg::Continue)}
+                        {tr(Msg::Continue)}
                     </button>
                 </div>
             </form>

@@ -1,34 +1,37 @@
 //! One module per step of the reset, each a component that reads and moves the shared state.
 
+pub(crate) mod after_reset;
 mod answers;
 pub(crate) mod code;
 mod device;
+pub(crate) mod email;
 mod guid;
 mod mode;
 mod password;
 mod privacy;
 mod proof;
 mod qr;
+pub(crate) mod stepper;
+pub(crate) mod support_details;
 
 pub use answers::AnswersStep;
 pub use code::CodeStep;
 pub use device::DeviceStep;
 pub use guid::GuidStep;
 pub use mode::ModeStep;
-pub use password::{PasswordRules, PasswordStep};
+pub use password::{NewPassword, PasswordStep};
 pub use privacy::PrivacyStep;
 pub use proof::ProofStep;
 pub use qr::{QrSend, QrStep};
 
-use crate::flow::Step;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, Msg};
+use crate::wizard::progress::Step;
 use leptos::html;
 use leptos::prelude::*;
 
 /// The step's heading, focused when the step appears so screen readers and keyboards follow.
 #[component]
 pub fn StepHeading(step: Step, title: Msg) -> impl IntoView {
-    let i18n = use_i18n();
     let heading = NodeRef::<html::H2>::new();
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
@@ -36,7 +39,7 @@ pub fn StepHeading(step: Step, title: Msg) -> impl IntoView {
         }
     });
     // Counted along the chosen route: the other routes skip the e-mail route's steps.
-    let route = crate::state::use_wizard()
+    let route = crate::wizard::state::use_wizard()
         .progress
         .with_untracked(|p| p.route);
     let on_route: Vec<Step> = Step::ALL
@@ -51,7 +54,7 @@ pub fn StepHeading(step: Step, title: Msg) -> impl IntoView {
         total: on_route.len(),
     };
     view! {
-        <p class="step-number">{move || i18n.t(number.clone())}</p>
-        <h2 id="step-heading" tabindex="-1" node_ref=heading>{move || i18n.t(title.clone())}</h2>
+        <p class="step-number">{tr(number.clone())}</p>
+        <h2 id="step-heading" tabindex="-1" node_ref=heading>{tr(title.clone())}</h2>
     }
 }

@@ -3,11 +3,11 @@
 
 use super::device::mode_name;
 use super::StepHeading;
-use crate::flow::{ResetRoute, Step};
-use crate::i18n::{use_i18n, Msg};
-use crate::reset;
-use crate::state::use_wizard;
-use crate::support::SupportDetails;
+use crate::device::reset;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::steps::support_details::SupportDetails;
+use crate::wizard::progress::{ResetRoute, Step};
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use protocol::isapi::{EmailParameter, ResetMode};
 
@@ -115,7 +115,7 @@ pub fn ModeStep() -> impl IntoView {
             <StepHeading step=Step::Mode title=Msg::StepMode />
             {body}
             <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Device)>
-                {move || i18n.t(Msg::Back)}
+                {tr(Msg::Back)}
             </button>
         </section>
     }

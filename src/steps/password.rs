@@ -2,17 +2,20 @@
 //! protocol crate; submitted once together with the code, and the device's verdict explained.
 
 use super::StepHeading;
-use crate::alert::Alert;
-use crate::clock::now_ms;
-use crate::flow::Step;
-use crate::i18n::{use_i18n, Msg};
-use crate::reset::{self, ResetVerdict, ADMIN};
-use crate::state::{use_wizard, Wizard};
-use crate::steps::code::verdict_message;
+use crate::device::address::DeviceAddress;
+use crate::device::reset::{self, Proof, ResetVerdict, ADMIN};
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::problem::Problem;
+use crate::ui::alert::Alert;
+use crate::wizard::clock::now_ms;
+use crate::wizard::progress::Step;
+use crate::wizard::state::{use_wizard, Wizard};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::isapi::LengthLimit;
 use protocol::password::{check, Reason, Rule, RuleOutcome};
+
+/// What one submission sends: the device, the route's proof and the new password.
+type Submission = (DeviceAddress, Proof, String);
 
 /// Step 6: choose the new password and reset.
 #[component]
@@ -26,9 +29,7 @@ pub fn PasswordStep() -> impl IntoView {
     let confirm = RwSignal::new(shared);
     let share = RwSignal::new(prefilled);
     let in_batch = wizard.in_batch();
-    let shown = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let limits = Memo::new(move |_| {
         wizard
             .facts
@@ -36,27 +37,15 @@ pub fn PasswordStep() -> impl IntoView {
             .unwrap_or_default()
     });
     let report = Memo::new(move |_| check(&password.get(), ADMIN, limits.get()));
-    let matches = move || !confirm.get().is_empty() && password.get() == confirm.get();
-    let ready = move || report.get().is_acceptable() && matches() && !busy.get();
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if !ready() {
-            return;
-        }
-        let (Some(address), Some(proof)) = (wizard.address(), wizard.proof()) else {
-            wizard.go(Step::Device);
-            return;
-        };
-        let new_password = password.get_untracked();
+    // One submission per press: the proof and the new password go to the device once.
+    let submit_action = Action::new_local(move |(address, proof, new_password): &Submission| {
+        let (address, proof, new_password) = (*address, proof.clone(), new_password.clone());
         let profile = wizard.profile.get_value();
         let security = wizard
             .facts
             .with_untracked(|f| f.as_ref().map(|f| f.security.clone()))
             .unwrap_or_default();
-        busy.set(true);
-        problem.set(None);
-        spawn_local(async move {
+        async move {
             match reset::submit(address, &profile, &security, &proof, &new_password).await {
                 Ok(verdict) => {
                     if verdict == ResetVerdict::Accepted && in_batch {
@@ -76,47 +65,49 @@ pub fn PasswordStep() -> impl IntoView {
                     match reset::prove_login(address, &new_password).await {
                         Ok(true) => settle(wizard, ResetVerdict::Accepted, new_password, problem),
                         Ok(false) => settle(wizard, ResetVerdict::NotTaken, new_password, problem),
-                        Err(_) => problem.set(Some(Msg::ResetUnconfirmed)),
+                        Err(_) => problem.set(Some(Problem::ResetUnconfirmed)),
                     }
                 }
-                Err(err) => problem.set(Some(err.message_for_known_device(&address.to_string()))),
+                Err(err) => problem.set(Some(Problem::known_device(err, address))),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let busy = submit_action.pending();
+    let matches = move || !confirm.get().is_empty() && password.get() == confirm.get();
+    let ready = move || report.get().is_acceptable() && matches() && !busy.get();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !ready() {
+            return;
+        }
+        let (Some(address), Some(proof)) = (wizard.address(), wizard.proof()) else {
+            wizard.go(Step::Device);
+            return;
+        };
+        problem.set(None);
+        submit_action.dispatch_local((address, proof, password.get_untracked()));
     };
-    let kind = move || if shown.get() { "text" } else { "password" };
     view! {
         <section class="step" aria-labelledby="step-heading">
             <StepHeading step=Step::Password title=Msg::StepPassword />
             <form on:submit=submit novalidate>
-                <label for="new-password">{move || i18n.t(Msg::NewPasswordLabel)}</label>
-                <input id="new-password" type=kind autocomplete="new-password" bind:value=password
-                    aria-describedby="password-rules password-strength" />
-                <label for="confirm-password">{move || i18n.t(Msg::ConfirmPasswordLabel)}</label>
-                <input id="confirm-password" type=kind autocomplete="new-password" bind:value=confirm
-                    aria-describedby="confirm-state" />
-                <p id="confirm-state" class="hint" aria-live="polite">
-                    {move || (!confirm.get().is_empty()).then(|| i18n.t(if matches() { Msg::PasswordsMatch } else { Msg::PasswordsDiffer }))}
-                </p>
-                <p class="checkbox">
-                    <input id="show-password" type="checkbox" bind:checked=shown />
-                    <label for="show-password">{move || i18n.t(Msg::ShowPassword)}</label>
-                </p>
-                {in_batch.then(|| view! {
-                    <p class="checkbox">
-                        <input id="batch-password" type="checkbox" bind:checked=share
-                            aria-describedby="batch-password-hint" />
-                        <label for="batch-password">{move || i18n.t(Msg::BatchSamePassword)}</label>
-                    </p>
-                    <p id="batch-password-hint" class="hint">
-                        {move || i18n.t(if prefilled { Msg::BatchPasswordFilled } else { Msg::BatchPasswordKept })}
-                    </p>
-                })}
-                <PasswordRules report limits />
-                <Alert msg=problem />
+                <NewPassword password report limits confirm=confirm>
+                    {in_batch.then(|| view! {
+                        <p class="checkbox">
+                            <input id="batch-password" type="checkbox" bind:checked=share
+                                aria-describedby="batch-password-hint" />
+                            <label for="batch-password">{tr(Msg::BatchSamePassword)}</label>
+                        </p>
+                        <p id="batch-password-hint" class="hint">
+                            {tr(if prefilled { Msg::BatchPasswordFilled } else { Msg::BatchPasswordKept })}
+                        </p>
+                    })}
+                </NewPassword>
+                <Alert problem />
                 <div class="actions">
                     <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Code)>
-                        {move || i18n.t(Msg::Back)}
+                        {tr(Msg::Back)}
                     </button>
                     <button type="submit" class="primary" disabled=move || !ready()>
                         {move || i18n.t(if busy.get() { Msg::Resetting } else { Msg::ResetPassword })}
@@ -133,7 +124,7 @@ fn settle(
     wizard: Wizard,
     verdict: ResetVerdict,
     new_password: String,
-    problem: RwSignal<Option<Msg>>,
+    problem: RwSignal<Option<Problem>>,
 ) {
     match verdict {
         ResetVerdict::Accepted => {
@@ -164,7 +155,54 @@ fn settle(
             wizard.forget_proof();
             wizard.go(Step::Code);
         }
-        other => problem.set(Some(verdict_message(&other))),
+        other => problem.set(Some(Problem::Refused(other))),
+    }
+}
+
+/// The new password: its field, the confirmation when one is asked, the show toggle, then
+/// `children` (e.g. a batch's choice), and the device's rules under it, live.
+#[component]
+pub fn NewPassword(
+    password: RwSignal<String>,
+    report: Memo<protocol::password::PolicyReport>,
+    limits: Memo<LengthLimit>,
+    /// The confirmation field's text, when the password must be typed twice.
+    #[prop(optional)]
+    confirm: Option<RwSignal<String>>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = RwSignal::new(false);
+    let kind = move || if shown.get() { "text" } else { "password" };
+    let confirm_field = confirm.map(|confirm| {
+        let state = move || {
+            let typed = confirm.get();
+            (!typed.is_empty()).then(|| {
+                i18n.t(if password.get() == typed {
+                    Msg::PasswordsMatch
+                } else {
+                    Msg::PasswordsDiffer
+                })
+            })
+        };
+        view! {
+            <label for="confirm-password">{tr(Msg::ConfirmPasswordLabel)}</label>
+            <input id="confirm-password" type=kind autocomplete="new-password" bind:value=confirm
+                aria-describedby="confirm-state" />
+            <p id="confirm-state" class="hint" aria-live="polite">{state}</p>
+        }
+    });
+    view! {
+        <label for="new-password">{tr(Msg::NewPasswordLabel)}</label>
+        <input id="new-password" type=kind autocomplete="new-password" bind:value=password
+            aria-describedby="password-rules password-strength" />
+        {confirm_field}
+        <p class="checkbox">
+            <input id="show-password" type="checkbox" bind:checked=shown />
+            <label for="show-password">{tr(Msg::ShowPassword)}</label>
+        </p>
+        {children.map(|c| c())}
+        <PasswordRules report limits />
     }
 }
 

@@ -2,13 +2,13 @@
 //! spend the device's login tries), then the end of the reset.
 
 use super::StepHeading;
-use crate::batch_view::BatchNextButton;
-use crate::flow::Step;
-use crate::i18n::{use_i18n, Msg};
-use crate::prevention::PreventionOffers;
-use crate::reset::{self, ResetError};
-use crate::state::use_wizard;
-use crate::steps::code::verdict_message;
+use crate::batch::view::BatchNextButton;
+use crate::device::reset;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::problem::Problem;
+use crate::steps::after_reset::PreventionOffers;
+use crate::wizard::progress::Step;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -42,10 +42,7 @@ pub fn ProofStep() -> impl IntoView {
             proof.set(match reset::prove_login(address, &password).await {
                 Ok(true) => Proof::Proven,
                 Ok(false) => Proof::NotProven,
-                Err(ResetError::Client(err)) => {
-                    Proof::Failed(err.message_for_known_device(&address.to_string()))
-                }
-                Err(ResetError::Refused(verdict)) => Proof::Failed(verdict_message(&verdict)),
+                Err(err) => Proof::Failed(Problem::reset(err, address).message()),
             });
         });
     }
@@ -68,7 +65,7 @@ pub fn ProofStep() -> impl IntoView {
     view! {
         <section class="step" aria-labelledby="step-heading">
             <StepHeading step=Step::Proof title=Msg::StepProof />
-            <p>{move || i18n.t(Msg::ResetAccepted)}</p>
+            <p>{tr(Msg::ResetAccepted)}</p>
             {status}
             {move || match (proof.get(), wizard.address()) {
                 (Proof::Proven, Some(address)) => {
@@ -80,7 +77,7 @@ pub fn ProofStep() -> impl IntoView {
                 view! { <BatchNextButton /> }.into_any()
             } else {
                 view! {
-                    <button type="button" class="secondary" on:click=start_over>{move || i18n.t(Msg::ResetAnother)}</button>
+                    <button type="button" class="secondary" on:click=start_over>{tr(Msg::ResetAnother)}</button>
                 }
                 .into_any()
             }}

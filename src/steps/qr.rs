@@ -3,19 +3,19 @@
 //! happens silently: not on return, not as a retry.
 
 use super::StepHeading;
-use crate::alert::Alert;
-use crate::clock::{local_time, now_ms};
-use crate::copy::CopyButton;
-use crate::email;
-use crate::flow::Step;
-use crate::i18n::{use_i18n, Msg};
-use crate::qr_draw::{png_file_name, QrMatrix};
-use crate::reset::{self, ResetError, ResetVerdict};
-use crate::state::use_wizard;
-use crate::steps::code::verdict_message;
-use crate::support::SupportDetails;
+use crate::device::address::DeviceAddress;
+use crate::device::reset::{self, ResetError, ResetVerdict};
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::problem::Problem;
+use crate::qr::draw::{png_file_name, QrMatrix};
+use crate::steps::email;
+use crate::steps::support_details::SupportDetails;
+use crate::ui::alert::Alert;
+use crate::ui::copy_button::CopyButton;
+use crate::wizard::clock::{local_time, now_ms};
+use crate::wizard::progress::Step;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::isapi::is_plausible_email;
 
 /// Step 4: export and send the QR code.
@@ -25,20 +25,14 @@ pub fn QrStep() -> impl IntoView {
     let wizard = use_wizard();
     // The drawn code and the mailbox the device named for it, if any.
     let drawn = RwSignal::new(None::<(QrMatrix, Option<String>)>);
-    let busy = RwSignal::new(false);
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let no_email = RwSignal::new(false);
     let exported_before = move || wizard.progress.with(|p| p.qr_exported_at_ms);
 
-    let export = move || {
-        let Some(address) = wizard.address() else {
-            wizard.go(Step::Device);
-            return;
-        };
-        busy.set(true);
-        problem.set(None);
+    // One export per press, never retried: each voids the code sent before.
+    let export_action = Action::new_local(move |&address: &DeviceAddress| {
         let profile = wizard.profile.get_value();
-        spawn_local(async move {
+        async move {
             match reset::export_qr(address, &profile).await {
                 Ok(qr) => match QrMatrix::encode(&qr.content) {
                     Some(matrix) => {
@@ -50,12 +44,12 @@ pub fn QrStep() -> impl IntoView {
                             .filter(|address| is_plausible_email(address));
                         drawn.set(Some((matrix, mailbox)));
                     }
-                    None => problem.set(Some(Msg::QrTooLong)),
+                    None => problem.set(Some(Problem::QrTooLong)),
                 },
                 Err(ResetError::Client(err)) => {
-                    let msg = err.message_for_known_device(&address.to_string());
-                    no_email.set(matches!(msg, Msg::FirmwareAnswerUnknown { .. }));
-                    problem.set(Some(msg))
+                    let shown = Problem::known_device(err, address);
+                    no_email.set(matches!(shown.message(), Msg::FirmwareAnswerUnknown { .. }));
+                    problem.set(Some(shown))
                 }
                 Err(ResetError::Refused(verdict)) => {
                     // No reserved e-mail, and any refusal the wizard does not know, are shown
@@ -64,11 +58,19 @@ pub fn QrStep() -> impl IntoView {
                         verdict,
                         ResetVerdict::NoReservedEmail | ResetVerdict::Other { .. }
                     ));
-                    problem.set(Some(verdict_message(&verdict)));
+                    problem.set(Some(Problem::Refused(verdict)));
                 }
             }
-            busy.set(false);
-        });
+        }
+    });
+    let busy = export_action.pending();
+    let export = move || {
+        let Some(address) = wizard.address() else {
+            wizard.go(Step::Device);
+            return;
+        };
+        problem.set(None);
+        export_action.dispatch_local(address);
     };
 
     let body = move || {
@@ -88,13 +90,13 @@ pub fn QrStep() -> impl IntoView {
         <section class="step" aria-labelledby="step-heading">
             <StepHeading step=Step::Qr title=Msg::StepQr />
             {body}
-            <Alert msg=problem />
+            <Alert problem />
             <Show when=move || no_email.get()>
                 <SupportDetails />
             </Show>
             <div class="actions">
                 <button type="button" class="secondary" on:click=move |_| wizard.go(Step::Privacy)>
-                    {move || i18n.t(Msg::Back)}
+                    {tr(Msg::Back)}
                 </button>
             </div>
         </section>
@@ -111,23 +113,23 @@ fn ExportedEarlier(at: u64, on_export: Callback<()>) -> impl IntoView {
     view! {
         <p>{move || i18n.t(Msg::QrExportedAt { when: when.clone() })}</p>
         <button type="button" class="primary" on:click=move |_| wizard.go(Step::Code)>
-            {move || i18n.t(Msg::HaveCode)}
+            {tr(Msg::HaveCode)}
         </button>
         <Show
             when=move || confirming.get()
             fallback=move || view! {
                 <button type="button" class="secondary" on:click=move |_| confirming.set(true)>
-                    {move || i18n.t(Msg::QrExportAgain)}
+                    {tr(Msg::QrExportAgain)}
                 </button>
             }
         >
             <div class="warning" role="alert">
-                <p>{move || i18n.t(Msg::QrExportAgainWarning)}</p>
+                <p>{tr(Msg::QrExportAgainWarning)}</p>
                 <button type="button" class="danger" on:click=move |_| on_export.run(())>
-                    {move || i18n.t(Msg::QrExportAgainConfirm)}
+                    {tr(Msg::QrExportAgainConfirm)}
                 </button>
                 <button type="button" class="secondary" on:click=move |_| confirming.set(false)>
-                    {move || i18n.t(Msg::Cancel)}
+                    {tr(Msg::Cancel)}
                 </button>
             </div>
         </Show>
@@ -137,7 +139,6 @@ fn ExportedEarlier(at: u64, on_export: Callback<()>) -> impl IntoView {
 /// The drawn code and what to do with it, then on to the code step.
 #[component]
 fn QrReady(matrix: QrMatrix, mailbox: Option<String>) -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
     let serial = wizard
         .progress
@@ -145,7 +146,7 @@ fn QrReady(matrix: QrMatrix, mailbox: Option<String>) -> impl IntoView {
     view! {
         <QrSend matrix serial device_mailbox=mailbox />
         <button type="button" class="primary" on:click=move |_| wizard.go(Step::Code)>
-            {move || i18n.t(Msg::HaveCode)}
+            {tr(Msg::HaveCode)}
         </button>
     }
 }
@@ -173,16 +174,16 @@ pub fn QrSend(
     let mailto = email::mailto(i18n.lang(), &address, serial.as_deref());
     view! {
         <div class="qr" inner_html=svg></div>
-        <p><a class="button" href=png download=file.clone()>{move || i18n.t(Msg::QrDownload)}</a></p>
+        <p><a class="button" href=png download=file.clone()>{tr(Msg::QrDownload)}</a></p>
         <ol class="instructions">
-            <li>{move || i18n.t(Msg::QrSendTo)}" " <strong class="address" data-mailbox-source=if why == Msg::QrMailboxFromDevice { "device" } else { "built-in" }>{address.clone()}</strong>" "
+            <li>{tr(Msg::QrSendTo)}" " <strong class="address" data-mailbox-source=if why == Msg::QrMailboxFromDevice { "device" } else { "built-in" }>{address.clone()}</strong>" "
                 <CopyButton text=address.clone() what=Msg::CopyAddress />
-                <span class="hint mailbox-why">" "{move || i18n.t(why.clone())}</span>
+                <span class="hint mailbox-why">" "{tr(why.clone())}</span>
             </li>
-            <li><a href=mailto>{move || i18n.t(Msg::QrWriteEmail)}</a>" "{move || i18n.t(Msg::QrAttach { file: file.clone() })}</li>
-            <li>{move || i18n.t(Msg::QrWait)}</li>
+            <li><a href=mailto>{tr(Msg::QrWriteEmail)}</a>" "{move || i18n.t(Msg::QrAttach { file: file.clone() })}</li>
+            <li>{tr(Msg::QrWait)}</li>
         </ol>
-        <p class="hint">{move || i18n.t(Msg::QrValidity)}</p>
+        <p class="hint">{tr(Msg::QrValidity)}</p>
     }
 }
 

@@ -15,7 +15,7 @@ use protocol::probe::{Assessment, ProbeReport, ProbeStep};
 use protocol::profile::{DeviceProfile, SecretFieldScheme};
 use protocol::sadp::{Probe, ProbeMatch};
 use protocol::transcript::{self, RawExchange, Redactor, Transcript};
-use reset_proxy::calls::AllowList;
+use reset_proxy::allow_list::AllowList;
 use reset_proxy::discovery::{plan_sockets, plausible, InterfaceAddr};
 use reset_proxy::forward::DeviceAnswer;
 use reset_proxy::sessions::{DeviceState, SessionId, Sessions};
@@ -461,7 +461,7 @@ fn embed_options(input: &[u8]) {
     let _ = Origin::parse(query);
     let _ = Helper::parse(query, own.as_ref());
     if let Some(address) = lines.next() {
-        let _ = wizard::device_address::DeviceAddress::parse(address);
+        let _ = wizard::device::address::DeviceAddress::parse(address);
     }
     if let Some(password) = lines.next() {
         let _ = protocol::password::check(password, "admin", LengthLimit::DEFAULT_PASSWORD);

@@ -89,7 +89,7 @@ struct OpenPerClient {
 impl OpenPerClient {
     /// Counts one more connection from `peer`, unless it already holds `cap`.
     fn admit(self: &Arc<Self>, peer: IpAddr, cap: usize) -> Option<ClientSlot> {
-        let key = crate::abuse::client_key(peer);
+        let key = crate::attempt_limits::client_key(peer);
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         let count = open.entry(key).or_insert(0);
         if *count >= cap.max(1) {

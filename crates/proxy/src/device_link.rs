@@ -3,7 +3,7 @@
 //! a device that has shown it speaks HTTPS. Certificates are pinned per session and, by serial
 //! and MAC, across sessions.
 
-use crate::calls::AllowedCall;
+use crate::allow_list::AllowedCall;
 use crate::error::ApiError;
 use crate::forward::{self, DeviceAnswer, DeviceClient, DeviceRequest, Transport};
 use crate::pins::{CertificatePins, DeviceKey};

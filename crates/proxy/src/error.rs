@@ -3,8 +3,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use protocol::proxy_api::ErrorCode;
-use serde::Serialize;
+use protocol::proxy_api::{ErrorCode, ProxyError, ProxyErrorDetail};
 
 /// Why the proxy could not give the wizard a device's answer.
 #[derive(Debug, thiserror::Error)]
@@ -72,17 +71,6 @@ pub enum ApiError {
     Discovery(String),
 }
 
-#[derive(Serialize)]
-struct Body {
-    error: Detail,
-}
-
-#[derive(Serialize)]
-struct Detail {
-    code: ErrorCode,
-    message: String,
-}
-
 impl ApiError {
     /// A stable machine-readable code the wizard maps to a translated sentence.
     pub fn code(&self) -> ErrorCode {
@@ -148,8 +136,8 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         tracing::debug!(code = self.code().as_str(), "refused");
-        let body = Body {
-            error: Detail {
+        let body = ProxyError {
+            error: ProxyErrorDetail {
                 code: self.code(),
                 message: self.to_string(),
             },

@@ -122,7 +122,7 @@ impl DeviceClient {
     }
 
     /// Sends `request` to `device` over `transport`, within the time limit. With `retry_safe`
-    /// (a read that changes nothing on the device, see `calls::AllowedCall::retry_safe`), a lost
+    /// (a read that changes nothing on the device, see `allow_list::AllowedCall::retry_safe`), a lost
     /// answer is asked for again on a fresh connection, at most [`RETRIES`] more times.
     pub async fn exchange(
         &self,

@@ -1,9 +1,9 @@
 //! reset-proxy: serves the wizard, forwards allow-listed ISAPI calls, and discovers devices.
 //! `main.rs` only parses flags; everything here is usable in-process by tests and the demo.
 
-pub mod abuse;
+pub mod allow_list;
+pub mod attempt_limits;
 pub mod browser_guard;
-pub mod calls;
 pub mod config;
 pub mod connections;
 pub mod csp;

@@ -1,9 +1,9 @@
 //! The proxy's router, read top to bottom: the API under `/api/v1` behind the browser checks and
 //! sessions, the wizard's files elsewhere, and the headers every answer carries.
 
-use crate::abuse::AttemptLimiter;
+use crate::allow_list::{AllowList, AllowedCall, BodyKind};
+use crate::attempt_limits::AttemptLimiter;
 use crate::browser_guard::{self, BrowserGuard};
-use crate::calls::{AllowList, AllowedCall, BodyKind};
 use crate::config::Config;
 use crate::connections::ClientAddr;
 use crate::csp;

@@ -17,7 +17,7 @@ use protocol::isapi::{
 use protocol::login::{SessionLogin, SessionLoginCap};
 use protocol::profile::DeviceProfile;
 use protocol::proxy_api::{Discovery, Envelope};
-use reset_proxy::calls::{AllowList, BodyKind};
+use reset_proxy::allow_list::{AllowList, BodyKind};
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Arc;

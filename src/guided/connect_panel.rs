@@ -4,11 +4,12 @@
 //! Network Access). A helper elsewhere on the LAN serves its own wizard: that one opens in a new
 //! tab instead, since this page may only reach this computer.
 
-use crate::alert::Alert;
-use crate::client;
-use crate::download::HelperDownloadOffer;
+use crate::device::client;
 use crate::embed::{use_options, Helper, Origin};
-use crate::i18n::{use_i18n, Msg};
+use crate::guided::download_offer::HelperDownloadOffer;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::problem::Problem;
+use crate::ui::alert::Alert;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::proxy_api::{helper_fit, Health, HelperFit};
@@ -17,26 +18,25 @@ use wasm_bindgen::JsCast;
 /// Where the helper's downloads are, beside the wizard on its site (`cargo xtask dist --helpers`).
 pub const DOWNLOAD_PAGE: &str = "download/";
 
-/// What to tell the person about a helper that answered, or `None` when it fits this wizard.
-pub fn mismatch(health: &Health) -> Option<Msg> {
+/// What is wrong with a helper that answered, or `None` when it fits this wizard.
+pub fn mismatch(health: &Health) -> Option<Problem> {
     let version = health.version.clone();
     match helper_fit(health.api) {
         HelperFit::Fits => None,
-        HelperFit::TooOld => Some(Msg::HelperTooOld { version }),
-        HelperFit::TooNew => Some(Msg::HelperTooNew { version }),
+        HelperFit::TooOld => Some(Problem::HelperTooOld { version }),
+        HelperFit::TooNew => Some(Problem::HelperTooNew { version }),
     }
 }
 
-/// The plain "update the helper" notice with its download link, while `msg` is `Some`.
+/// The plain "update the helper" notice with its download link, while `problem` is `Some`.
 #[component]
-pub fn HelperMismatch(#[prop(into)] msg: Signal<Option<Msg>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let too_old = move || matches!(msg.get(), Some(Msg::HelperTooOld { .. }));
+pub fn HelperMismatch(#[prop(into)] problem: Signal<Option<Problem>>) -> impl IntoView {
+    let too_old = move || problem.with(|p| matches!(p, Some(Problem::HelperTooOld { .. })));
     view! {
-        <Alert msg=msg class="helper-mismatch" />
+        <Alert problem class="helper-mismatch" />
         <Show when=too_old>
             <p class="helper-download">
-                <a href=DOWNLOAD_PAGE target="_blank" rel="noopener">{move || i18n.t(Msg::HelperDownload)}</a>
+                <a href=DOWNLOAD_PAGE target="_blank" rel="noopener">{tr(Msg::HelperDownload)}</a>
             </p>
         </Show>
     }
@@ -56,8 +56,8 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
         Helper::OwnOrigin => own_origin(),
     };
     let busy = RwSignal::new(false);
-    let problem = RwSignal::new(None::<Msg>);
-    let outdated = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
+    let outdated = RwSignal::new(None::<Problem>);
     let blocked = RwSignal::new(false);
     let connect = {
         let address = address.clone();
@@ -75,12 +75,12 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
                 match client::connect(&helper).await {
                     Ok(health) => match mismatch(&health) {
                         None => on_connected.run(health),
-                        Some(msg) => outdated.set(Some(msg)),
+                        Some(mismatch) => outdated.set(Some(mismatch)),
                     },
                     Err(_) => {
                         // A failed request does not say why; the permission state can.
                         blocked.set(loopback_denied().await);
-                        problem.set(Some(Msg::HelperNotReached {
+                        problem.set(Some(Problem::HelperNotReached {
                             address,
                             origin: own_origin(),
                         }));
@@ -93,17 +93,17 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
     let button_address = address.clone();
     view! {
         <section class="connect" aria-labelledby="connect-heading">
-            <h2 id="connect-heading">{move || i18n.t(Msg::HelperHeading)}</h2>
-            <p>{move || i18n.t(Msg::HelperOffer)}</p>
+            <h2 id="connect-heading">{tr(Msg::HelperHeading)}</h2>
+            <p>{tr(Msg::HelperOffer)}</p>
             <HelperDownloadOffer />
             <button type="button" on:click=connect disabled=move || busy.get()>
                 {move || i18n.t(Msg::HelperConnect { address: button_address.clone() })}
             </button>
             <p role="status">{move || busy.get().then(|| i18n.t(Msg::HelperConnecting))}</p>
-            <Alert msg=problem />
-            <HelperMismatch msg=outdated />
+            <Alert problem />
+            <HelperMismatch problem=outdated />
             <Show when=move || blocked.get()>
-                <p class="error">{move || i18n.t(Msg::HelperBlocked)}</p>
+                <p class="error">{tr(Msg::HelperBlocked)}</p>
             </Show>
             <ElsewhereOnTheLan />
         </section>
@@ -119,7 +119,7 @@ fn ElsewhereOnTheLan() -> impl IntoView {
     let invalid = move || !typed.get().trim().is_empty() && target.get().is_none();
     view! {
         <p class="field">
-            <label for="helper-elsewhere">{move || i18n.t(Msg::HelperElsewhereLabel)}</label>
+            <label for="helper-elsewhere">{tr(Msg::HelperElsewhereLabel)}</label>
             <input
                 id="helper-elsewhere"
                 type="url"
@@ -130,7 +130,7 @@ fn ElsewhereOnTheLan() -> impl IntoView {
                 aria-invalid=move || invalid().to_string()
                 bind:value=typed
             />
-            <span id="helper-elsewhere-hint" class="hint">{move || i18n.t(Msg::HelperElsewhereHint)}</span>
+            <span id="helper-elsewhere-hint" class="hint">{tr(Msg::HelperElsewhereHint)}</span>
             <span id="helper-elsewhere-error" class="error" aria-live="polite">
                 {move || invalid().then(|| i18n.t(Msg::HelperElsewhereInvalid))}
             </span>
@@ -138,7 +138,7 @@ fn ElsewhereOnTheLan() -> impl IntoView {
         <Show when=move || target.get().is_some()>
             <p>
                 <a href=move || target.get().map(|t| format!("{t}/")) target="_blank" rel="noopener noreferrer">
-                    {move || i18n.t(Msg::HelperOpenNewTab)}
+                    {tr(Msg::HelperOpenNewTab)}
                 </a>
             </p>
         </Show>

@@ -1,8 +1,10 @@
 //! Several devices in a row, for installers: which devices, which one is on screen, and how
-//! each ended. Pure data and rules, saved with the rest of the progress so a reload (or a
-//! night waiting for the vendor's e-mails) loses nothing; the views live in `batch_view`.
+//! each ended. Pure data and rules, saved beside the progress (its own key) so a reload (or a
+//! night waiting for the vendor's e-mails) loses nothing; the views live in `view`.
 
-use crate::flow::{Progress, ResetRoute, SavedDevice};
+pub(crate) mod view;
+
+use crate::wizard::progress::{Progress, ResetRoute, SavedDevice};
 use serde::{Deserialize, Serialize};
 
 /// The devices picked together from the discovery list, and how far each got.
@@ -60,26 +62,6 @@ pub enum FailReason {
     Other,
 }
 
-impl FailReason {
-    /// The reason behind an error shown to the person, by the error's stable name
-    /// (`crate::alert::error_code`, the same names an embedding page receives).
-    pub fn from_error_code(code: &str) -> FailReason {
-        match code {
-            "proxy_unreachable" | "helper_unreachable" | "device_unreachable"
-            | "device_timeout" | "device_starting" | "device_not_allowed" => {
-                FailReason::Unreachable
-            }
-            "wrong_code" | "expired_code" | "wrong_answers" | "guid_mismatch" | "guid_unusable"
-            | "other_questions" => FailReason::ProofRefused,
-            "device_locked" | "too_many_attempts" => FailReason::Locked,
-            "no_reserved_email" | "no_questions" => FailReason::NoRoute,
-            "password_refused" => FailReason::PasswordRefused,
-            "device_bad_answer" | "device_tls" => FailReason::BadAnswer,
-            _ => FailReason::Other,
-        }
-    }
-}
-
 impl Outcome {
     /// Whether the device still needs the person (anything but done).
     pub fn is_open(self) -> bool {
@@ -110,8 +92,9 @@ impl Batch {
             .position(|item| item.outcome == Outcome::NotStarted)
     }
 
-    /// How the current device ended, from its progress and the last error shown for it.
-    pub fn outcome_of(progress: &Progress, last_error: Option<&str>) -> Outcome {
+    /// How the current device ended, from its progress and the reason behind the last problem
+    /// shown for it.
+    pub fn outcome_of(progress: &Progress, last_failure: Option<FailReason>) -> Outcome {
         if progress.reset_done {
             return Outcome::Done;
         }
@@ -120,10 +103,8 @@ impl Batch {
                 qr_exported_at_ms: at,
             };
         }
-        match last_error {
-            Some(code) => Outcome::Failed {
-                reason: FailReason::from_error_code(code),
-            },
+        match last_failure {
+            Some(reason) => Outcome::Failed { reason },
             None => Outcome::Skipped,
         }
     }
@@ -160,7 +141,7 @@ impl Batch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::{InMemory, Step};
+    use crate::wizard::progress::{InMemory, Step};
 
     fn device(n: u8) -> SavedDevice {
         SavedDevice {
@@ -191,7 +172,7 @@ mod tests {
         };
         assert_eq!(Batch::outcome_of(&progress, None), Outcome::Skipped);
         assert_eq!(
-            Batch::outcome_of(&progress, Some("device_unreachable")),
+            Batch::outcome_of(&progress, Some(FailReason::Unreachable)),
             Outcome::Failed {
                 reason: FailReason::Unreachable
             }
@@ -199,7 +180,7 @@ mod tests {
         progress.privacy_accepted = true;
         progress.qr_exported_at_ms = Some(7);
         assert_eq!(
-            Batch::outcome_of(&progress, Some("wrong_code")),
+            Batch::outcome_of(&progress, Some(FailReason::ProofRefused)),
             Outcome::WaitingForCode {
                 qr_exported_at_ms: 7
             },
@@ -207,13 +188,13 @@ mod tests {
         );
         progress.reset_done = true;
         assert_eq!(
-            Batch::outcome_of(&progress, Some("wrong_code")),
+            Batch::outcome_of(&progress, Some(FailReason::ProofRefused)),
             Outcome::Done
         );
         progress.reset_done = false;
         progress.route = ResetRoute::Questions;
         assert_eq!(
-            Batch::outcome_of(&progress, Some("wrong_answers")),
+            Batch::outcome_of(&progress, Some(FailReason::ProofRefused)),
             Outcome::Failed {
                 reason: FailReason::ProofRefused
             }
@@ -250,21 +231,5 @@ mod tests {
         };
         let text = serde_json::to_string(&batch).unwrap_or_default();
         assert_eq!(serde_json::from_str::<Batch>(&text).ok(), Some(batch));
-    }
-
-    #[test]
-    fn every_error_name_has_a_reason() {
-        assert_eq!(
-            FailReason::from_error_code("no_reserved_email"),
-            FailReason::NoRoute
-        );
-        assert_eq!(
-            FailReason::from_error_code("device_locked"),
-            FailReason::Locked
-        );
-        assert_eq!(
-            FailReason::from_error_code("something new"),
-            FailReason::Other
-        );
     }
 }

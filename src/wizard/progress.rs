@@ -108,16 +108,13 @@ pub struct Progress {
     /// The reset route chosen at the mode step.
     #[serde(default)]
     pub route: ResetRoute,
-    /// Several devices reset in a row (installers); the fields above are its current device's.
-    #[serde(default)]
-    pub batch: Option<crate::batch::Batch>,
 }
 
 /// The device, as remembered: enough to find it again and to show which one it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SavedDevice {
-    /// `ip` or `ip:port`, as [`crate::device_address::DeviceAddress`] prints it.
+    /// `ip` or `ip:port`, as [`crate::device::address::DeviceAddress`] prints it.
     pub address: String,
     /// The serial number, when discovery reported it.
     pub serial: Option<String>,
@@ -216,12 +213,9 @@ impl Progress {
     }
 
     /// Forgets everything about the current device (choosing another device starts over);
-    /// a batch the device belongs to stays.
+    /// a batch the device belongs to is kept apart and stays.
     pub fn start_over(&mut self) {
-        *self = Progress {
-            batch: self.batch.take(),
-            ..Progress::default()
-        };
+        *self = Progress::default();
     }
 }
 

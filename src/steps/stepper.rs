@@ -1,8 +1,8 @@
 //! The list of steps at the top, with the current one marked for assistive technology.
 
-use crate::flow::{ResetRoute, Step};
-use crate::i18n::{use_i18n, Msg};
-use crate::state::use_wizard;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::wizard::progress::{ResetRoute, Step};
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 
 /// The step list; steps already reached are links back to them.
@@ -33,7 +33,7 @@ pub fn Stepper() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <nav class="stepper" aria-label=move || i18n.t(Msg::StepsLabel)>
+        <nav class="stepper" aria-label=tr(Msg::StepsLabel)>
             <ol>{items}</ol>
         </nav>
     }

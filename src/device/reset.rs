@@ -1,8 +1,8 @@
 //! The reset itself, in device words: export the QR, submit code and new password, prove it.
 //! Each answer is turned into a verdict a step can explain; nothing here ever retries a write.
 
-use crate::client::{self, ClientError, Method};
-use crate::device_address::DeviceAddress;
+use crate::device::address::DeviceAddress;
+use crate::device::client::{self, ClientError, Method};
 use protocol::field_crypto::{FieldCipher, FieldKey, FieldProtection};
 use protocol::isapi::{
     paths, EmailCertification, EmailParameter, GuidFile, GuidFileReset, QrCode, QuestionAnswer,
@@ -208,7 +208,7 @@ pub async fn read_questions(
 pub async fn prove_login(address: DeviceAddress, password: &str) -> Result<bool, ResetError> {
     let cap = login_capabilities(address).await?;
     let login = SessionLogin::new(&cap, ADMIN, password).to_xml();
-    let now = crate::clock::now_ms();
+    let now = crate::wizard::clock::now_ms();
     let path = format!("{}?timeStamp={now}", paths::SESSION_LOGIN);
     let envelope = client::send(
         address,

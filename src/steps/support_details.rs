@@ -2,12 +2,13 @@
 //! and to mail, the support route's steps and time limits, the support transcript and the
 //! device's probe report.
 
-use crate::alert::Alert;
-use crate::client;
-use crate::copy::CopyButton;
-use crate::email;
-use crate::i18n::{use_i18n, Msg};
-use crate::state::{use_wizard, Mode};
+use crate::device::client;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::problem::Problem;
+use crate::steps::email;
+use crate::ui::alert::Alert;
+use crate::ui::copy_button::CopyButton;
+use crate::wizard::state::{use_wizard, Mode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -49,17 +50,17 @@ pub fn SupportDetails() -> impl IntoView {
     };
     view! {
         <div class="support">
-            <h3>{move || i18n.t(Msg::SupportHeading)}</h3>
-            <p>{move || i18n.t(Msg::SupportExplain)}</p>
+            <h3>{tr(Msg::SupportHeading)}</h3>
+            <p>{tr(Msg::SupportExplain)}</p>
             <pre class="support-details">{details.clone()}</pre>
             <CopyButton text=details what=Msg::CopyDetails />
             <ol class="instructions">
                 <li>
-                    {move || i18n.t(Msg::SupportStepSend)}" "
-                    <a href=mailto>{move || i18n.t(Msg::SupportEmailPrepare)}</a>
+                    {tr(Msg::SupportStepSend)}" "
+                    <a href=mailto>{tr(Msg::SupportEmailPrepare)}</a>
                 </li>
-                <li>{move || i18n.t(Msg::SupportStepUse)}</li>
-                <li>{move || i18n.t(Msg::SupportStepValidity)}</li>
+                <li>{tr(Msg::SupportStepUse)}</li>
+                <li>{tr(Msg::SupportStepValidity)}</li>
             </ol>
             <Show when=move || wizard.mode.get() == Mode::Connected>
                 <TranscriptButton />
@@ -72,32 +73,30 @@ pub fn SupportDetails() -> impl IntoView {
 /// Saves the proxy's redacted record of this session's device exchange, for a bug report.
 #[component]
 pub fn TranscriptButton() -> impl IntoView {
-    let i18n = use_i18n();
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let save = move |_| {
         problem.set(None);
         spawn_local(async move {
             match client::transcript().await {
                 Ok(text) => offer_download(&text, "reset-transcript.json"),
-                Err(err) => problem.set(Some(err.message(""))),
+                Err(err) => problem.set(Some(Problem::client(err, ""))),
             }
         });
     };
     view! {
-        <p id="transcript-hint" class="hint">{move || i18n.t(Msg::TranscriptExplain)}</p>
+        <p id="transcript-hint" class="hint">{tr(Msg::TranscriptExplain)}</p>
         <button type="button" class="secondary" aria-describedby="transcript-hint" on:click=save>
-            {move || i18n.t(Msg::TranscriptSave)}
+            {tr(Msg::TranscriptSave)}
         </button>
-        <Alert msg=problem />
+        <Alert problem />
     }
 }
 
 /// Saves the proxy's read-only probe report of the chosen device, for a bug report.
 #[component]
 pub fn ProbeButton() -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
-    let problem = RwSignal::new(None::<Msg>);
+    let problem = RwSignal::new(None::<Problem>);
     let save = move |_| {
         problem.set(None);
         let Some(address) = wizard.address() else {
@@ -106,18 +105,18 @@ pub fn ProbeButton() -> impl IntoView {
         spawn_local(async move {
             match client::probe_report(address).await {
                 Ok(text) => offer_download(&text, "reset-probe.json"),
-                Err(err) => problem.set(Some(err.message(&address.to_string()))),
+                Err(err) => problem.set(Some(Problem::client(err, address))),
             }
         });
     };
     view! {
         <Show when=move || wizard.address().is_some()>
-            <p id="probe-hint" class="hint">{move || i18n.t(Msg::ProbeExplain)}</p>
+            <p id="probe-hint" class="hint">{tr(Msg::ProbeExplain)}</p>
             <button type="button" class="secondary" aria-describedby="probe-hint" on:click=save>
-                {move || i18n.t(Msg::ProbeSave)}
+                {tr(Msg::ProbeSave)}
             </button>
         </Show>
-        <Alert msg=problem />
+        <Alert problem />
     }
 }
 

@@ -1,8 +1,8 @@
 //! The helper's download offer in the connect panel: the archive for the visitor's system with
 //! its size, checksum and plain steps, from the site's `download/helpers.json` when it has one.
 
-use crate::connect::DOWNLOAD_PAGE;
-use crate::i18n::{use_i18n, Msg};
+use crate::guided::connect_panel::DOWNLOAD_PAGE;
+use crate::i18n::{tr, Msg};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::downloads::{size_text, HelperDownloads, HelperFile, System, INDEX_PATH};
@@ -13,7 +13,6 @@ const INDEX_TIMEOUT_MS: u32 = 5_000;
 /// The offer; nothing when the site has no downloads (a help center without them).
 #[component]
 pub fn HelperDownloadOffer() -> impl IntoView {
-    let i18n = use_i18n();
     let system = visitor_system();
     let index = RwSignal::new(None::<HelperDownloads>);
     if system != System::Mobile {
@@ -25,18 +24,17 @@ pub fn HelperDownloadOffer() -> impl IntoView {
     }
     let file = move || index.get().and_then(|i| i.for_system(system).cloned());
     view! {
-        {(system == System::Mobile).then(|| view! { <p class="helper-phone">{move || i18n.t(Msg::HelperOnPhone)}</p> })}
+        {(system == System::Mobile).then(|| view! { <p class="helper-phone">{tr(Msg::HelperOnPhone)}</p> })}
         {move || file().map(|file| offer(file, system))}
         <Show when=move || index.get().is_some()>
             <p>
-                <a href=DOWNLOAD_PAGE>{move || i18n.t(Msg::HelperOtherSystems)}</a>
+                <a href=DOWNLOAD_PAGE>{tr(Msg::HelperOtherSystems)}</a>
             </p>
         </Show>
     }
 }
 
 fn offer(file: HelperFile, system: System) -> impl IntoView {
-    let i18n = use_i18n();
     let href = format!("{DOWNLOAD_PAGE}{}", file.name);
     let size = size_text(file.size);
     let label = Msg::HelperDownloadFor {
@@ -55,11 +53,11 @@ fn offer(file: HelperFile, system: System) -> impl IntoView {
         <div class="helper-download-offer">
             <p>
                 <a class="button" href=href download=file.name.clone()>
-                    {move || i18n.t(label.clone())}
+                    {tr(label.clone())}
                 </a>
             </p>
-            <p>{move || i18n.t(steps.clone())}</p>
-            <p class="checksum">{move || i18n.t(checksum.clone())}</p>
+            <p>{tr(steps.clone())}</p>
+            <p class="checksum">{tr(checksum.clone())}</p>
         </div>
     }
 }

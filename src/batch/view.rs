@@ -2,10 +2,10 @@
 //! at the end (done / waiting for the code / failed and why), each open device one click away.
 
 use crate::batch::{Batch, FailReason, Outcome};
-use crate::clock::local_time;
-use crate::flow::{Progress, SavedDevice, Step};
-use crate::i18n::{use_i18n, Msg};
-use crate::state::{use_wizard, Wizard};
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::wizard::clock::local_time;
+use crate::wizard::progress::{Progress, SavedDevice, Step};
+use crate::wizard::state::{use_wizard, Wizard};
 use leptos::html;
 use leptos::prelude::*;
 use protocol::isapi::RESET_CODE_VALID_FOR_SECS;
@@ -18,37 +18,34 @@ pub fn start(wizard: Wizard, devices: Vec<SavedDevice>) {
     let Some(batch) = Batch::new(devices) else {
         return;
     };
-    wizard.progress.update(|p| {
-        p.start_over();
-        p.batch = Some(batch);
-    });
+    wizard.progress.update(Progress::start_over);
+    wizard.batch.set(Some(batch));
     open(wizard, 0);
 }
 
 /// Shows device `index` of the batch: its device step, or its code step when it waits for one.
 pub fn open(wizard: Wizard, index: usize) {
-    wizard.progress.update(|p| {
-        let Some(mut batch) = p.batch.take() else {
-            return;
-        };
-        let resumed = batch.resume(index);
-        *p = Progress {
-            batch: Some(batch),
-            ..resumed.unwrap_or_default()
-        };
-    });
+    let mut resumed = None;
+    wizard
+        .batch
+        .update(|b| resumed = b.as_mut().map(|b| b.resume(index)));
+    if let Some(resumed) = resumed {
+        wizard.progress.set(resumed.unwrap_or_default());
+    }
     forget_device(wizard);
     wizard.go(Step::Device);
 }
 
 /// Records how the device on screen ended and goes on with the next one, or the summary.
 pub fn leave_current(wizard: Wizard) {
-    let last_error = wizard.last_error.get_untracked();
+    let last_failure = wizard.last_failure.get_untracked();
     let mut next = None;
-    wizard.progress.update(|p| {
-        let outcome = Batch::outcome_of(p, last_error);
-        p.start_over();
-        if let Some(batch) = p.batch.as_mut() {
+    let outcome = wizard
+        .progress
+        .with_untracked(|p| Batch::outcome_of(p, last_failure));
+    wizard.progress.update(Progress::start_over);
+    wizard.batch.update(|b| {
+        if let Some(batch) = b.as_mut() {
             batch.leave(outcome);
             next = batch.next();
         }
@@ -62,10 +59,8 @@ pub fn leave_current(wizard: Wizard) {
 
 /// Ends the batch (its summary is gone) and goes back to the first step.
 fn end(wizard: Wizard) {
-    wizard.progress.update(|p| {
-        p.start_over();
-        p.batch = None;
-    });
+    wizard.progress.update(Progress::start_over);
+    wizard.batch.set(None);
     wizard.batch_password.set(String::new());
     wizard.go(Step::Device);
 }
@@ -75,7 +70,7 @@ fn forget_device(wizard: Wizard) {
     wizard.facts.set(None);
     wizard.verdict.set(None);
     wizard.locked_until.set(None);
-    wizard.last_error.set(None);
+    wizard.last_failure.set(None);
     wizard.forget_proof();
 }
 
@@ -85,8 +80,8 @@ pub fn BatchBar() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
     let place = move || {
-        wizard.progress.with(|p| {
-            let batch = p.batch.as_ref()?;
+        wizard.batch.with(|b| {
+            let batch = b.as_ref()?;
             let item = batch.current_item()?;
             Some(Msg::BatchProgress {
                 number: batch.current? + 1,
@@ -103,7 +98,7 @@ pub fn BatchBar() -> impl IntoView {
             </p>
             <Show when=move || !done()>
                 <button type="button" class="secondary" on:click=move |_| leave_current(wizard)>
-                    {move || i18n.t(Msg::BatchLeave)}
+                    {tr(Msg::BatchLeave)}
                 </button>
             </Show>
         </aside>
@@ -113,11 +108,10 @@ pub fn BatchBar() -> impl IntoView {
 /// On the last step of a batch's device: on to the next one.
 #[component]
 pub fn BatchNextButton() -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
     view! {
         <button type="button" class="primary" on:click=move |_| leave_current(wizard)>
-            {move || i18n.t(Msg::BatchNext)}
+            {tr(Msg::BatchNext)}
         </button>
     }
 }
@@ -134,8 +128,8 @@ pub fn BatchSummary() -> impl IntoView {
         }
     });
     let items = wizard
-        .progress
-        .with_untracked(|p| p.batch.as_ref().map(|b| b.items.clone()))
+        .batch
+        .with_untracked(|b| b.as_ref().map(|b| b.items.clone()))
         .unwrap_or_default();
     let rows = items
         .into_iter()
@@ -157,17 +151,17 @@ pub fn BatchSummary() -> impl IntoView {
                 view! {
                     <button type="button" aria-label=move || i18n.t(label.clone())
                         on:click=move |_| open(wizard, index)>
-                        {move || i18n.t(Msg::BatchContinue)}
+                        {tr(Msg::BatchContinue)}
                     </button>
                 }
             });
             view! {
                 <tr>
-                    <td data-label=move || i18n.t(Msg::ColumnModel)>{model.clone()}</td>
-                    <td class="serial" data-label=move || i18n.t(Msg::ColumnSerial)>{serial.clone()}</td>
-                    <td data-label=move || i18n.t(Msg::ColumnAddress)>{item.device.address.clone()}</td>
-                    <td class=class data-label=move || i18n.t(Msg::BatchColumnResult)>
-                        {move || i18n.t(result.clone())}
+                    <td data-label=tr(Msg::ColumnModel)>{model.clone()}</td>
+                    <td class="serial" data-label=tr(Msg::ColumnSerial)>{serial.clone()}</td>
+                    <td data-label=tr(Msg::ColumnAddress)>{item.device.address.clone()}</td>
+                    <td class=class data-label=tr(Msg::BatchColumnResult)>
+                        {tr(result.clone())}
                     </td>
                     <td>{action}</td>
                 </tr>
@@ -177,23 +171,23 @@ pub fn BatchSummary() -> impl IntoView {
     view! {
         <section class="step batch-summary" aria-labelledby="batch-summary-heading">
             <h2 id="batch-summary-heading" tabindex="-1" node_ref=heading>
-                {move || i18n.t(Msg::BatchSummaryHeading)}
+                {tr(Msg::BatchSummaryHeading)}
             </h2>
-            <p>{move || i18n.t(Msg::BatchSummaryExplain)}</p>
+            <p>{tr(Msg::BatchSummaryExplain)}</p>
             <table class="devices">
                 <thead>
                     <tr>
-                        <th scope="col">{move || i18n.t(Msg::ColumnModel)}</th>
-                        <th scope="col">{move || i18n.t(Msg::ColumnSerial)}</th>
-                        <th scope="col">{move || i18n.t(Msg::ColumnAddress)}</th>
-                        <th scope="col">{move || i18n.t(Msg::BatchColumnResult)}</th>
+                        <th scope="col">{tr(Msg::ColumnModel)}</th>
+                        <th scope="col">{tr(Msg::ColumnSerial)}</th>
+                        <th scope="col">{tr(Msg::ColumnAddress)}</th>
+                        <th scope="col">{tr(Msg::BatchColumnResult)}</th>
                         <td></td>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
             <button type="button" class="secondary" on:click=move |_| end(wizard)>
-                {move || i18n.t(Msg::BatchEnd)}
+                {tr(Msg::BatchEnd)}
             </button>
         </section>
     }

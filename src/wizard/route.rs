@@ -1,7 +1,7 @@
 //! The step in the page URL (`?step=code`), so back/forward work and a reload keeps the place.
 //! Other query parameters (e.g. `mode=guided` from an embedder) are kept as they are.
 
-use crate::flow::Step;
+use crate::wizard::progress::Step;
 
 /// The step named in the current URL, if any.
 pub fn current() -> Option<Step> {

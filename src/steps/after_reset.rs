@@ -3,33 +3,26 @@
 //! an NVR to give the new password to its cameras. Each is explained in one sentence, optional,
 //! and written only when the person presses its button.
 
-use crate::alert::Alert;
-use crate::device_address::DeviceAddress;
-use crate::i18n::{use_i18n, Msg};
-use crate::reset::{self, Prevention, ResetError};
-use crate::state::use_wizard;
-use crate::steps::code::verdict_message;
+use crate::device::address::DeviceAddress;
+use crate::device::reset::{self, Prevention, ResetError};
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::problem::{BadInput, Problem};
+use crate::ui::alert::Alert;
+use crate::ui::text_field::TextField;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::isapi::{
     is_plausible_email, ChannelSync, QuestionAnswer, RouteGates, SyncIpcResult,
     QUESTIONS_PER_DEVICE,
 };
 use protocol::profile::DeviceProfile;
 
-/// What a save did, per form.
-#[derive(Debug, Clone, PartialEq)]
-enum Saved {
-    Not,
-    Saving,
-    Done,
-    Failed(Msg),
-}
+/// One prevention write, once per press; its value is how the last one ended.
+type SaveAction = Action<Prevention, Result<(), Problem>>;
 
 /// The prevention offers the device supports; `password` is the new admin password.
 #[component]
 pub fn PreventionOffers(address: DeviceAddress, password: String) -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
     let Some(facts) = wizard.facts.get_untracked() else {
         return ().into_any();
@@ -44,7 +37,7 @@ pub fn PreventionOffers(address: DeviceAddress, password: String) -> impl IntoVi
     view! {
         {next_reset.then(|| view! {
             <section class="prevention" aria-labelledby="prevention-heading">
-                <h3 id="prevention-heading">{move || i18n.t(Msg::PreventHeading)}</h3>
+                <h3 id="prevention-heading">{tr(Msg::PreventHeading)}</h3>
                 {gates.set_reserved_email.then(|| view! { <EmailForm save /> })}
                 {gates.set_questions.then(|| view! { <QuestionsForm save /> })}
             </section>
@@ -61,68 +54,62 @@ type Context = (
     String,
 );
 
-fn write(save: StoredValue<Context>, setting: Prevention, state: RwSignal<Saved>) {
-    state.set(Saved::Saving);
-    let (address, profile, security, password) = save.get_value();
-    spawn_local(async move {
-        let result =
-            reset::save_prevention(address, &profile, &security, &password, &setting).await;
-        state.set(match result {
-            Ok(()) => Saved::Done,
-            Err(err) => Saved::Failed(failure(address, err)),
-        });
-    });
+/// The write of one form: local, since the device calls run on the page's thread.
+fn write_action(save: StoredValue<Context>) -> SaveAction {
+    Action::new_local(move |setting: &Prevention| {
+        let setting = setting.clone();
+        let (address, profile, security, password) = save.get_value();
+        async move {
+            reset::save_prevention(address, &profile, &security, &password, &setting)
+                .await
+                .map_err(|err| failure(address, err))
+        }
+    })
 }
 
-/// The sentence for a logged-in write that did not complete.
-fn failure(address: DeviceAddress, err: ResetError) -> Msg {
-    match err {
-        ResetError::Client(err) => err.message_for_known_device(&address.to_string()),
-        ResetError::Refused(verdict) => verdict_message(&verdict),
-    }
+/// The problem with a logged-in write that did not complete.
+fn failure(address: DeviceAddress, err: ResetError) -> Problem {
+    Problem::reset(err, address)
 }
 
+/// How the last write ended; nothing while one is under way.
 #[component]
-fn Outcome(state: RwSignal<Saved>) -> impl IntoView {
+fn Outcome(write: SaveAction) -> impl IntoView {
     let i18n = use_i18n();
-    let failed = Signal::derive(move || match state.get() {
-        Saved::Failed(msg) => Some(msg),
-        _ => None,
-    });
+    let ended = move || {
+        (!write.pending().get())
+            .then(|| write.value().get())
+            .flatten()
+    };
+    let failed = Signal::derive(move || ended().and_then(Result::err));
     view! {
-        <p role="status">{move || (state.get() == Saved::Done).then(|| i18n.t(Msg::PreventSaved))}</p>
-        <Alert msg=failed />
+        <p role="status">{move || matches!(ended(), Some(Ok(()))).then(|| i18n.t(Msg::PreventSaved))}</p>
+        <Alert problem=failed />
     }
 }
 
 #[component]
 fn EmailForm(save: StoredValue<Context>) -> impl IntoView {
-    let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
-    let state = RwSignal::new(Saved::Not);
+    let write = write_action(save);
     let invalid = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let address = typed.get_untracked().trim().to_string();
         invalid.set(!is_plausible_email(&address));
-        if !invalid.get_untracked() && state.get_untracked() != Saved::Saving {
-            write(save, Prevention::Email(address), state);
+        if !invalid.get_untracked() && !write.pending().get_untracked() {
+            write.dispatch_local(Prevention::Email(address));
         }
     };
     view! {
         <form on:submit=submit novalidate>
-            <p id="prevent-email-hint" class="hint">{move || i18n.t(Msg::PreventEmailExplain)}</p>
-            <label for="prevent-email">{move || i18n.t(Msg::PreventEmailLabel)}</label>
-            <input id="prevent-email" type="email" autocomplete="email" bind:value=typed
-                aria-describedby="prevent-email-hint prevent-email-error"
-                aria-invalid=move || invalid.get().to_string() />
-            <p id="prevent-email-error" class="error" aria-live="polite">
-                {move || invalid.get().then(|| i18n.t(Msg::PreventEmailInvalid))}
-            </p>
-            <button type="submit" disabled=move || state.get() == Saved::Saving>
-                {move || i18n.t(Msg::PreventEmailSave)}
+            <TextField id="prevent-email" label=Msg::PreventEmailLabel hint=Msg::PreventEmailExplain
+                value=typed kind="email" autocomplete="email"
+                error=Signal::derive(move || invalid.get().then_some(Msg::PreventEmailInvalid)) />
+            <button type="submit" disabled=move || write.pending().get()>
+                {tr(Msg::PreventEmailSave)}
             </button>
-            <Outcome state />
+            <Outcome write />
         </form>
     }
 }
@@ -134,8 +121,8 @@ fn QuestionsForm(save: StoredValue<Context>) -> impl IntoView {
     let fields: Vec<(u32, RwSignal<String>)> = (1..=QUESTIONS_PER_DEVICE as u32)
         .map(|id| (id, RwSignal::new(String::new())))
         .collect();
-    let state = RwSignal::new(Saved::Not);
-    let problem = RwSignal::new(None::<Msg>);
+    let write = write_action(save);
+    let problem = RwSignal::new(None::<Problem>);
     let answers = fields.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -147,12 +134,12 @@ fn QuestionsForm(save: StoredValue<Context>) -> impl IntoView {
             })
             .collect();
         if typed.iter().any(|a| a.answer.is_empty()) {
-            problem.set(Some(Msg::CodeEmpty));
+            problem.set(Some(Problem::Input(BadInput::Empty)));
             return;
         }
         problem.set(None);
-        if state.get_untracked() != Saved::Saving {
-            write(save, Prevention::Questions(typed), state);
+        if !write.pending().get_untracked() {
+            write.dispatch_local(Prevention::Questions(typed));
         }
     };
     let inputs = fields
@@ -168,24 +155,15 @@ fn QuestionsForm(save: StoredValue<Context>) -> impl IntoView {
         .collect_view();
     view! {
         <form on:submit=submit novalidate>
-            <p id="prevent-questions-hint" class="hint">{move || i18n.t(Msg::PreventQuestionsExplain)}</p>
+            <p id="prevent-questions-hint" class="hint">{tr(Msg::PreventQuestionsExplain)}</p>
             {inputs}
-            <p class="error" aria-live="polite">{move || problem.get().map(|m| i18n.t(m))}</p>
-            <button type="submit" disabled=move || state.get() == Saved::Saving>
-                {move || i18n.t(Msg::PreventQuestionsSave)}
+            <p class="error" aria-live="polite">{move || problem.get().map(|p| i18n.t(p.message()))}</p>
+            <button type="submit" disabled=move || write.pending().get()>
+                {tr(Msg::PreventQuestionsSave)}
             </button>
-            <Outcome state />
+            <Outcome write />
         </form>
     }
-}
-
-/// What the camera password push did.
-#[derive(Debug, Clone, PartialEq)]
-enum Pushed {
-    Not,
-    Pushing,
-    Done(SyncIpcResult),
-    Failed(Msg),
 }
 
 /// NVRs: give the new admin password to the cameras behind the recorder, then say per channel
@@ -193,46 +171,48 @@ enum Pushed {
 #[component]
 fn CameraSync(save: StoredValue<Context>) -> impl IntoView {
     let i18n = use_i18n();
-    let state = RwSignal::new(Pushed::Not);
+    let push_action = Action::new_local(move |(): &()| {
+        let (address, profile, security, password) = save.get_value();
+        async move {
+            reset::sync_ipc_password(address, &profile, &security, &password)
+                .await
+                .map_err(|err| failure(address, err))
+        }
+    });
+    let pushing = push_action.pending();
     let push = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if state.get_untracked() == Pushed::Pushing {
-            return;
+        if !pushing.get_untracked() {
+            push_action.dispatch_local(());
         }
-        state.set(Pushed::Pushing);
-        let (address, profile, security, password) = save.get_value();
-        spawn_local(async move {
-            let result = reset::sync_ipc_password(address, &profile, &security, &password).await;
-            state.set(match result {
-                Ok(result) => Pushed::Done(result),
-                Err(err) => Pushed::Failed(failure(address, err)),
-            });
-        });
     };
-    let failed = Signal::derive(move || match state.get() {
-        Pushed::Failed(msg) => Some(msg),
-        _ => None,
-    });
+    // How the last push ended; nothing while one is under way.
+    let ended = move || {
+        (!pushing.get())
+            .then(|| push_action.value().get())
+            .flatten()
+    };
+    let failed = Signal::derive(move || ended().and_then(Result::err));
     view! {
         <section class="camera-sync" aria-labelledby="camera-sync-heading">
-            <h3 id="camera-sync-heading">{move || i18n.t(Msg::SyncHeading)}</h3>
+            <h3 id="camera-sync-heading">{tr(Msg::SyncHeading)}</h3>
             <form on:submit=push>
-                <p class="hint">{move || i18n.t(Msg::SyncExplain)}</p>
-                <button type="submit" disabled=move || state.get() == Pushed::Pushing>
-                    {move || i18n.t(Msg::SyncButton)}
+                <p class="hint">{tr(Msg::SyncExplain)}</p>
+                <button type="submit" disabled=move || pushing.get()>
+                    {tr(Msg::SyncButton)}
                 </button>
                 <p role="status">
-                    {move || match state.get() {
-                        Pushed::Pushing => Some(i18n.t(Msg::SyncPushing)),
-                        Pushed::Done(result) => Some(i18n.t(summary(&result))),
-                        Pushed::Not | Pushed::Failed(_) => None,
+                    {move || match ended() {
+                        _ if pushing.get() => Some(i18n.t(Msg::SyncPushing)),
+                        Some(Ok(result)) => Some(i18n.t(summary(&result))),
+                        None | Some(Err(_)) => None,
                     }}
                 </p>
-                {move || match state.get() {
-                    Pushed::Done(result) => Some(view! { <ChannelList channels=result.channels /> }),
+                {move || match ended() {
+                    Some(Ok(result)) => Some(view! { <ChannelList channels=result.channels /> }),
                     _ => None,
                 }}
-                <Alert msg=failed />
+                <Alert problem=failed />
             </form>
         </section>
     }
@@ -251,7 +231,6 @@ fn summary(result: &SyncIpcResult) -> Msg {
 /// Each camera channel, with its address when the recorder gave one, and what happened.
 #[component]
 fn ChannelList(channels: Vec<ChannelSync>) -> impl IntoView {
-    let i18n = use_i18n();
     let items = channels
         .into_iter()
         .map(|channel| {
@@ -266,8 +245,8 @@ fn ChannelList(channels: Vec<ChannelSync>) -> impl IntoView {
             };
             let (class, outcome) = channel_outcome(&channel);
             view! {
-                <dt>{move || i18n.t(label.clone())}</dt>
-                <dd class=class>{move || i18n.t(outcome.clone())}</dd>
+                <dt>{tr(label.clone())}</dt>
+                <dd class=class>{tr(outcome.clone())}</dd>
             }
         })
         .collect_view();

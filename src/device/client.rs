@@ -1,11 +1,10 @@
 //! The wizard's side of reset-proxy's API: every device exchange goes through here.
 //! Device answers are parsed once, at this edge, into protocol types.
 
-use crate::device_address::DeviceAddress;
-use crate::i18n::Msg;
+use crate::device::address::DeviceAddress;
 use gloo_net::http::{Request, Response};
 
-mod helper_link;
+use super::helper_link;
 use crate::embed::Helper;
 pub use helper_link::adopt_pairing_secret;
 use protocol::isapi::{paths, ActivationStatus, ExternCapabilities, ResponseStatus, SecurityCap};
@@ -37,53 +36,6 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// What to tell the person, for a call to the device at `address`.
-    pub fn message(&self, address: &str) -> Msg {
-        let address = address.to_string();
-        match self {
-            ClientError::ProxyUnreachable => Msg::ProxyUnreachable,
-            ClientError::Proxy {
-                code,
-                message,
-                retry_after,
-            } => match code {
-                ErrorCode::DeviceUnreachable => Msg::DeviceUnreachable { address },
-                ErrorCode::DeviceTimeout => Msg::DeviceTimeout { address },
-                ErrorCode::DeviceAnswerTooLarge => Msg::DeviceAnswerTooLarge,
-                ErrorCode::DeviceBadAnswer => Msg::DeviceGarbage {
-                    detail: message.clone(),
-                },
-                ErrorCode::TargetNotAllowed => Msg::TargetNotAllowed,
-                ErrorCode::DiscoveryFailed => Msg::DiscoveryFailed,
-                ErrorCode::TooManyAttempts => Msg::TooManyAttempts {
-                    minutes: retry_after.unwrap_or(60).div_ceil(60),
-                },
-                ErrorCode::Busy => Msg::ProxyBusy,
-                ErrorCode::DeviceCertificateChanged => Msg::CertificateChanged,
-                ErrorCode::DeviceTlsFailed => Msg::TlsFailed,
-                ErrorCode::HostNotAllowed | ErrorCode::OriginNotAllowed | ErrorCode::CrossSite => {
-                    Msg::OpenFromProxy
-                }
-                ErrorCode::PairingRequired => Msg::PairingNeeded,
-                ErrorCode::MissingHeader
-                | ErrorCode::CallNotAllowed
-                | ErrorCode::RequestTooLarge
-                | ErrorCode::BadRequestBody
-                | ErrorCode::NotFound
-                | ErrorCode::Unknown => Msg::ProxyRefused {
-                    detail: message.clone(),
-                },
-            },
-            ClientError::DeviceStatus { status } => Msg::DeviceStatus { status: *status },
-            ClientError::Booting => Msg::DeviceStarting,
-            ClientError::Garbage { detail } => Msg::DeviceGarbage {
-                detail: detail.clone(),
-            },
-        }
-    }
-}
-
-impl ClientError {
     /// Whether the request may have reached the device and only its answer was lost (the
     /// connection dropped, a stall, an answer too large): whether it acted, only a later look
     /// at the device can tell.
@@ -97,23 +49,6 @@ impl ClientError {
                 ..
             }
         )
-    }
-
-    /// What to tell the person when a device that already answered as a Hikvision device
-    /// (its activation state and capabilities) later answers in a way we cannot read: the
-    /// address is right, this firmware is new to the wizard.
-    pub fn message_for_known_device(&self, address: &str) -> Msg {
-        match self {
-            ClientError::Garbage { detail }
-            | ClientError::Proxy {
-                code: ErrorCode::DeviceBadAnswer,
-                message: detail,
-                ..
-            } => Msg::FirmwareAnswerUnknown {
-                detail: detail.clone(),
-            },
-            other => other.message(address),
-        }
     }
 }
 

@@ -1,12 +1,13 @@
 //! The wizard's shared state: saved progress, what is held in memory only, and navigation.
 //! Provided once by the app shell; every step reads and moves it through these methods.
 
-use crate::client::DeviceFacts;
-use crate::clock::now_ms;
-use crate::device_address::DeviceAddress;
-use crate::flow::{InMemory, Progress, ResetRoute, Step};
-use crate::reset::Proof;
-use crate::{route, storage};
+use crate::batch::{Batch, FailReason};
+use crate::device::address::DeviceAddress;
+use crate::device::client::DeviceFacts;
+use crate::device::reset::Proof;
+use crate::wizard::clock::now_ms;
+use crate::wizard::progress::{InMemory, Progress, ResetRoute, Step};
+use crate::wizard::{route, storage};
 use leptos::prelude::*;
 use protocol::isapi::{GuidFile, QuestionAnswer};
 use protocol::profile::DeviceProfile;
@@ -27,6 +28,9 @@ pub enum Mode {
 pub struct Wizard {
     /// What survives a reload (saved on every change).
     pub progress: RwSignal<Progress>,
+    /// Several devices reset in a row (installers); `progress` is its current device's. Saved
+    /// beside the progress, under its own key.
+    pub batch: RwSignal<Option<Batch>>,
     /// The step on screen.
     pub step: RwSignal<Step>,
     /// What the device said about itself (fetched again after a reload).
@@ -40,7 +44,7 @@ pub struct Wizard {
     /// The new password, kept only until the proof login; never stored.
     pub password: RwSignal<String>,
     /// The last device verdict on a reset attempt, shown on the code or password step.
-    pub verdict: RwSignal<Option<crate::reset::ResetVerdict>>,
+    pub verdict: RwSignal<Option<crate::device::reset::ResetVerdict>>,
     /// When a device lock ends (ms since the epoch), for the countdown.
     pub locked_until: RwSignal<Option<u64>>,
     /// Connected or guided.
@@ -49,9 +53,9 @@ pub struct Wizard {
     pub demo: RwSignal<bool>,
     /// The [assumed] protocol details for this device family.
     pub profile: StoredValue<DeviceProfile>,
-    /// The stable name of the last error shown for the current device (why a batch's device
-    /// failed, when it is left).
-    pub last_error: RwSignal<Option<&'static str>>,
+    /// Why a batch's device failed, from the last problem shown for it (recorded when the
+    /// device is left).
+    pub last_failure: RwSignal<Option<FailReason>>,
     /// A batch's shared new password, when the person chose one for all its devices; kept on
     /// this page only, like every password.
     pub batch_password: RwSignal<String>,
@@ -60,11 +64,13 @@ pub struct Wizard {
 impl Wizard {
     /// Loads saved progress and the step in the URL, and puts the wizard into context.
     pub fn provide() -> Self {
-        let progress = storage::load(now_ms());
+        let progress: Progress = storage::load(storage::PROGRESS_KEY, now_ms()).unwrap_or_default();
+        let batch: Option<Batch> = storage::load(storage::BATCH_KEY, now_ms());
         let wanted = route::current().unwrap_or_else(|| progress.furthest(InMemory::default()));
         let step = progress.allowed(wanted, InMemory::default());
         let wizard = Wizard {
             progress: RwSignal::new(progress),
+            batch: RwSignal::new(batch),
             step: RwSignal::new(step),
             facts: RwSignal::new(None),
             code: RwSignal::new(String::new()),
@@ -76,11 +82,20 @@ impl Wizard {
             demo: RwSignal::new(false),
             mode: RwSignal::new(Mode::Checking),
             profile: StoredValue::new(DeviceProfile::default()),
-            last_error: RwSignal::new(None),
+            last_failure: RwSignal::new(None),
             batch_password: RwSignal::new(String::new()),
         };
         route::replace(step);
-        Effect::new(move |_| storage::save(&wizard.progress.get(), now_ms()));
+        Effect::new(move |_| {
+            wizard
+                .progress
+                .with(|p| storage::save(storage::PROGRESS_KEY, p, now_ms()))
+        });
+        Effect::new(move |_| {
+            wizard
+                .batch
+                .with(|b| storage::save(storage::BATCH_KEY, b, now_ms()))
+        });
         provide_context(wizard);
         wizard
     }
@@ -145,7 +160,7 @@ impl Wizard {
 
     /// Whether a batch of devices is being reset.
     pub fn in_batch(&self) -> bool {
-        self.progress.with(|p| p.batch.is_some())
+        self.batch.with(Option::is_some)
     }
 
     /// The chosen device's address, if one is chosen and still parses.

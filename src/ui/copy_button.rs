@@ -1,6 +1,6 @@
 //! A button that copies a text to the clipboard and says so, for addresses and support details.
 
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -16,7 +16,7 @@ pub fn CopyButton(text: String, what: Msg) -> impl IntoView {
         });
     };
     view! {
-        <button type="button" class="secondary copy" on:click=copy>{move || i18n.t(what.clone())}</button>
+        <button type="button" class="secondary copy" on:click=copy>{tr(what.clone())}</button>
         <span class="copy-result" role="status">
             {move || done.get().map(|ok| i18n.t(if ok { Msg::Copied } else { Msg::CopyFailed }))}
         </span>

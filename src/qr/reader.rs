@@ -2,10 +2,10 @@
 //! file picker, drag and drop, paste, or the camera. The wizard says whether it is a readable
 //! reset code and redraws it crisply for the e-mail.
 
-use crate::camera::{self, CameraError};
-use crate::i18n::{use_i18n, Msg};
-use crate::qr_draw::QrMatrix;
-use crate::qr_scan::{self, ContentKind, Effort, Found, ScanError};
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::qr::camera::{self, CameraError};
+use crate::qr::draw::QrMatrix;
+use crate::qr::scan::{self, ContentKind, Effort, Found, ScanError};
 use crate::steps::QrSend;
 use leptos::html;
 use leptos::prelude::*;
@@ -32,7 +32,7 @@ pub fn QrReader() -> impl IntoView {
         found.set(None);
         status.set(Some(Msg::QrReading));
         spawn_local(async move {
-            let result = qr_scan::decode_file(&blob).await;
+            let result = scan::decode_file(&blob).await;
             settle(result, status, found);
             busy.set(false);
         });
@@ -67,12 +67,12 @@ pub fn QrReader() -> impl IntoView {
 
     view! {
         <section class="qr-reader" aria-labelledby="qr-reader-heading">
-            <h3 id="qr-reader-heading">{move || i18n.t(Msg::QrReaderHeading)}</h3>
-            <p>{move || i18n.t(Msg::QrReaderExplain)}</p>
-            <label for="qr-file">{move || i18n.t(Msg::QrFileLabel)}</label>
+            <h3 id="qr-reader-heading">{tr(Msg::QrReaderHeading)}</h3>
+            <p>{tr(Msg::QrReaderExplain)}</p>
+            <label for="qr-file">{tr(Msg::QrFileLabel)}</label>
             <input id="qr-file" type="file" accept="image/*" on:change=on_file disabled=move || busy.get() />
             <p class="drop-zone" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
-                {move || i18n.t(Msg::QrDropHint)}
+                {tr(Msg::QrDropHint)}
             </p>
             <CameraScan status found />
             <p class="qr-status" role="status">{move || status.get().map(|m| i18n.t(m))}</p>
@@ -123,7 +123,6 @@ fn FoundView(found: Found) -> impl IntoView {
 /// The camera: start, scan frame after frame in the worker, stop on a find or on request.
 #[component]
 fn CameraScan(status: RwSignal<Option<Msg>>, found: RwSignal<Option<Found>>) -> impl IntoView {
-    let i18n = use_i18n();
     let video = NodeRef::<html::Video>::new();
     let stream = StoredValue::new_local(None::<MediaStream>);
     let torch = StoredValue::new_local(None::<web_sys::MediaStreamTrack>);
@@ -171,17 +170,17 @@ fn CameraScan(status: RwSignal<Option<Msg>>, found: RwSignal<Option<Found>>) -> 
     view! {
         <div class="camera">
             <button type="button" class="secondary" on:click=start disabled=move || running.get()>
-                {move || i18n.t(Msg::CameraStart)}
+                {tr(Msg::CameraStart)}
             </button>
             <Show when=move || running.get()>
-                <button type="button" class="secondary" on:click=move |_| stop()>{move || i18n.t(Msg::CameraStop)}</button>
+                <button type="button" class="secondary" on:click=move |_| stop()>{tr(Msg::CameraStop)}</button>
             </Show>
             <Show when=move || has_torch.get()>
                 <button type="button" class="secondary" aria-pressed=move || torch_on.get().to_string() on:click=toggle_torch>
-                    {move || i18n.t(Msg::CameraTorch)}
+                    {tr(Msg::CameraTorch)}
                 </button>
             </Show>
-            <video node_ref=video class:hidden=move || !running.get() aria-label=move || i18n.t(Msg::CameraLabel)></video>
+            <video node_ref=video class:hidden=move || !running.get() aria-label=tr(Msg::CameraLabel)></video>
         </div>
     }
 }
@@ -201,7 +200,7 @@ async fn scan_frames(
         if w > 0 && h > 0 {
             let width = w.min(FRAME_WIDTH);
             let height = (u64::from(h) * u64::from(width) / u64::from(w)).max(1) as u32;
-            let pixels = qr_scan::pixels_of(
+            let pixels = scan::pixels_of(
                 |ctx| {
                     ctx.draw_image_with_html_video_element_and_dw_and_dh(
                         &video,
@@ -215,7 +214,7 @@ async fn scan_frames(
                 height,
             );
             if let Some(rgba) = pixels {
-                match qr_scan::decode_rgba(width, height, &rgba, Effort::Frame).await {
+                match scan::decode_rgba(width, height, &rgba, Effort::Frame).await {
                     Ok(codes) if !codes.is_empty() => {
                         settle(Ok(codes), status, found);
                         return;
@@ -225,7 +224,7 @@ async fn scan_frames(
                 }
             }
         }
-        crate::client::sleep_ms(FRAME_PAUSE_MS).await;
+        crate::device::client::sleep_ms(FRAME_PAUSE_MS).await;
     }
     status.set(Some(Msg::CameraTimeUp));
 }

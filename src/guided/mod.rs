@@ -2,13 +2,16 @@
 //! as instructions for the device's own page or an NVR's local menu. Device buttons are named
 //! by their English labels: we cannot know how each firmware translates them.
 
-use crate::email;
-use crate::flow::Step;
-use crate::i18n::{use_i18n, Msg};
-use crate::qr_reader::QrReader;
-use crate::state::use_wizard;
-use crate::stepper::step_title;
-use crate::steps::{PasswordRules, StepHeading};
+pub(crate) mod connect_panel;
+mod download_offer;
+
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::qr::reader::QrReader;
+use crate::steps::email;
+use crate::steps::stepper::step_title;
+use crate::steps::{NewPassword, StepHeading};
+use crate::wizard::progress::Step;
+use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
 use protocol::isapi::LengthLimit;
 use protocol::password::check;
@@ -16,7 +19,6 @@ use protocol::password::check;
 /// The step on screen, as guidance.
 #[component]
 pub fn GuidedStep(step: Step) -> impl IntoView {
-    let i18n = use_i18n();
     let body = match step {
         Step::Device => instructions(&[Msg::GuideOpenPage, Msg::GuideNvrMenu, Msg::GuideForgot]),
         Step::Mode => instructions(&[Msg::GuideChooseEmail, Msg::GuideNoEmail]),
@@ -28,8 +30,8 @@ pub fn GuidedStep(step: Step) -> impl IntoView {
     };
     view! {
         <section class="step guided" aria-labelledby="step-heading">
-            <StepHeading step title=step_title(step, crate::flow::ResetRoute::Email) />
-            <p class="hint">{move || i18n.t(Msg::GuidedIntro)}</p>
+            <StepHeading step title=step_title(step, crate::wizard::progress::ResetRoute::Email) />
+            <p class="hint">{tr(Msg::GuidedIntro)}</p>
             {body}
             <GuidedNav step />
         </section>
@@ -37,11 +39,9 @@ pub fn GuidedStep(step: Step) -> impl IntoView {
 }
 
 fn instructions(lines: &[Msg]) -> AnyView {
-    let i18n = use_i18n();
     let items = lines
         .iter()
-        .cloned()
-        .map(|msg| view! { <li>{move || i18n.t(msg.clone())}</li> })
+        .map(|msg| view! { <li>{tr(msg.clone())}</li> })
         .collect_view();
     view! { <ol class="instructions">{items}</ol> }.into_any()
 }
@@ -49,7 +49,6 @@ fn instructions(lines: &[Msg]) -> AnyView {
 /// Back and Continue between guided steps.
 #[component]
 fn GuidedNav(step: Step) -> impl IntoView {
-    let i18n = use_i18n();
     let wizard = use_wizard();
     let index = step.number() - 1;
     let previous = index.checked_sub(1).map(|i| Step::ALL[i]);
@@ -58,12 +57,12 @@ fn GuidedNav(step: Step) -> impl IntoView {
         <div class="actions">
             {previous.map(|p| view! {
                 <button type="button" class="secondary" on:click=move |_| wizard.go(p)>
-                    {move || i18n.t(Msg::Back)}
+                    {tr(Msg::Back)}
                 </button>
             })}
             {next.map(|n| view! {
                 <button type="button" class="primary" on:click=move |_| wizard.advance_guided(n)>
-                    {move || i18n.t(Msg::GuideDoneThis)}
+                    {tr(Msg::GuideDoneThis)}
                 </button>
             })}
         </div>
@@ -78,13 +77,13 @@ fn GuidedQr() -> impl IntoView {
     let mailto = email::mailto(i18n.lang(), mailbox.address, None);
     view! {
         <ol class="instructions">
-            <li>{move || i18n.t(Msg::GuideExportQr)}</li>
-            <li>{move || i18n.t(Msg::GuideNvrQr)}</li>
-            <li>{move || i18n.t(Msg::QrSendTo)}" "<strong class="address">{mailbox.address}</strong>
-                " "<a href=mailto>{move || i18n.t(Msg::QrWriteEmail)}</a></li>
-            <li>{move || i18n.t(Msg::QrWait)}</li>
+            <li>{tr(Msg::GuideExportQr)}</li>
+            <li>{tr(Msg::GuideNvrQr)}</li>
+            <li>{tr(Msg::QrSendTo)}" "<strong class="address">{mailbox.address}</strong>
+                " "<a href=mailto>{tr(Msg::QrWriteEmail)}</a></li>
+            <li>{tr(Msg::QrWait)}</li>
         </ol>
-        <p class="hint">{move || i18n.t(Msg::QrValidity)}</p>
+        <p class="hint">{tr(Msg::QrValidity)}</p>
         <QrReader />
     }
 }
@@ -94,28 +93,20 @@ fn GuidedQr() -> impl IntoView {
 fn GuidedPassword() -> impl IntoView {
     let i18n = use_i18n();
     let password = RwSignal::new(String::new());
-    let shown = RwSignal::new(false);
     // Without a device to ask, the common limits; the device has the last word.
     let limits = Memo::new(|_| LengthLimit::default());
-    let report = Memo::new(move |_| check(&password.get(), crate::reset::ADMIN, limits.get()));
-    let kind = move || if shown.get() { "text" } else { "password" };
+    let report =
+        Memo::new(move |_| check(&password.get(), crate::device::reset::ADMIN, limits.get()));
     view! {
-        <p>{move || i18n.t(Msg::GuideCheckPassword)}</p>
-        <label for="new-password">{move || i18n.t(Msg::NewPasswordLabel)}</label>
-        <input id="new-password" type=kind autocomplete="new-password" bind:value=password
-            aria-describedby="password-rules password-strength" />
-        <p class="checkbox">
-            <input id="show-password" type="checkbox" bind:checked=shown />
-            <label for="show-password">{move || i18n.t(Msg::ShowPassword)}</label>
-        </p>
-        <PasswordRules report limits />
+        <p>{tr(Msg::GuideCheckPassword)}</p>
+        <NewPassword password report limits />
         <p role="status">
             {move || (!password.get().is_empty()).then(|| i18n.t(
                 if report.get().is_acceptable() { Msg::GuidePasswordGood } else { Msg::GuidePasswordNotYet }
             ))}
         </p>
         <ol class="instructions">
-            <li>{move || i18n.t(Msg::GuideTypePassword)}</li>
+            <li>{tr(Msg::GuideTypePassword)}</li>
         </ol>
     }
 }
