@@ -135,7 +135,7 @@ impl Lang {
 
 /// The language named by `lang=` in a query string such as `?step=2&lang=fr`.
 fn lang_in_query(search: &str) -> Option<Lang> {
-    crate::route::query_pairs(search)
+    crate::wizard::route::query_pairs(search)
         .filter(|(key, _)| key == "lang")
         .find_map(|(_, value)| Lang::from_tag(&value))
 }

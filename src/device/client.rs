@@ -12,7 +12,6 @@ use protocol::proxy_api::{
     helper_fit, DemoMailbox, DeviceTransport, Discovery, Envelope, ErrorCode, Health, HelperFit,
     ProxyError,
 };
-use protocol::sadp::ProbeMatch;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -122,11 +121,11 @@ async fn saved_text(url: &str) -> Result<String, ClientError> {
         .map_err(|_| ClientError::ProxyUnreachable)
 }
 
-/// Runs discovery on the proxy's LAN.
-pub async fn discover() -> Result<Vec<ProbeMatch>, ClientError> {
-    let response = get(&format!("{API}/devices")).await?;
-    let found: Discovery = json(response).await?;
-    Ok(found.devices)
+/// Asks for the devices discovery found on the proxy's LAN, answered as soon as there are
+/// more than `shown` (or the scan ends): see [`Discovery`].
+pub async fn discover(shown: usize) -> Result<Discovery, ClientError> {
+    let response = get(&format!("{API}/devices?after={shown}")).await?;
+    json(response).await
 }
 
 /// Reads activation, security capabilities and reset modes, in that order.

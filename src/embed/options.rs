@@ -192,7 +192,7 @@ impl EmbedOptions {
                 reason,
             })
         };
-        for (key, value) in crate::route::query_pairs(query) {
+        for (key, value) in crate::wizard::route::query_pairs(query) {
             let value = value.trim();
             match key.as_ref() {
                 "host" => match Origin::parse(value) {

@@ -15,6 +15,11 @@ use protocol::isapi::ResetMode;
 use protocol::sadp::ProbeMatch;
 use std::net::IpAddr;
 
+/// How many times one search asks the helper, at most (a scan lasts a few seconds).
+const DISCOVERY_ASKS: u32 = 64;
+/// The pause between asks that brought nothing new (a helper older than `after`).
+const DISCOVERY_PACE_MS: i32 = 250;
+
 /// A value being fetched.
 #[derive(Debug, Clone, PartialEq)]
 enum Load<T> {
@@ -86,13 +91,40 @@ pub fn DeviceStep() -> impl IntoView {
         }
         .into_any();
     }
+    // Each search has a number, so a list still arriving for an earlier one is dropped.
+    let searches = StoredValue::new(0u32);
     let search = move || {
         found.set(Load::Loading);
+        searches.update_value(|n| *n += 1);
+        let this = searches.get_value();
         spawn_local(async move {
-            found.set(match client::discover().await {
-                Ok(devices) => Load::Ready(devices),
-                Err(err) => Load::Failed(err),
-            });
+            let mut shown = 0;
+            // The helper answers each ask as soon as the list grows, so devices appear as they
+            // answer; bounded, and paced when an older helper answers at once without growth.
+            for _ in 0..DISCOVERY_ASKS {
+                let answer = client::discover(shown).await;
+                if searches.get_value() != this {
+                    return;
+                }
+                let discovery = match answer {
+                    Ok(discovery) => discovery,
+                    Err(err) => {
+                        found.set(Load::Failed(err));
+                        return;
+                    }
+                };
+                let grew = discovery.devices.len() > shown;
+                shown = discovery.devices.len();
+                if grew || !discovery.scanning {
+                    found.set(Load::Ready(discovery.devices));
+                }
+                if !discovery.scanning {
+                    return;
+                }
+                if !grew {
+                    client::sleep_ms(DISCOVERY_PACE_MS).await;
+                }
+            }
         });
     };
     search();
