@@ -368,6 +368,8 @@ messages! {
     DemoMailboxEmpty,
     LookingForHelper,
     HelperAppeared,
+    /// The browser refuses storage here: progress lasts only while the page stays open.
+    ProgressInMemory,
     SwitchToConnected,
     HelperHeading,
     HelperOffer,
@@ -785,6 +787,7 @@ mod tests {
         DemoMailboxEmpty,
         LookingForHelper,
         HelperAppeared,
+        ProgressInMemory,
         SwitchToConnected,
         HelperHeading,
         HelperOffer,

@@ -159,6 +159,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         DemoMailboxEmpty => "Demo-Postfach: noch nichts da. Erstellen Sie zuerst einen QR-Code.",
         LookingForHelper => "Suche das Hilfsprogramm auf diesem Computer…",
         HelperAppeared => "Das Hilfsprogramm (reset-proxy) läuft jetzt auf diesem Computer: Der Assistent kann für Sie mit Ihrem Gerät sprechen.",
+        ProgressInMemory => "Dieser Browser lässt die Seite Ihren Fortschritt nicht speichern, daher bleibt er nur erhalten, solange diese Seite geöffnet ist. Wenn Sie sie schließen, beginnen Sie wieder beim ersten Schritt.",
         SwitchToConnected => "Zum verbundenen Assistenten wechseln",
         HelperHeading => "Das Reset-Hilfsprogramm auf diesem Computer",
         HelperOffer => "Wenn das Hilfsprogramm (reset-proxy) auf diesem Computer läuft, kann der Assistent für Sie mit Ihrem Gerät sprechen. Es wird nichts dorthin gesendet, bevor Sie auf die Schaltfläche klicken.",

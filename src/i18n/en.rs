@@ -159,6 +159,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         DemoMailboxEmpty => "Demo mailbox: nothing yet. Make a QR code first.",
         LookingForHelper => "Looking for the helper program on this computer…",
         HelperAppeared => "The helper program (reset-proxy) is now running on this computer: the wizard can talk to your device for you.",
+        ProgressInMemory => "This browser does not let the page save your progress, so it is kept only while this page stays open. If you close it, start again from the first step.",
         SwitchToConnected => "Switch to the connected wizard",
         HelperHeading => "The reset helper on this computer",
         HelperOffer => "If the helper program (reset-proxy) runs on this computer, the wizard can talk to your device for you. Nothing is sent to it until you click the button.",

@@ -159,6 +159,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         DemoMailboxEmpty => "Buzón de demostración: aún no hay nada. Cree primero un código QR.",
         LookingForHelper => "Buscando el programa auxiliar en este ordenador…",
         HelperAppeared => "El programa auxiliar (reset-proxy) ya está en marcha en este ordenador: el asistente puede hablar con su dispositivo por usted.",
+        ProgressInMemory => "Este navegador no deja que la página guarde su progreso, así que solo se conserva mientras esta página siga abierta. Si la cierra, empiece de nuevo desde el primer paso.",
         SwitchToConnected => "Cambiar al asistente conectado",
         HelperHeading => "El asistente de restablecimiento en este equipo",
         HelperOffer => "Si el programa auxiliar (reset-proxy) se ejecuta en este equipo, el asistente puede hablar con su dispositivo por usted. No se le envía nada hasta que pulse el botón.",

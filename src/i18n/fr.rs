@@ -159,6 +159,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         DemoMailboxEmpty => "Boîte mail de démo : rien pour l’instant. Créez d’abord un code QR.",
         LookingForHelper => "Recherche du programme d’aide sur cet ordinateur…",
         HelperAppeared => "Le programme d’aide (reset-proxy) tourne maintenant sur cet ordinateur : l’assistant peut parler à votre appareil à votre place.",
+        ProgressInMemory => "Ce navigateur ne permet pas à la page d’enregistrer votre progression : elle n’est conservée que tant que cette page reste ouverte. Si vous la fermez, recommencez à la première étape.",
         SwitchToConnected => "Passer à l’assistant connecté",
         HelperHeading => "L’assistant de réinitialisation sur cet ordinateur",
         HelperOffer => "Si le programme d’aide (reset-proxy) tourne sur cet ordinateur, l’assistant peut dialoguer avec votre appareil à votre place. Rien ne lui est envoyé avant que vous cliquiez sur le bouton.",

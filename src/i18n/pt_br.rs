@@ -160,6 +160,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         DemoMailboxEmpty => "Caixa de demonstração: nada ainda. Gere primeiro um código QR.",
         LookingForHelper => "Procurando o programa auxiliar neste computador…",
         HelperAppeared => "O programa auxiliar (reset-proxy) agora está em execução neste computador: o assistente pode falar com seu dispositivo por você.",
+        ProgressInMemory => "Este navegador não permite que a página salve seu progresso, então ele só é mantido enquanto esta página estiver aberta. Se você fechá-la, comece de novo pela primeira etapa.",
         SwitchToConnected => "Mudar para o assistente conectado",
         HelperHeading => "O programa auxiliar de redefinição neste computador",
         HelperOffer => "Se o programa auxiliar (reset-proxy) estiver rodando neste computador, o assistente pode conversar com o seu dispositivo por você. Nada é enviado a ele até você clicar no botão.",

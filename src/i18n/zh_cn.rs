@@ -160,6 +160,7 @@ pub fn text(msg: &Msg) -> Cow<'static, str> {
         DemoMailboxEmpty => "演示邮箱：还没有邮件。请先生成二维码。",
         LookingForHelper => "正在查找这台电脑上的辅助程序…",
         HelperAppeared => "辅助程序（reset-proxy）现在已在这台电脑上运行：向导可以替您与设备通信。",
+        ProgressInMemory => "此浏览器不允许网页保存您的进度，因此进度只在此页面保持打开时保留。如果关闭页面，请从第一步重新开始。",
         SwitchToConnected => "切换到联机向导",
         HelperHeading => "这台电脑上的重置助手",
         HelperOffer => "如果这台电脑上正在运行助手程序（reset-proxy），向导可以替您与设备通信。在您点击按钮之前，不会向它发送任何内容。",
