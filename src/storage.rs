@@ -40,6 +40,13 @@ pub fn save(progress: &Progress, now_ms: u64) {
     }
 }
 
+/// Whether progress can outlive the page: false where the browser refuses storage (switched
+/// off, or a third-party frame under tracking protection), so the page can say so.
+pub fn persists() -> bool {
+    const PROBE: &str = "reset-wizard.probe";
+    local_storage().is_some_and(|s| s.set_item(PROBE, "1").is_ok() && s.remove_item(PROBE).is_ok())
+}
+
 /// Reads saved progress, dropping it when unreadable or expired.
 fn decode(text: &str, now_ms: u64) -> Option<Progress> {
     let saved: Saved = serde_json::from_str(text).ok()?;
