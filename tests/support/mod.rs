@@ -1,89 +1,66 @@
-//! What the browser tests stand on: a real headless Chromium through chromedriver, and a real
-//! reset-proxy with a simulated device, all on loopback.
+//! What the browser tests stand on: a real browser through its WebDriver server (Chromium,
+//! Firefox or WebKit), and a real reset-proxy with a simulated device, all on loopback.
 #![allow(dead_code)]
 
+pub mod drivers;
 pub mod pictures;
 
+pub use drivers::{free_port, Engine, Setup};
+
 use anyhow::{bail, Context, Result};
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
-use std::net::{SocketAddr, TcpListener};
+use fantoccini::{Client, Locator};
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long the page may take to show something the test waits for.
 pub const UI_WAIT: Duration = Duration::from_secs(20);
 
-/// A headless Chromium session; the driver process is killed on drop.
+/// A browser session (the engine `E2E_BROWSER` names, see [`drivers`]); its driver is ended on drop.
 pub struct Browser {
     pub client: Client,
-    driver: Child,
+    pub engine: Engine,
+    _driver: drivers::Driver,
     _profile: tempfile::TempDir,
 }
 
 impl Browser {
-    /// Starts chromedriver on a free loopback port and opens a fresh headless Chromium.
+    /// Starts the browser under test on a free loopback port.
     pub async fn start() -> Result<Self> {
-        Self::start_with(&[]).await
+        Self::start_setup(Setup::default()).await
     }
 
-    /// Like [`Browser::start`], with extra Chromium flags (e.g. a fake camera).
+    /// Like [`Browser::start`], with Chromium flags (e.g. a fake camera): Chromium-only tests.
     pub async fn start_with(extra: &[String]) -> Result<Self> {
-        let chromedriver =
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let port = free_port()?;
-        let driver = Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .with_context(|| {
-                format!("starting {chromedriver} (run `cargo xtask test`, which installs it)")
-            })?;
-        let mut browser_guard = DriverGuard(Some(driver));
-        wait_for_port(port, Duration::from_secs(15)).await?;
+        Self::start_setup(Setup {
+            chromium_flags: extra.to_vec(),
+            ..Setup::default()
+        })
+        .await
+    }
 
-        let profile = tempfile::tempdir().context("creating a Chromium profile folder")?;
-        let args = vec![
-            "--headless".to_string(),
-            "--no-sandbox".into(),
-            "--disable-gpu".into(),
-            "--disable-dev-shm-usage".into(),
-            "--disable-background-networking".into(),
-            "--disable-component-update".into(),
-            "--disable-sync".into(),
-            "--no-first-run".into(),
-            "--window-size=1024,900".into(),
-            // The tests read English text: never follow the machine's own language.
-            "--lang=en-US".into(),
-            format!("--user-data-dir={}", profile.path().display()),
-        ];
-        let args: Vec<String> = args.into_iter().chain(extra.iter().cloned()).collect();
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({ "binary": chromium, "args": args }),
-        );
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .context("opening a Chromium session through chromedriver")?;
-        // Every page records Content-Security-Policy violations from its very first script,
-        // so `close` can fail a test that triggered one.
-        client
-            .issue_cmd(DevTools {
-                method: "Page.addScriptToEvaluateOnNewDocument",
-                params: serde_json::json!({ "source": RECORD_CSP_VIOLATIONS }),
-            })
-            .await
-            .context("asking Chromium to record CSP violations")?;
+    /// Like [`Browser::start`], as `setup` says.
+    pub async fn start_setup(setup: Setup) -> Result<Self> {
+        let engine = Engine::from_env()?;
+        let session = drivers::open(engine, &setup).await?;
+        if engine == Engine::Chromium {
+            // Every page records Content-Security-Policy violations from its very first
+            // script, so `close` can fail a test that triggered one. Classic WebDriver has no
+            // way to run a script before the page's own in the other browsers.
+            session
+                .client
+                .issue_cmd(DevTools {
+                    method: "Page.addScriptToEvaluateOnNewDocument",
+                    params: serde_json::json!({ "source": RECORD_CSP_VIOLATIONS }),
+                })
+                .await
+                .context("asking Chromium to record CSP violations")?;
+        }
         Ok(Browser {
-            client,
-            driver: browser_guard.0.take().context("driver handle")?,
-            _profile: profile,
+            client: session.client,
+            engine,
+            _driver: session.driver,
+            _profile: session.profile,
         })
     }
 
@@ -93,6 +70,12 @@ impl Browser {
         method: &'static str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value> {
+        if self.engine != Engine::Chromium {
+            bail!(
+                "DevTools {method} exists in Chromium only, not {}",
+                self.engine.name()
+            );
+        }
         self.client
             .issue_cmd(DevTools { method, params })
             .await
@@ -301,18 +284,11 @@ impl Browser {
             .clone()
             .close()
             .await
-            .context("closing Chromium")?;
+            .context("closing the browser")?;
         if !violations.is_empty() {
             bail!("the page reported Content-Security-Policy violations: {violations:#?}");
         }
         Ok(())
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }
 
@@ -347,18 +323,6 @@ impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
     }
 }
 
-/// Kills the driver if the session never opened.
-struct DriverGuard(Option<Child>);
-
-impl Drop for DriverGuard {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.0.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
 /// `text` as an XPath string literal, whatever quotes it holds.
 pub fn xpath_literal(text: &str) -> String {
     if !text.contains('\'') {
@@ -366,26 +330,6 @@ pub fn xpath_literal(text: &str) -> String {
     }
     let parts: Vec<String> = text.split('\'').map(|p| format!("'{p}'")).collect();
     format!("concat({})", parts.join(", \"'\", "))
-}
-
-/// A free loopback port, found by binding port 0.
-pub fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
-    Ok(listener.local_addr()?.port())
-}
-
-async fn wait_for_port(port: u16, limit: Duration) -> Result<()> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    bail!("chromedriver did not listen on port {port} within {limit:?}")
 }
 
 /// The built wizard, from `cargo xtask test` (which sets WIZARD_DIST after `trunk build`).
