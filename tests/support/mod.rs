@@ -5,6 +5,8 @@
 pub mod drivers;
 pub mod pictures;
 
+// Not every test file uses every name.
+#[allow(unused_imports)]
 pub use drivers::{free_port, Engine, Setup};
 
 use anyhow::{bail, Context, Result};
