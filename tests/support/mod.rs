@@ -127,10 +127,42 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        if self.engine == Engine::Webkit {
+            self.scroll_frame_to(&button).await?;
+        }
         button
             .click()
             .await
             .with_context(|| format!("clicking {name:?}"))
+    }
+
+    /// WebKitWebDriver does not scroll the top page to an element inside a frame (the widget's
+    /// frame grows to its content, so its lower buttons sit below the fold) and its click then
+    /// misses: scroll the top page so that `element`, in the frame entered with
+    /// `enter_frame(0)`, is in view. Does nothing outside a frame.
+    async fn scroll_frame_to(&self, element: &fantoccini::elements::Element) -> Result<()> {
+        let top = self
+            .client
+            .execute(
+                "return window === window.top ? null : arguments[0].getBoundingClientRect().top;",
+                vec![serde_json::to_value(element)?],
+            )
+            .await
+            .context("placing the element in its frame")?;
+        let Some(top) = top.as_f64() else {
+            return Ok(());
+        };
+        self.client.enter_parent_frame().await?;
+        self.client
+            .execute(
+                "const frame = document.querySelectorAll('iframe')[0];
+                 window.scrollBy(0, frame.getBoundingClientRect().top + arguments[0] - window.innerHeight / 2);",
+                vec![serde_json::json!(top)],
+            )
+            .await
+            .context("scrolling the top page to the frame's element")?;
+        self.client.enter_frame(0).await?;
+        Ok(())
     }
 
     /// Types `text` into the field labelled `label`.
