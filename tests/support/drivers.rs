@@ -5,6 +5,7 @@ use anyhow::{bail, Context, Result};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Map, Value};
+use std::io::Write;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -47,7 +48,9 @@ pub fn skip_unless_chromium(feature: &str) -> Result<bool> {
     if engine == Engine::Chromium {
         return Ok(false);
     }
-    eprintln!(
+    // Straight to stderr, past libtest's capture, so the skip shows in every run's output.
+    let _ = writeln!(
+        std::io::stderr(),
         "skipped under {}: this test checks {feature}, which only Chromium has",
         engine.name()
     );
