@@ -30,6 +30,8 @@ pub fn App() -> impl IntoView {
     let options = embed::provide();
     let i18n = provide_i18n();
     let wizard = Wizard::provide();
+    // Asked once: a browser that refuses storage does not change its mind while the page is open.
+    let progress_persists = crate::wizard::storage::persists();
     let proxy_appeared = RwSignal::new(false);
     let helper_mismatch = RwSignal::new(None::<Problem>);
     detect_mode(wizard, proxy_appeared, helper_mismatch, options.mode);
@@ -91,6 +93,9 @@ pub fn App() -> impl IntoView {
                 </p>
             </Show>
             <HelperMismatch problem=helper_mismatch />
+            {(!progress_persists).then(|| view! {
+                <p class="notice" role="status">{tr(Msg::ProgressInMemory)}</p>
+            })}
         </header>
         <Stepper />
         <main id="main">{current}</main>

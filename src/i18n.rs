@@ -352,6 +352,8 @@ messages! {
     DemoMailboxEmpty,
     LookingForHelper,
     HelperAppeared,
+    /// The browser refuses storage here: progress lasts only while the page stays open.
+    ProgressInMemory,
     SwitchToConnected,
     HelperHeading,
     HelperOffer,

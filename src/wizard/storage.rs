@@ -54,6 +54,13 @@ fn decode<T: DeserializeOwned>(text: &str, now_ms: u64) -> Option<T> {
     (age <= KEEP_FOR_MS).then_some(saved.value)
 }
 
+/// Whether progress can outlive the page: false where the browser refuses storage (switched
+/// off, or a third-party frame under tracking protection), so the page can say so.
+pub fn persists() -> bool {
+    const PROBE: &str = "reset-wizard.probe";
+    local_storage().is_some_and(|s| s.set_item(PROBE, "1").is_ok() && s.remove_item(PROBE).is_ok())
+}
+
 fn local_storage() -> Option<web_sys::Storage> {
     // Accessing localStorage throws in some sandboxed frames: that is an Err, not a panic.
     web_sys::window()?.local_storage().ok().flatten()

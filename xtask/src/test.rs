@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check and test, in order, failing fast.
 //! Formatting and lints first (cheap), then native tests, the wizard build, wasm tests in
-//! Chromium, and the end-to-end browser tests against a real reset-proxy.
+//! Chromium, and the end-to-end browser tests against a real reset-proxy: all of them in
+//! Chromium, then the paths every browser must carry in Firefox and in WebKit.
 
 use crate::phases::Phases;
 use crate::tools::{self, Toolbox};
@@ -20,13 +21,16 @@ pub fn run() -> Result<()> {
 }
 
 fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
-    let (tools, browser, axe) = phases.run("install tools (cached after the first run)", || {
-        Ok((
-            Toolbox::for_build(root)?,
-            tools::ensure_chromium()?,
-            tools::ensure_axe_core()?,
-        ))
-    })?;
+    let (tools, browser, axe, firefox, webkit) =
+        phases.run("install tools (cached after the first run)", || {
+            Ok((
+                Toolbox::for_build(root)?,
+                tools::ensure_chromium()?,
+                tools::ensure_axe_core()?,
+                tools::ensure_firefox()?,
+                tools::ensure_webkit()?,
+            ))
+        })?;
     let cargo = |args: &[&str]| -> Result<()> {
         let mut cmd = tools.command("cargo")?;
         cmd.current_dir(root).args(args);
@@ -123,9 +127,58 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
             shell::run(&mut cmd)
         },
     )?;
+    // Firefox and WebKit: the paths every visitor's browser must carry, after Chromium's full run.
+    let every_browser = |engine: &str, env: &[(&str, &std::path::Path)]| -> Result<()> {
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir(root)
+            .args(["test", "-p", "e2e", "--test", "all", "--"])
+            .args(EVERY_BROWSER_TESTS)
+            .arg("--test-threads=1")
+            .env("E2E_BROWSER", engine)
+            .env("WIZARD_DIST", &dist)
+            .env("AXE_CORE_JS", &axe);
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
+        shell::run(&mut cmd)
+    };
+    phases.run("browser tests in Firefox ESR (geckodriver)", || {
+        every_browser(
+            "firefox",
+            &[
+                ("FIREFOX", firefox.firefox.as_path()),
+                ("GECKODRIVER", firefox.geckodriver.as_path()),
+            ],
+        )
+    })?;
+    phases.run("browser tests in WebKitGTK (WebKitWebDriver, Xvfb)", || {
+        every_browser(
+            "webkit",
+            &[
+                ("WEBKIT_WEBDRIVER", webkit.driver.as_path()),
+                ("MINIBROWSER", webkit.minibrowser.as_path()),
+            ],
+        )
+    })?;
     phases.run(
         "release check (static Linux helper, Windows helper under wine)",
         || crate::release::suite_check(root, &dist),
     )?;
     size::report(&dist)
 }
+
+/// What Firefox and WebKit run, by test name: the whole connected reset, guided mode with a QR
+/// upload read in the worker, a reload at every step (the code step included), the widget on a
+/// help-center page, Arabic right to left, axe on every step, and the fallbacks for what a
+/// browser may lack. Chromium runs everything; the rest add little a second engine would catch.
+const EVERY_BROWSER_TESTS: [&str; 9] = [
+    "a_whole_reset_ends_in_a_proven_login",
+    "guided_mode_completes_with_no_proxy_running",
+    "an_uploaded_qr_picture_is_read_in_the_worker_and_redrawn",
+    "a_reload_at_every_step_keeps_the_place",
+    "a_guided_reset_in_the_widget_reports_its_steps_and_fits_its_frame",
+    "arabic_reads_right_to_left_and_stays_accessible",
+    "every_step_has_no_accessibility_violations",
+    "a_widget_without_a_camera_offers_the_qr_upload",
+    "progress_kept_in_memory_is_said_where_storage_is_blocked",
+];

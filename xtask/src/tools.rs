@@ -23,6 +23,13 @@ const ZIG_VERSION: &str = "0.15.2";
 const CARGO_ZIGBUILD_VERSION: &str = "0.24.1";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const FIREFOX: &str = "/usr/bin/firefox-esr";
+/// geckodriver, Firefox's WebDriver server, built from crates.io (Debian does not package it).
+const GECKODRIVER_VERSION: &str = "0.37.1";
+const WEBKIT_WEBDRIVER: &str = "/usr/bin/WebKitWebDriver";
+/// WebKitGTK's small browser, which WebKitWebDriver drives (from `libwebkit2gtk-4.1-0`).
+const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+const XVFB_RUN: &str = "/usr/bin/xvfb-run";
 
 /// Where each installed tool lives, and the PATH that puts them first.
 pub struct Toolbox {
@@ -81,36 +88,79 @@ pub struct Browser {
 
 /// Makes sure Debian's chromium and chromium-driver are installed, or says how to install them.
 pub fn ensure_chromium() -> Result<Browser> {
-    let browser = Browser {
+    ensure_debian_files(&["chromium", "chromium-driver"], &[CHROMIUM, CHROMEDRIVER])?;
+    Ok(Browser {
         chromium: PathBuf::from(CHROMIUM),
         chromedriver: PathBuf::from(CHROMEDRIVER),
+    })
+}
+
+/// Firefox ESR and its WebDriver server.
+pub struct Firefox {
+    pub firefox: PathBuf,
+    pub geckodriver: PathBuf,
+}
+
+/// Installs Debian's firefox-esr when missing, and geckodriver (once) into the tool cache.
+pub fn ensure_firefox() -> Result<Firefox> {
+    ensure_debian_files(&["firefox-esr"], &[FIREFOX])?;
+    let bin = ensure_cargo_tool(
+        &cache_dir()?,
+        "geckodriver",
+        GECKODRIVER_VERSION,
+        "geckodriver",
+        true,
+    )?;
+    Ok(Firefox {
+        firefox: PathBuf::from(FIREFOX),
+        geckodriver: bin.join("geckodriver"),
+    })
+}
+
+/// WebKitGTK (Safari's engine): its WebDriver server and the browser it drives.
+pub struct Webkit {
+    pub driver: PathBuf,
+    pub minibrowser: PathBuf,
+}
+
+/// Installs Debian's webkit2gtk-driver (which brings WebKitGTK and its MiniBrowser) and Xvfb
+/// with xauth, which the tests' `xvfb-run` needs: MiniBrowser cannot be automated headless.
+pub fn ensure_webkit() -> Result<Webkit> {
+    ensure_debian_files(
+        &["webkit2gtk-driver", "xvfb", "xauth"],
+        &[WEBKIT_WEBDRIVER, MINIBROWSER, XVFB_RUN, "/usr/bin/xauth"],
+    )?;
+    Ok(Webkit {
+        driver: PathBuf::from(WEBKIT_WEBDRIVER),
+        minibrowser: PathBuf::from(MINIBROWSER),
+    })
+}
+
+/// Makes sure every one of `files` exists, installing Debian's `packages` when one is missing
+/// and running as root; otherwise says what to install.
+fn ensure_debian_files(packages: &[&str], files: &[&str]) -> Result<()> {
+    let missing = || files.iter().copied().find(|f| !Path::new(f).exists());
+    let Some(first_missing) = missing() else {
+        return Ok(());
     };
-    if browser.chromium.exists() && browser.chromedriver.exists() {
-        return Ok(browser);
-    }
+    let list = packages.join(" ");
     if !running_as_root() {
         bail!(
-            "Chromium is missing: install it with `sudo apt-get install chromium chromium-driver`, then run this again"
+            "{first_missing} is missing: install it with `sudo apt-get install {list}`, then run this again"
         );
     }
-    println!("installing chromium and chromium-driver from Debian's packages (once)...");
+    println!("installing {list} from Debian's packages (once)...");
     shell::run(Command::new("apt-get").args(["update", "-q"]))?;
     shell::run(
         Command::new("apt-get")
-            .args([
-                "install",
-                "-y",
-                "-q",
-                "--no-install-recommends",
-                "chromium",
-                "chromium-driver",
-            ])
+            .args(["install", "-y", "-q", "--no-install-recommends"])
+            .args(packages)
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )?;
-    if !(browser.chromium.exists() && browser.chromedriver.exists()) {
-        bail!("apt-get installed chromium, but {CHROMIUM} or {CHROMEDRIVER} is still missing");
+    if let Some(still) = missing() {
+        bail!("apt-get installed {list}, but {still} is still missing");
     }
-    Ok(browser)
+    Ok(())
 }
 
 /// Installs twiggy (once) into the cache and returns the path of its binary.

@@ -1,88 +1,66 @@
-//! What the browser tests and the timing examples stand on: a real headless Chromium through
-//! chromedriver, and a real reset-proxy with a simulated device, all on loopback.
+//! What the browser tests and the timing examples stand on: a real browser through its
+//! WebDriver server (Chromium, Firefox or WebKit), and a real reset-proxy with a simulated
+//! device, all on loopback.
 
+pub mod drivers;
 pub mod pictures;
 
+pub use drivers::{free_port, Engine, Setup};
+
 use anyhow::{bail, Context, Result};
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
-use std::net::{SocketAddr, TcpListener};
+use fantoccini::{Client, Locator};
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long the page may take to show something the test waits for.
 pub const UI_WAIT: Duration = Duration::from_secs(20);
 
-/// A headless Chromium session; the driver process is killed on drop.
+/// A browser session (the engine `E2E_BROWSER` names, see [`drivers`]); its driver is ended on drop.
 pub struct Browser {
     pub client: Client,
-    driver: Child,
+    pub engine: Engine,
+    _driver: drivers::Driver,
     _profile: tempfile::TempDir,
 }
 
 impl Browser {
-    /// Starts chromedriver on a free loopback port and opens a fresh headless Chromium.
+    /// Starts the browser under test on a free loopback port.
     pub async fn start() -> Result<Self> {
-        Self::start_with(&[]).await
+        Self::start_setup(Setup::default()).await
     }
 
-    /// Like [`Browser::start`], with extra Chromium flags (e.g. a fake camera).
+    /// Like [`Browser::start`], with Chromium flags (e.g. a fake camera): Chromium-only tests.
     pub async fn start_with(extra: &[String]) -> Result<Self> {
-        let chromedriver =
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let port = free_port()?;
-        let driver = Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .with_context(|| {
-                format!("starting {chromedriver} (run `cargo xtask test`, which installs it)")
-            })?;
-        let mut browser_guard = DriverGuard(Some(driver));
-        wait_for_port(port, Duration::from_secs(15)).await?;
+        Self::start_setup(Setup {
+            chromium_flags: extra.to_vec(),
+            ..Setup::default()
+        })
+        .await
+    }
 
-        let profile = tempfile::tempdir().context("creating a Chromium profile folder")?;
-        let args = vec![
-            "--headless".to_string(),
-            "--no-sandbox".into(),
-            "--disable-gpu".into(),
-            "--disable-dev-shm-usage".into(),
-            "--disable-background-networking".into(),
-            "--disable-component-update".into(),
-            "--disable-sync".into(),
-            "--no-first-run".into(),
-            "--window-size=1024,900".into(),
-            // The tests read English text: never follow the machine's own language.
-            "--lang=en-US".into(),
-            format!("--user-data-dir={}", profile.path().display()),
-        ];
-        let args: Vec<String> = args.into_iter().chain(extra.iter().cloned()).collect();
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({ "binary": chromium, "args": args }),
-        );
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .context("opening a Chromium session through chromedriver")?;
-        // Every page records Content-Security-Policy violations from its very first script,
-        // so `close` can fail a test that triggered one.
-        client
-            .issue_cmd(DevTools {
-                method: "Page.addScriptToEvaluateOnNewDocument",
-                params: serde_json::json!({ "source": RECORD_CSP_VIOLATIONS }),
-            })
-            .await
-            .context("asking Chromium to record CSP violations")?;
+    /// Like [`Browser::start`], as `setup` says.
+    pub async fn start_setup(setup: Setup) -> Result<Self> {
+        let engine = Engine::from_env()?;
+        let session = drivers::open(engine, &setup).await?;
+        if engine == Engine::Chromium {
+            // Every page records Content-Security-Policy violations from its very first
+            // script, so `close` can fail a test that triggered one. Classic WebDriver has no
+            // way to run a script before the page's own in the other browsers.
+            session
+                .client
+                .issue_cmd(DevTools {
+                    method: "Page.addScriptToEvaluateOnNewDocument",
+                    params: serde_json::json!({ "source": RECORD_CSP_VIOLATIONS }),
+                })
+                .await
+                .context("asking Chromium to record CSP violations")?;
+        }
         Ok(Browser {
-            client,
-            driver: browser_guard.0.take().context("driver handle")?,
-            _profile: profile,
+            client: session.client,
+            engine,
+            _driver: session.driver,
+            _profile: session.profile,
         })
     }
 
@@ -92,6 +70,12 @@ impl Browser {
         method: &'static str,
         params: serde_json::Value,
     ) -> Result<serde_json::Value> {
+        if self.engine != Engine::Chromium {
+            bail!(
+                "DevTools {method} exists in Chromium only, not {}",
+                self.engine.name()
+            );
+        }
         self.client
             .issue_cmd(DevTools { method, params })
             .await
@@ -141,10 +125,42 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        if self.engine == Engine::Webkit {
+            self.scroll_frame_to(&button).await?;
+        }
         button
             .click()
             .await
             .with_context(|| format!("clicking {name:?}"))
+    }
+
+    /// WebKitWebDriver does not scroll the top page to an element inside a frame (the widget's
+    /// frame grows to its content, so its lower buttons sit below the fold) and its click then
+    /// misses: scroll the top page so that `element`, in the frame entered with
+    /// `enter_frame(0)`, is in view. Does nothing outside a frame.
+    async fn scroll_frame_to(&self, element: &fantoccini::elements::Element) -> Result<()> {
+        let top = self
+            .client
+            .execute(
+                "return window === window.top ? null : arguments[0].getBoundingClientRect().top;",
+                vec![serde_json::to_value(element)?],
+            )
+            .await
+            .context("placing the element in its frame")?;
+        let Some(top) = top.as_f64() else {
+            return Ok(());
+        };
+        self.client.enter_parent_frame().await?;
+        self.client
+            .execute(
+                "const frame = document.querySelectorAll('iframe')[0];
+                 window.scrollBy(0, frame.getBoundingClientRect().top + arguments[0] - window.innerHeight / 2);",
+                vec![serde_json::json!(top)],
+            )
+            .await
+            .context("scrolling the top page to the frame's element")?;
+        self.client.enter_frame(0).await?;
+        Ok(())
     }
 
     /// Types `text` into the field labelled `label`.
@@ -300,18 +316,11 @@ impl Browser {
             .clone()
             .close()
             .await
-            .context("closing Chromium")?;
+            .context("closing the browser")?;
         if !violations.is_empty() {
             bail!("the page reported Content-Security-Policy violations: {violations:#?}");
         }
         Ok(())
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }
 
@@ -346,18 +355,6 @@ impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
     }
 }
 
-/// Kills the driver if the session never opened.
-struct DriverGuard(Option<Child>);
-
-impl Drop for DriverGuard {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.0.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
 /// `text` as an XPath string literal, whatever quotes it holds.
 pub fn xpath_literal(text: &str) -> String {
     if !text.contains('\'') {
@@ -365,26 +362,6 @@ pub fn xpath_literal(text: &str) -> String {
     }
     let parts: Vec<String> = text.split('\'').map(|p| format!("'{p}'")).collect();
     format!("concat({})", parts.join(", \"'\", "))
-}
-
-/// A free loopback port, found by binding port 0.
-pub fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
-    Ok(listener.local_addr()?.port())
-}
-
-async fn wait_for_port(port: u16, limit: Duration) -> Result<()> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    bail!("chromedriver did not listen on port {port} within {limit:?}")
 }
 
 /// The repository's root (this crate is `crates/e2e`): the README and the demo help center.

@@ -3,6 +3,9 @@
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
+/// What devsim's reset QR holds: an opaque base64 run, as a real device's would be.
+pub const RESET_CONTENT: &str = "rbZnfgi61IFVpkYaYajBNDwPta4iNzEXxl5VULh0LmHjDoPLgzYe9PvczkQ9g9ao";
+
 /// A QR code of `content` as grey pixels: `scale` px per module, a 4-module quiet zone.
 pub fn qr_pixels(content: &str, scale: usize) -> Result<(usize, Vec<u8>)> {
     let code = qrcode::QrCode::new(content.as_bytes()).context("encoding a test QR code")?;

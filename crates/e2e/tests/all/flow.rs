@@ -71,8 +71,9 @@ async fn a_whole_reset_ends_in_a_proven_login() -> Result<()> {
     submit_code(&browser, &code).await?;
     submit_password(&browser, NEW_PASSWORD).await?;
     browser.wait_for_step("Done").await?;
+    // "Checking that the new password works…" comes first: wait for the verdict after it.
     let proof = browser
-        .text_of("//p[@role='status' and contains(., 'new password works')]")
+        .text_of("//p[@role='status' and contains(., 'new password works') and not(starts-with(., 'Checking'))]")
         .await?;
     assert!(proof.starts_with("Done"), "{proof}");
     let state = device.state();

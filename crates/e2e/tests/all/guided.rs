@@ -1,8 +1,8 @@
 //! Guided mode in real headless Chromium: the wizard served as static files with no proxy
 //! anywhere, as a help-center page would host it.
 
-use anyhow::{Context, Result};
-use e2e::{Browser, StaticSite};
+use anyhow::{ensure, Context, Result};
+use e2e::{Browser, Setup, StaticSite};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guided_mode_completes_with_no_proxy_running() -> Result<()> {
@@ -70,8 +70,7 @@ async fn an_embedder_can_ask_for_guided_mode_even_with_a_proxy() -> Result<()> {
     browser.close().await
 }
 
-/// What devsim's reset QR holds: an opaque base64 run, as a real device's would be.
-const RESET_CONTENT: &str = "rbZnfgi61IFVpkYaYajBNDwPta4iNzEXxl5VULh0LmHjDoPLgzYe9PvczkQ9g9ao";
+use e2e::pictures::RESET_CONTENT;
 
 async fn at_guided_qr_step(browser: &Browser, site: &StaticSite) -> Result<()> {
     browser
@@ -152,6 +151,9 @@ async fn a_pasted_picture_is_read_too() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_camera_reads_a_qr_shown_on_a_monitor() -> Result<()> {
+    if e2e::drivers::skip_unless_chromium("the fake camera feed Chromium's flags play")? {
+        return Ok(());
+    }
     let dir = tempfile::tempdir()?;
     let video = e2e::pictures::qr_y4m(dir.path(), RESET_CONTENT)?;
     let site = StaticSite::start().await?;
@@ -175,6 +177,9 @@ async fn the_camera_reads_a_qr_shown_on_a_monitor() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_camera_is_explained_with_the_upload_path() -> Result<()> {
+    if e2e::drivers::skip_unless_chromium("a refused camera through Chromium's flag")? {
+        return Ok(());
+    }
     let site = StaticSite::start().await?;
     let browser = Browser::start_with(&["--deny-permission-prompts".to_string()]).await?;
     at_guided_qr_step(&browser, &site).await?;
@@ -252,4 +257,43 @@ async fn turned_inverted_and_small_codes_are_read_by_the_wasm_decoder() -> Resul
         browser.close().await?;
     }
     Ok(())
+}
+
+/// What the page says where the browser refuses storage.
+const IN_MEMORY: &str = "kept only while this page stays open";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_kept_in_memory_is_said_where_storage_is_blocked() -> Result<()> {
+    let site = StaticSite::start().await?;
+    // Where storage works, nothing is said.
+    let browser = Browser::start().await?;
+    browser.client.goto(&site.url()).await?;
+    browser.wait_for_step("Find your device").await?;
+    let text = browser.page_text().await;
+    ensure!(!text.contains(IN_MEMORY), "{text}");
+    browser.close().await?;
+
+    let browser = Browser::start_setup(Setup {
+        no_storage: true,
+        ..Setup::default()
+    })
+    .await?;
+    browser.client.goto(&site.url()).await?;
+    browser.wait_for_step("Find your device").await?;
+    let notice = browser
+        .text_of(&format!(
+            "//p[@role='status' and contains(., {})]",
+            e2e::xpath_literal(IN_MEMORY)
+        ))
+        .await?;
+    ensure!(
+        notice.starts_with("This browser does not let the page save"),
+        "{notice}"
+    );
+    // The wizard goes on all the same, its progress in memory.
+    browser.click("Done, next step").await?;
+    browser.wait_for_step("Choose how to reset").await?;
+    let violations = browser.axe_violations().await?;
+    ensure!(violations.is_empty(), "{violations:#?}");
+    browser.close().await
 }

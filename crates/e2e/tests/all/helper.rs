@@ -165,6 +165,9 @@ impl Drop for SiteWithDownloads {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_windows_visitor_is_offered_the_windows_archive() -> Result<()> {
+    if e2e::drivers::skip_unless_chromium("a user agent set by a Chromium flag")? {
+        return Ok(());
+    }
     use sha2::Digest;
     let site = SiteWithDownloads::start().await?;
     let browser = Browser::start_with(&[format!("--user-agent={WINDOWS_AGENT}")]).await?;
@@ -201,6 +204,9 @@ async fn a_windows_visitor_is_offered_the_windows_archive() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_phone_is_told_the_helper_runs_on_a_computer() -> Result<()> {
+    if e2e::drivers::skip_unless_chromium("a user agent set by a Chromium flag")? {
+        return Ok(());
+    }
     let site = SiteWithDownloads::start().await?;
     let phone = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
     let browser = Browser::start_with(&[format!("--user-agent={phone}")]).await?;

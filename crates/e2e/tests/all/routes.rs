@@ -150,6 +150,9 @@ async fn a_reset_by_security_questions_explains_a_wrong_answer_then_works() -> R
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn questions_never_set_are_explained_with_the_support_details() -> Result<()> {
+    if e2e::drivers::skip_unless_chromium("downloads allowed through DevTools")? {
+        return Ok(());
+    }
     let config = Config::loopback(DeviceIdentity::random(Profile::Nvr))
         .with_questions(devsim::Questions::NeverSet);
     let device = devsim::start(config).await?;

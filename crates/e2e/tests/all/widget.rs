@@ -1,25 +1,27 @@
-//! The help-center widget in real headless Chromium: a host page on one name embeds the wizard,
-//! served as static files with its CSP on another name (Chromium's host resolver maps both to
-//! loopback), through `public/embed.js`. Guided and connected resets, the events the host
+//! The help-center widget in a real browser: a host page on one name embeds the wizard,
+//! served as static files with its CSP on another name (both `*.localhost`, which browsers
+//! resolve to loopback themselves), through `public/embed.js`. Guided and connected resets, the events the host
 //! receives (none carrying a secret), axe at every step in light, dark and Arabic, and a hostile
 //! host whose proxy and mailbox are not used.
 
 use anyhow::{ensure, Context, Result};
 use axum::http::{header, HeaderValue};
 use devsim::{Config, DeviceIdentity, Profile, Running};
-use e2e::{Browser, Proxy, UI_WAIT};
+use e2e::{Browser, Proxy, Setup, UI_WAIT};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const HOST_NAME: &str = "help.test";
-const WIZARD_NAME: &str = "wizard.test";
-const EVIL_NAME: &str = "evil.test";
+// Every browser resolves `*.localhost` to loopback by itself, and each name is a site of its
+// own, so the wizard's frame is third-party to the help center as on the real web.
+const HOST_NAME: &str = "help.localhost";
+const WIZARD_NAME: &str = "wizard.localhost";
+const EVIL_NAME: &str = "evil.localhost";
 const NEW_PASSWORD: &str = "Quiet-Harbor42";
 
-/// A tiny HTTPS server on loopback (self-signed; Chromium is told to accept it), stopped on drop.
+/// A tiny HTTPS server on loopback (self-signed; the browser is told to accept it), stopped on drop.
 struct Server {
     addr: SocketAddr,
     task: tokio::task::JoinHandle<()>,
@@ -142,32 +144,29 @@ for (const type of ["ready", "step", "done", "error"]) {{
     }
 }
 
-/// Chromium resolving the test's host names to loopback (nothing leaves this machine) and
-/// accepting the test's self-signed certificates.
+/// The browser under test, accepting the test's self-signed certificates.
 async fn browser() -> Result<Browser> {
-    Browser::start_with(&browser_flags()).await
-}
-
-fn browser_flags() -> Vec<String> {
-    vec![
-        format!(
-            "--host-resolver-rules=MAP {HOST_NAME} 127.0.0.1, MAP {WIZARD_NAME} 127.0.0.1, MAP {EVIL_NAME} 127.0.0.1"
-        ),
-        "--ignore-certificate-errors".into(),
-    ]
+    Browser::start_setup(Setup {
+        insecure_certs: true,
+        ..Setup::default()
+    })
+    .await
 }
 
 /// Like [`browser`], but the two sites count as public internet addresses, as a real help
 /// center would be: reaching the helper on loopback then needs Local Network Access, which
 /// the person has answered with `permission` (`granted` or `denied`).
 async fn public_browser(sites: &Sites, permission: &str) -> Result<Browser> {
-    let mut flags = browser_flags();
-    flags.push(format!(
-        "--ip-address-space-overrides=127.0.0.1:{}=public,127.0.0.1:{}=public",
-        sites.wizard.addr.port(),
-        sites.host.addr.port()
-    ));
-    let browser = Browser::start_with(&flags).await?;
+    let browser = Browser::start_setup(Setup {
+        insecure_certs: true,
+        chromium_flags: vec![format!(
+            "--ip-address-space-overrides=127.0.0.1:{}=public,127.0.0.1:{}=public",
+            sites.wizard.addr.port(),
+            sites.host.addr.port()
+        )],
+        ..Setup::default()
+    })
+    .await?;
     // Chromium 145 split the permission in two; older ones know only the first name.
     for name in ["local-network-access", "loopback-network", "local-network"] {
         for origin in [
@@ -394,6 +393,9 @@ async fn a_guided_reset_in_the_widget_reports_its_steps_and_fits_its_frame() -> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_widget_passes_axe_in_dark_and_in_arabic() -> Result<()> {
+    if e2e::drivers::skip_unless_chromium("DevTools' emulated dark colour scheme")? {
+        return Ok(());
+    }
     let sites = Sites::start().await?;
     let browser = browser().await?;
     let steps = [
@@ -437,6 +439,63 @@ async fn the_widget_passes_axe_in_dark_and_in_arabic() -> Result<()> {
         ready.last().is_some_and(|r| r["detail"]["lang"] == "ar"),
         "{events:#?}"
     );
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_widget_without_a_camera_offers_the_qr_upload() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let reset =
+        e2e::pictures::qr_png(dir.path(), "reset.png", e2e::pictures::RESET_CONTENT)?;
+    let sites = Sites::start().await?;
+    let browser = browser().await?;
+    browser
+        .client
+        .goto(&sites.host_page(r#"data-mode="guided""#))
+        .await?;
+    enter_widget(&browser).await?;
+    guided_walk(
+        &browser,
+        "no camera",
+        "Done, next step",
+        &[
+            "Find your device",
+            "Choose how to reset",
+            "Privacy notice",
+            "Send the QR code",
+        ],
+    )
+    .await?;
+    // Storage partitioned per top-level site still works in the frame: nothing to say.
+    let text = browser.page_text().await;
+    ensure!(!text.contains("kept only while"), "{text}");
+    // This machine has no camera: whatever the browser answers (Chromium and Firefox: none
+    // found; WebKitGTK: it could not start), the page points to the upload.
+    browser.click("Scan with the camera").await?;
+    let message = browser
+        .text_of("//p[@class='qr-status' and contains(., 'choose it above')]")
+        .await?;
+    ensure!(
+        [
+            "The camera is not available",
+            "The camera permission was refused",
+            "No camera was found",
+            "The camera could not start"
+        ]
+        .iter()
+        .any(|start| message.starts_with(start)),
+        "{message}"
+    );
+    no_violations(&browser, "no camera").await?;
+    // And the upload it points to reads the picture, in the frame's own worker.
+    browser
+        .field("Choose the QR picture")
+        .await?
+        .send_keys(&reset.display().to_string())
+        .await?;
+    browser
+        .text_of("//p[@class='qr-status' and contains(., 'readable password-reset')]")
+        .await?;
     browser.close().await
 }
 
@@ -555,6 +614,9 @@ async fn a_connected_reset_in_the_widget_goes_through_the_helper_on_this_compute
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_denied_local_network_permission_is_explained() -> Result<()> {
+    if e2e::drivers::skip_unless_chromium("Local Network Access")? {
+        return Ok(());
+    }
     let sites = Sites::start().await?;
     let (device, proxy, _) = connected_stack(&sites).await?;
     let helper = format!("http://127.0.0.1:{}", proxy.addr.port());
