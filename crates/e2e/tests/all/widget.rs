@@ -445,8 +445,7 @@ async fn the_widget_passes_axe_in_dark_and_in_arabic() -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_widget_without_a_camera_offers_the_qr_upload() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let reset =
-        e2e::pictures::qr_png(dir.path(), "reset.png", e2e::pictures::RESET_CONTENT)?;
+    let reset = e2e::pictures::qr_png(dir.path(), "reset.png", e2e::pictures::RESET_CONTENT)?;
     let sites = Sites::start().await?;
     let browser = browser().await?;
     browser
