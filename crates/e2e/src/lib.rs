@@ -13,6 +13,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// How long a click in WebKit waits for a widget frame to grow to its content (a frame of
+/// fixed height never does, so this is a bound, not a condition that must be met).
+const FRAME_SETTLE: Duration = Duration::from_secs(3);
+
 /// How long the page may take to show something the test waits for.
 pub const UI_WAIT: Duration = Duration::from_secs(20);
 
@@ -139,6 +143,23 @@ impl Browser {
     /// misses: scroll the top page so that `element`, in the frame entered with
     /// `enter_frame(0)`, is in view. Does nothing outside a frame.
     async fn scroll_frame_to(&self, element: &fantoccini::elements::Element) -> Result<()> {
+        // A widget frame grows to its content a moment after a step changes; a click placed
+        // before that lands where the button was. Wait (bounded) until the frame fits its page.
+        let settle = Instant::now();
+        while settle.elapsed() < FRAME_SETTLE {
+            let fits = self
+                .client
+                .execute(
+                    "return window === window.top
+                        || document.documentElement.scrollHeight <= window.innerHeight + 1;",
+                    vec![],
+                )
+                .await?;
+            if fits == serde_json::Value::Bool(true) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         let top = self
             .client
             .execute(
