@@ -322,6 +322,15 @@ struct Cache {
     scan_started: Option<Instant>,
 }
 
+impl Cache {
+    /// Drops the devices unseen for `forget`: the one rule for what the list still holds.
+    fn drop_unseen(&mut self, forget: Duration) {
+        let now = Instant::now();
+        self.devices
+            .retain(|_, (_, seen)| now.duration_since(*seen) < forget);
+    }
+}
+
 /// The discovery service with its cache; one per proxy.
 pub struct Discoverer {
     settings: DiscoverySettings,
@@ -392,14 +401,9 @@ impl Discoverer {
             let added = self.device_added.notified();
             let done = self.scan_done.notified();
             {
-                let now = Instant::now();
-                let cache = self.cache();
-                let fresh = cache
-                    .devices
-                    .values()
-                    .filter(|(_, seen)| now.duration_since(*seen) < self.settings.forget)
-                    .count();
-                if cache.scan_started.is_none() || fresh > known {
+                let mut cache = self.cache();
+                cache.drop_unseen(self.settings.forget);
+                if cache.scan_started.is_none() || cache.devices.len() > known {
                     return;
                 }
             }
@@ -413,12 +417,8 @@ impl Discoverer {
 
     /// The devices not yet forgotten, in address order, and whether a scan is running.
     fn snapshot(&self) -> Snapshot {
-        let now = Instant::now();
         let mut cache = self.cache();
-        let forget = self.settings.forget;
-        cache
-            .devices
-            .retain(|_, (_, seen)| now.duration_since(*seen) < forget);
+        cache.drop_unseen(self.settings.forget);
         let mut devices: Vec<ProbeMatch> = cache.devices.values().map(|(d, _)| d.clone()).collect();
         devices.sort_by(|a, b| a.ipv4.cmp(&b.ipv4).then(a.serial.cmp(&b.serial)));
         Snapshot {
@@ -547,11 +547,7 @@ impl Discoverer {
         tracing::debug!(model = ?device.model, "a device answered discovery");
         let mut cache = self.cache();
         if !cache.devices.contains_key(&key) {
-            let now = Instant::now();
-            let forget = self.settings.forget;
-            cache
-                .devices
-                .retain(|_, (_, seen)| now.duration_since(*seen) < forget);
+            cache.drop_unseen(self.settings.forget);
             if cache.devices.len() >= MAX_DEVICES {
                 tracing::debug!(max = MAX_DEVICES, "discovery cache full; a device ignored");
                 return;
