@@ -457,8 +457,14 @@ pub struct StaticSite {
 impl StaticSite {
     /// Serves the built wizard on a free loopback port.
     pub async fn start() -> Result<Self> {
-        let router =
-            axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dist()?));
+        Self::serve(
+            axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dist()?)),
+        )
+        .await
+    }
+
+    /// Serves `router` (built around the wizard's files) on a free loopback port.
+    pub async fn serve(router: axum::Router) -> Result<Self> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let task = tokio::spawn(async move {

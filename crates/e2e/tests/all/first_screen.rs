@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// The built wizard served as static files, except that its wasm modules are missing: what
 /// the page shows then is what a person sees before the wasm runs.
-async fn site_without_wasm() -> Result<(std::net::SocketAddr, tokio::task::JoinHandle<()>)> {
+async fn site_without_wasm() -> Result<StaticSite> {
     let files = tower_http::services::ServeDir::new(e2e::dist()?);
     let router = axum::Router::new()
         .fallback_service(files)
@@ -20,12 +20,7 @@ async fn site_without_wasm() -> Result<(std::net::SocketAddr, tokio::task::JoinH
                 next.run(request).await
             },
         ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    Ok((addr, task))
+    StaticSite::serve(router).await
 }
 
 /// Every `data-msg="Key">text<` in the page's static HTML.
@@ -67,11 +62,11 @@ fn the_first_screen_says_exactly_what_the_english_table_says() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_screen_shows_before_the_wasm_arrives_in_english_only() -> Result<()> {
-    let (addr, task) = site_without_wasm().await?;
+    let site = site_without_wasm().await?;
     let browser = Browser::start().await?;
     browser
         .client
-        .goto(&format!("http://{addr}/index.html?lang=en"))
+        .goto(&format!("{}?lang=en", site.url()))
         .await?;
     let title = browser.wait_for("//div[@id='first-screen']//h1").await?;
     ensure!(title.is_displayed().await?, "the first screen is visible");
@@ -79,7 +74,7 @@ async fn the_first_screen_shows_before_the_wasm_arrives_in_english_only() -> Res
     // Another language waits for its own table: nothing English is put in the page meanwhile.
     browser
         .client
-        .goto(&format!("http://{addr}/index.html?lang=de"))
+        .goto(&format!("{}?lang=de", site.url()))
         .await?;
     let present = browser
         .client
@@ -92,7 +87,6 @@ async fn the_first_screen_shows_before_the_wasm_arrives_in_english_only() -> Res
         present == serde_json::json!(["complete", 0]),
         "no English first screen for German: {present}"
     );
-    task.abort();
     browser.close().await
 }
 
