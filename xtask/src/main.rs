@@ -15,6 +15,7 @@ mod report;
 mod shell;
 mod size;
 mod test;
+mod test_programs;
 mod tools;
 mod wizard;
 

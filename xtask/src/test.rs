@@ -5,9 +5,8 @@
 
 use crate::phases::Phases;
 use crate::tools::{self, Toolbox};
-use crate::{shell, size, wizard, workspace_root};
-use anyhow::Result;
-use std::process::Command;
+use crate::{shell, size, test_programs, wizard, workspace_root};
+use anyhow::{Context, Result};
 
 const CLIPPY_DENY: [&str; 3] = ["--", "-D", "warnings"];
 
@@ -31,6 +30,7 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
                 tools::ensure_webkit()?,
             ))
         })?;
+    let e2e_dir = root.join("crates").join("e2e");
     let cargo = |args: &[&str]| -> Result<()> {
         let mut cmd = tools.command("cargo")?;
         cmd.current_dir(root).args(args);
@@ -70,18 +70,19 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
             .concat(),
         )
     })?;
-    phases.run("native tests", || {
-        // The browser tests (`e2e`) need the built wizard: they run after the trunk build.
-        cargo(&[
-            "test",
-            "--workspace",
-            "--exclude",
-            "wizard",
-            "--exclude",
-            "e2e",
-        ])?;
-        cargo(&["test", "-p", "wizard", "--lib"])
+    // Every native test program, the browser tests' included, in one build: one feature
+    // resolution, so no dependency is compiled twice (see `test_programs`).
+    let programs = phases.run("native tests", || {
+        let programs = test_programs::build(tools.command("cargo")?, &["--workspace"])?;
+        // The browser tests need the built wizard: they run after the trunk build.
+        test_programs::run_all(programs.iter().filter(|p| !p.is(&e2e_dir, "all")), &[])?;
+        cargo(&["test", "--workspace", "--doc"])?;
+        Ok(programs)
     })?;
+    let browser_tests = programs
+        .iter()
+        .find(|p| p.is(&e2e_dir, "all"))
+        .context("cargo built no browser-test program (crates/e2e/tests/all)")?;
     phases.run("fuzz smoke (every target, 2 min in all)", || {
         crate::fuzz::smoke(root)
     })?;
@@ -108,18 +109,9 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
     phases.run(
         "browser tests (headless Chromium, real reset-proxy)",
         || {
-            let mut cmd = Command::new("cargo");
-            cmd.current_dir(root)
-                // One binary (`crates/e2e/tests/all`), one browser at a time.
-                .args([
-                    "test",
-                    "-p",
-                    "e2e",
-                    "--test",
-                    "all",
-                    "--",
-                    "--test-threads=1",
-                ])
+            // One program (`crates/e2e/tests/all`), one browser at a time.
+            let mut cmd = browser_tests.command();
+            cmd.arg("--test-threads=1")
                 .env("WIZARD_DIST", &dist)
                 .env("CHROMEDRIVER", &browser.chromedriver)
                 .env("CHROMIUM", &browser.chromium)
@@ -129,10 +121,8 @@ fn run_phases(root: &std::path::Path, phases: &mut Phases) -> Result<()> {
     )?;
     // Firefox and WebKit: the paths every visitor's browser must carry, after Chromium's full run.
     let every_browser = |engine: &str, env: &[(&str, &std::path::Path)]| -> Result<()> {
-        let mut cmd = Command::new("cargo");
-        cmd.current_dir(root)
-            .args(["test", "-p", "e2e", "--test", "all", "--"])
-            .args(EVERY_BROWSER_TESTS)
+        let mut cmd = browser_tests.command();
+        cmd.args(EVERY_BROWSER_TESTS)
             .arg("--test-threads=1")
             .env("E2E_BROWSER", engine)
             .env("WIZARD_DIST", &dist)

@@ -40,6 +40,9 @@ pub const PROBES_PER_SCAN: u32 = 3;
 /// with hundreds of virtual adapters still sends a bounded number of probes.
 pub const MAX_SOCKETS: usize = 32;
 
+/// How much longer than one scan an ask with `after` waits for the running scan to end.
+const SCAN_END_GRACE: Duration = Duration::from_secs(1);
+
 /// How discovery behaves; from [`crate::Config`].
 #[derive(Debug, Clone)]
 pub struct DiscoverySettings {
@@ -358,7 +361,7 @@ impl Discoverer {
     /// The known devices, scanning first when the cache is stale (or `refresh` asks for it).
     /// Without `after`, it waits a little for a running scan's first answers. With
     /// `after: Some(n)`, it answers as soon as more than `n` devices are known, or the scan
-    /// ends, or one scan's length has passed: a wizard asks again with the count it has, so
+    /// ends, or one scan's length (and a second's grace) has passed: a wizard asks again with the count it has, so
     /// each device is shown as soon as it answers.
     pub async fn list(
         self: &Arc<Self>,
@@ -394,7 +397,10 @@ impl Discoverer {
     }
 
     async fn wait_for_more_than(&self, known: usize) {
-        let deadline = Instant::now() + self.settings.scan;
+        // The running scan began before this ask, so it ends within one scan's length; the
+        // grace keeps a busy scheduler, late to end the scan, from answering "still scanning"
+        // with nothing new, which would only send the wizard to ask again.
+        let deadline = Instant::now() + self.settings.scan + SCAN_END_GRACE;
         loop {
             // Both created before the state is read: `notify_waiters` wakes every `Notified`
             // made before it, polled or not, so nothing between the check and the wait is lost.
