@@ -46,6 +46,11 @@ impl<T: Clone + 'static> Read<T> {
         self.resource.with(Self::unbox)
     }
 
+    /// The value once read, without tracking it.
+    pub fn get_untracked(&self) -> Option<T> {
+        self.resource.with_untracked(Self::unbox)
+    }
+
     fn unbox(value: &Option<Value>) -> Option<T> {
         // Only `new` fills the resource, always with a `T`.
         value.as_ref()?.downcast_ref::<T>().cloned()
