@@ -5,16 +5,18 @@
 
 use super::code::Verdict;
 use super::StepHeading;
+use crate::device::address::DeviceAddress;
 use crate::device::client::ClientError;
 use crate::device::reset::{self, ResetError, ResetVerdict};
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::{BadInput, Problem};
 use crate::steps::support_details::SupportDetails;
+use crate::ui::read::Read;
 use crate::wizard::progress::Step;
 use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::isapi::{QuestionAnswer, QUESTIONS_PER_DEVICE};
+use protocol::profile::DeviceProfile;
 
 /// The answers' numbers when the device will not list its questions: their positions on the
 /// device's own page, 1 to 3 ([assumed]: how a device matches answers it did not list is not
@@ -23,9 +25,9 @@ fn by_position_ids() -> Vec<u32> {
     (1..=QUESTIONS_PER_DEVICE as u32).collect()
 }
 
+/// What the device's question list means for the form.
 #[derive(Debug, Clone, PartialEq)]
 enum Questions {
-    Reading,
     /// The question numbers to answer, with a field for each; `by_position` when the device
     /// would not list them and the numbers are positions on the device's own page.
     Ask {
@@ -41,40 +43,19 @@ enum Questions {
 pub fn AnswersStep() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
-    let questions = RwSignal::new(Questions::Reading);
+    let address = wizard.address();
+    // Read once when the step opens. The progress allows this step only with a device; were
+    // there none, nothing is read and the step stays on its reading line.
+    let questions = Read::new(move || async move {
+        match address {
+            Some(address) => read_questions(address, &wizard.profile.get_value()).await,
+            None => std::future::pending().await,
+        }
+    });
     let problem = RwSignal::new(None::<Problem>);
-    if let Some(address) = wizard.address() {
-        let profile = wizard.profile.get_value();
-        spawn_local(async move {
-            let ask = |ids: Vec<u32>, by_position: bool| Questions::Ask {
-                fields: ids
-                    .into_iter()
-                    .map(|id| (id, RwSignal::new(String::new())))
-                    .collect(),
-                by_position,
-            };
-            questions.set(match reset::read_questions(address, &profile).await {
-                Ok(config) if config.is_set() => ask(config.to_ask(), false),
-                Ok(_) | Err(ResetError::Refused(ResetVerdict::NoQuestions)) => Questions::NeverSet,
-                Err(ResetError::Refused(verdict @ ResetVerdict::Locked { .. })) => {
-                    Questions::Failed(Problem::Refused(verdict))
-                }
-                // The device answered but would not list its questions (it wants a login, or
-                // says so in words we do not know): ask by position instead.
-                Err(ResetError::Refused(_))
-                | Err(ResetError::Client(ClientError::DeviceStatus { .. }))
-                | Err(ResetError::Client(ClientError::Garbage { .. })) => {
-                    ask(by_position_ids(), true)
-                }
-                Err(ResetError::Client(err)) => {
-                    Questions::Failed(Problem::known_device(err, address))
-                }
-            });
-        });
-    }
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Questions::Ask { fields, .. } = questions.get_untracked() else {
+        let Some(Questions::Ask { fields, .. }) = questions.get_untracked() else {
             return;
         };
         let answers: Vec<QuestionAnswer> = fields
@@ -93,30 +74,28 @@ pub fn AnswersStep() -> impl IntoView {
         wizard.go(Step::Password);
     };
     let body = move || match questions.get() {
-        Questions::Reading => {
-            view! { <p role="status">{i18n.t(Msg::ReadingQuestions)}</p> }.into_any()
-        }
-        Questions::NeverSet => view! {
+        None => view! { <p role="status">{i18n.t(Msg::ReadingQuestions)}</p> }.into_any(),
+        Some(Questions::NeverSet) => view! {
             <p class="notice" role="alert">{i18n.t(Msg::AnswersNeverSet)}</p>
             <SupportDetails />
         }
         .into_any(),
-        Questions::Failed(problem) => {
+        Some(Questions::Failed(problem)) => {
             view! { <crate::ui::alert::Alert problem=Signal::stored(Some(problem)) /> }.into_any()
         }
         // Only the device's refusal of the answers can tell that none were ever set when it
         // would not list them: then the support route, not the form again.
-        Questions::Ask { .. }
+        Some(Questions::Ask { .. })
             if wizard
                 .verdict
                 .with(|v| matches!(v, Some(ResetVerdict::NoQuestions))) =>
         {
             view! { <SupportDetails /> }.into_any()
         }
-        Questions::Ask {
+        Some(Questions::Ask {
             fields,
             by_position,
-        } => {
+        }) => {
             let explain = if by_position {
                 Msg::AnswersByPositionExplain
             } else {
@@ -155,5 +134,30 @@ pub fn AnswersStep() -> impl IntoView {
                 {tr(Msg::Back)}
             </button>
         </section>
+    }
+}
+
+/// Reads the device's questions and decides what to ask; the answer fields are made here so
+/// typed answers outlive any redraw of the form.
+async fn read_questions(address: DeviceAddress, profile: &DeviceProfile) -> Questions {
+    let ask = |ids: Vec<u32>, by_position: bool| Questions::Ask {
+        fields: ids
+            .into_iter()
+            .map(|id| (id, RwSignal::new(String::new())))
+            .collect(),
+        by_position,
+    };
+    match reset::read_questions(address, profile).await {
+        Ok(config) if config.is_set() => ask(config.to_ask(), false),
+        Ok(_) | Err(ResetError::Refused(ResetVerdict::NoQuestions)) => Questions::NeverSet,
+        Err(ResetError::Refused(verdict @ ResetVerdict::Locked { .. })) => {
+            Questions::Failed(Problem::Refused(verdict))
+        }
+        // The device answered but would not list its questions (it wants a login, or says so
+        // in words we do not know): ask by position instead.
+        Err(ResetError::Refused(_))
+        | Err(ResetError::Client(ClientError::DeviceStatus { .. }))
+        | Err(ResetError::Client(ClientError::Garbage { .. })) => ask(by_position_ids(), true),
+        Err(ResetError::Client(err)) => Questions::Failed(Problem::known_device(err, address)),
     }
 }

@@ -6,6 +6,7 @@ use crate::device::client::{self, ClientError, DeviceFacts};
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::{BadInput, Problem};
 use crate::ui::alert::Alert;
+use crate::ui::read::Read;
 use crate::ui::text_field::TextField;
 use crate::wizard::progress::{SavedDevice, Step};
 use crate::wizard::state::use_wizard;
@@ -20,57 +21,39 @@ const DISCOVERY_ASKS: u32 = 64;
 /// The pause between asks that brought nothing new (a helper older than `after`).
 const DISCOVERY_PACE_MS: i32 = 250;
 
-/// A value being fetched.
-#[derive(Debug, Clone, PartialEq)]
-enum Load<T> {
-    Loading,
-    Ready(T),
-    Failed(ClientError),
-}
+/// What discovery found so far: `None` while the first answer is awaited, like a resource.
+type Found = Option<Result<Vec<ProbeMatch>, ClientError>>;
 
-/// The device the person picked, what discovery said of it, and what it answered.
+/// The device the person picked, and what discovery said of it.
 #[derive(Debug, Clone, PartialEq)]
 struct Chosen {
     address: DeviceAddress,
     discovered: Option<ProbeMatch>,
-    facts: Load<DeviceFacts>,
 }
 
 /// Step 1: find the device and read its capabilities. In a batch, the batch's current device.
 #[component]
 pub fn DeviceStep() -> impl IntoView {
     let wizard = use_wizard();
-    let found = RwSignal::new(Load::<Vec<ProbeMatch>>::Loading);
+    let found = RwSignal::<Found>::new(None);
     let chosen = RwSignal::new(None::<Chosen>);
     let choose = Callback::new(
         move |(address, discovered): (DeviceAddress, Option<ProbeMatch>)| {
             // A typed address that discovery also found keeps the discovery record: its
             // serial number is the one detail support always asks for.
             let discovered = discovered.or_else(|| {
-                found.with_untracked(|found| match found {
-                    Load::Ready(devices) => devices
+                found.with_untracked(|found| {
+                    let devices = found.as_ref()?.as_ref().ok()?;
+                    let same = devices
                         .iter()
-                        .find(|d| discovered_address(d) == Some(address))
-                        .cloned(),
-                    _ => None,
+                        .find(|d| discovered_address(d) == Some(address));
+                    same.cloned()
                 })
             });
             chosen.set(Some(Chosen {
                 address,
                 discovered,
-                facts: Load::Loading,
             }));
-            spawn_local(async move {
-                let facts = match client::read_device(address).await {
-                    Ok(facts) => Load::Ready(facts),
-                    Err(err) => Load::Failed(err),
-                };
-                chosen.update(|c| {
-                    if let Some(c) = c.as_mut().filter(|c| c.address == address) {
-                        c.facts = facts;
-                    }
-                });
-            });
         },
     );
     let panel = move || chosen.get().map(|c| view! { <DevicePanel chosen=c /> });
@@ -91,10 +74,12 @@ pub fn DeviceStep() -> impl IntoView {
         }
         .into_any();
     }
+    // Discovery is a stream of growing lists, not one value, so it stays a loop of its own: a
+    // resource would show only the last list, and a new search would wait for the old ask.
     // Each search has a number, so a list still arriving for an earlier one is dropped.
     let searches = StoredValue::new(0u32);
     let search = move || {
-        found.set(Load::Loading);
+        found.set(None);
         searches.update_value(|n| *n += 1);
         let this = searches.get_value();
         spawn_local(async move {
@@ -109,14 +94,14 @@ pub fn DeviceStep() -> impl IntoView {
                 let discovery = match answer {
                     Ok(discovery) => discovery,
                     Err(err) => {
-                        found.set(Load::Failed(err));
+                        found.set(Some(Err(err)));
                         return;
                     }
                 };
                 let grew = discovery.devices.len() > shown;
                 shown = discovery.devices.len();
                 if grew || !discovery.scanning {
-                    found.set(Load::Ready(discovery.devices));
+                    found.set(Some(Ok(discovery.devices)));
                 }
                 if !discovery.scanning {
                     return;
@@ -143,7 +128,7 @@ pub fn DeviceStep() -> impl IntoView {
 
 #[component]
 fn DiscoveryList(
-    found: RwSignal<Load<Vec<ProbeMatch>>>,
+    found: RwSignal<Found>,
     choose: Callback<(DeviceAddress, Option<ProbeMatch>)>,
     on_search: Callback<()>,
 ) -> impl IntoView {
@@ -151,15 +136,15 @@ fn DiscoveryList(
     // Ticked for a batch; kept while the list is searched again.
     let picked = RwSignal::new(Vec::<SavedDevice>::new());
     let body = move || match found.get() {
-        Load::Loading => view! { <p role="status">{i18n.t(Msg::Searching)}</p> }.into_any(),
-        Load::Failed(err) => {
+        None => view! { <p role="status">{i18n.t(Msg::Searching)}</p> }.into_any(),
+        Some(Err(err)) => {
             let problem = Problem::client(err, "");
             view! { <Alert problem=Signal::stored(Some(problem)) /> }.into_any()
         }
-        Load::Ready(devices) if devices.is_empty() => {
+        Some(Ok(devices)) if devices.is_empty() => {
             view! { <p role="status">{i18n.t(Msg::NoDevicesFound)}</p> }.into_any()
         }
-        Load::Ready(devices) => {
+        Some(Ok(devices)) => {
             let several = devices.len() >= 2;
             view! {
                 <DeviceTable devices choose picked />
@@ -307,20 +292,28 @@ fn AddressForm(choose: Callback<(DeviceAddress, Option<ProbeMatch>)>) -> impl In
 
 #[component]
 fn DevicePanel(chosen: Chosen) -> impl IntoView {
-    let address = chosen.address.to_string();
-    let body = match chosen.facts {
-        Load::Loading => {
+    let Chosen {
+        address,
+        discovered,
+    } = chosen;
+    // Each pick makes a new panel, so a read still under way for an earlier pick ends unseen
+    // and this one starts at once.
+    let facts = Read::new(move || client::read_device(address));
+    let address = address.to_string();
+    let body = move || match facts.get() {
+        None => {
             let msg = Msg::AskingDevice {
                 address: address.clone(),
             };
             view! { <p role="status">{tr(msg.clone())}</p> }.into_any()
         }
-        Load::Failed(err) => {
+        Some(Err(err)) => {
             let problem = Problem::client(err, &address);
             view! { <Alert problem=Signal::stored(Some(problem)) /> }.into_any()
         }
-        Load::Ready(facts) => {
-            view! { <DeviceFactsView facts discovered=chosen.discovered address /> }.into_any()
+        Some(Ok(facts)) => {
+            let (discovered, address) = (discovered.clone(), address.clone());
+            view! { <DeviceFactsView facts discovered address /> }.into_any()
         }
     };
     view! {

@@ -6,6 +6,7 @@ use super::StepHeading;
 use crate::device::reset;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::steps::support_details::SupportDetails;
+use crate::ui::read::Read;
 use crate::wizard::progress::{ResetRoute, Step};
 use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
@@ -18,7 +19,7 @@ pub fn ModeStep() -> impl IntoView {
     let wizard = use_wizard();
     // Where the code would go, asked before anyone exports a QR code. `None` while reading,
     // and when the device would not say: then the export itself will tell.
-    let reserved = LocalResource::new(move || async move {
+    let reserved = Read::new(move || async move {
         let address = wizard.address()?;
         let supported = wizard
             .facts

@@ -3,6 +3,7 @@
 
 use super::StepHeading;
 use crate::batch::view::BatchNextButton;
+use crate::device::address::DeviceAddress;
 use crate::device::reset;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::Problem;
@@ -10,13 +11,10 @@ use crate::steps::after_reset::PreventionOffers;
 use crate::wizard::progress::Step;
 use crate::wizard::state::use_wizard;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
+/// What the one login with the new password showed.
 #[derive(Debug, Clone, PartialEq)]
 enum Proof {
-    /// The password is no longer in memory (a reload): nothing to prove with.
-    NotPossible,
-    Checking,
     Proven,
     NotProven,
     Failed(Msg),
@@ -28,23 +26,27 @@ pub fn ProofStep() -> impl IntoView {
     let i18n = use_i18n();
     let wizard = use_wizard();
     let password = wizard.password.get_untracked();
-    let proof = RwSignal::new(if password.is_empty() {
-        Proof::NotPossible
-    } else {
-        Proof::Checking
-    });
-    // Kept here only for the prevention offers, which the device checks it with once more.
-    let kept = StoredValue::new(password.clone());
-    if let (false, Some(address)) = (password.is_empty(), wizard.address()) {
-        // Taken out of memory before the one attempt, so nothing can send it twice.
-        wizard.password.set(String::new());
-        spawn_local(async move {
-            proof.set(match reset::prove_login(address, &password).await {
+    // After a reload the password is no longer in memory: nothing to prove with.
+    let possible = !password.is_empty();
+    // Kept for the one login and for the prevention offers, which the device checks it with
+    // once more.
+    let kept = StoredValue::new(password);
+    let proof = RwSignal::new(None::<Proof>);
+    // Typed like the QR export's action, so both share one copy of the action's code.
+    let prove = Action::new_local(move |&address: &DeviceAddress| {
+        let password = kept.get_value();
+        async move {
+            proof.set(Some(match reset::prove_login(address, &password).await {
                 Ok(true) => Proof::Proven,
                 Ok(false) => Proof::NotProven,
                 Err(err) => Proof::Failed(Problem::reset(err, address).message()),
-            });
-        });
+            }));
+        }
+    });
+    if let (true, Some(address)) = (possible, wizard.address()) {
+        // Taken out of memory before the one attempt, so nothing can send it twice.
+        wizard.password.set(String::new());
+        prove.dispatch_local(address);
     }
     let start_over = move |_| {
         wizard.progress.update(|p| p.start_over());
@@ -54,11 +56,11 @@ pub fn ProofStep() -> impl IntoView {
     };
     let status = move || {
         let (msg, class) = match proof.get() {
-            Proof::NotPossible => (Msg::ResetAccepted, "done"),
-            Proof::Checking => (Msg::Proving, "pending"),
-            Proof::Proven => (Msg::Proven, "done"),
-            Proof::NotProven => (Msg::NotProven, "warning"),
-            Proof::Failed(msg) => (msg, "warning"),
+            None if !possible => (Msg::ResetAccepted, "done"),
+            None => (Msg::Proving, "pending"),
+            Some(Proof::Proven) => (Msg::Proven, "done"),
+            Some(Proof::NotProven) => (Msg::NotProven, "warning"),
+            Some(Proof::Failed(msg)) => (msg, "warning"),
         };
         view! { <p class=class role="status">{i18n.t(msg)}</p> }
     };
@@ -68,7 +70,7 @@ pub fn ProofStep() -> impl IntoView {
             <p>{tr(Msg::ResetAccepted)}</p>
             {status}
             {move || match (proof.get(), wizard.address()) {
-                (Proof::Proven, Some(address)) => {
+                (Some(Proof::Proven), Some(address)) => {
                     Some(view! { <PreventionOffers address password=kept.get_value() /> })
                 }
                 _ => None,
