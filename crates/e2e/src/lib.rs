@@ -4,8 +4,10 @@
 
 pub mod drivers;
 pub mod pictures;
+mod walk;
 
 pub use drivers::{free_port, Engine, Setup};
+pub use walk::{discoverable_stack, stack, stack_with, NEW_PASSWORD};
 
 use anyhow::{bail, Context, Result};
 use fantoccini::{Client, Locator};
@@ -302,31 +304,6 @@ impl Browser {
             .await
             .context("running axe-core")?;
         Ok(serde_json::from_value(result)?)
-    }
-
-    /// From a checked device's "Reset this device's password" to the code step of the e-mail
-    /// route: the mode, the privacy notice accepted, the QR code made.
-    pub async fn email_route_to_code(&self) -> Result<()> {
-        self.click("Reset this device's password").await?;
-        self.wait_for_step("Choose how to reset").await?;
-        self.email_route_to_export().await?;
-        self.button("Download the QR code (PNG)").await?;
-        self.click("I have my reset code").await?;
-        self.wait_for_step("Type the reset code").await
-    }
-
-    /// From the mode step to the QR export asked of the device: the e-mail route chosen, the
-    /// privacy notice accepted, "Make the QR code" pressed.
-    pub async fn email_route_to_export(&self) -> Result<()> {
-        self.click("E-mail verification").await?;
-        self.wait_for_step("Privacy notice").await?;
-        self.field("I have read this and want to continue")
-            .await?
-            .click()
-            .await?;
-        self.click("Continue").await?;
-        self.wait_for_step("Send the QR code").await?;
-        self.click("Make the QR code").await
     }
 
     /// Fails on any CSP violation the page reported, then closes the session (the driver

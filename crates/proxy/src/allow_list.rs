@@ -40,35 +40,9 @@ pub struct AllowedCall {
     pub retry_safe: bool,
 }
 
-/// A GET the device answers without changing anything: sent again when its answer is lost.
-const fn safe_read(path: &'static str, query_keys: &'static [&'static str]) -> AllowedCall {
-    AllowedCall {
-        method: Method::GET,
-        path: Cow::Borrowed(path),
-        query_keys,
-        body: BodyKind::None,
-        submission: false,
-        passes_authorization: false,
-        needs_login: false,
-        retry_safe: true,
-    }
-}
-
-/// A GET sent once: a lost answer is reported, not asked again.
-const fn read(path: &'static str, query_keys: &'static [&'static str]) -> AllowedCall {
-    AllowedCall {
-        method: Method::GET,
-        path: Cow::Borrowed(path),
-        query_keys,
-        body: BodyKind::None,
-        submission: false,
-        passes_authorization: false,
-        needs_login: false,
-        retry_safe: false,
-    }
-}
-
-const fn submit(
+/// A call sent once, with no body, not counted as a submission and needing no login: what each
+/// kind below starts from, changing only what sets it apart.
+const fn call(
     method: Method,
     path: &'static str,
     query_keys: &'static [&'static str],
@@ -77,12 +51,35 @@ const fn submit(
         method,
         path: Cow::Borrowed(path),
         query_keys,
-        body: BodyKind::Document,
-        submission: true,
+        body: BodyKind::None,
+        submission: false,
         passes_authorization: false,
         needs_login: false,
         retry_safe: false,
     }
+}
+
+/// A GET the device answers without changing anything: sent again when its answer is lost.
+const fn safe_read(path: &'static str, query_keys: &'static [&'static str]) -> AllowedCall {
+    let mut read = read(path, query_keys);
+    read.retry_safe = true;
+    read
+}
+
+/// A GET sent once: a lost answer is reported, not asked again.
+const fn read(path: &'static str, query_keys: &'static [&'static str]) -> AllowedCall {
+    call(Method::GET, path, query_keys)
+}
+
+const fn submit(
+    method: Method,
+    path: &'static str,
+    query_keys: &'static [&'static str],
+) -> AllowedCall {
+    let mut submit = call(method, path, query_keys);
+    submit.body = BodyKind::Document;
+    submit.submission = true;
+    submit
 }
 
 /// A logged-in write carrying the admin password (`security=1` when the device asks): counted
@@ -93,16 +90,18 @@ const fn logged_in_write(
     path: &'static str,
     query_keys: &'static [&'static str],
 ) -> AllowedCall {
-    AllowedCall {
-        method,
-        path: Cow::Borrowed(path),
-        query_keys,
-        body: BodyKind::Document,
-        submission: true,
-        passes_authorization: false,
-        needs_login: true,
-        retry_safe: false,
-    }
+    let mut write = submit(method, path, query_keys);
+    write.needs_login = true;
+    write
+}
+
+/// The older Basic login check: a GET counted as a password try, and the only call that passes
+/// the browser's `Authorization` header on.
+const fn basic_login_check(path: &'static str) -> AllowedCall {
+    let mut check = read(path, &[]);
+    check.submission = true;
+    check.passes_authorization = true;
+    check
 }
 
 /// The query keys of the [assumed] calls from the device profile, whatever it lists.
@@ -143,16 +142,7 @@ pub const ALLOWED_CALLS: &[AllowedCall] = &[
     logged_in_write(Method::POST, paths::GUID_FILE_DATA, &["security", "iv"]),
     safe_read(paths::SESSION_LOGIN_CAPABILITIES, &["username"]),
     submit(Method::POST, paths::SESSION_LOGIN, &["timeStamp"]),
-    AllowedCall {
-        method: Method::GET,
-        path: Cow::Borrowed(paths::USER_CHECK),
-        query_keys: &[],
-        body: BodyKind::None,
-        submission: true,
-        passes_authorization: true,
-        needs_login: false,
-        retry_safe: false,
-    },
+    basic_login_check(paths::USER_CHECK),
     read(paths::ILLEGAL_LOGIN_LOCK, &[]),
 ];
 

@@ -2,79 +2,50 @@
 //! devsim: what a person sees, and what the device's state says happened.
 
 use anyhow::{ensure, Context, Result};
-use devsim::{Config, DeviceIdentity, Profile, Running};
-use e2e::{Browser, Proxy};
+use devsim::{Profile, Running};
+use e2e::{discoverable_stack, stack, stack_with, Browser, Proxy, NEW_PASSWORD};
 use fantoccini::key::Key;
 use std::time::Duration;
 
-const NEW_PASSWORD: &str = "Quiet-Harbor42";
-
-/// A device with its demo mailbox on, and a proxy allowed to reach it.
-async fn stack(profile: Profile, tune: impl FnOnce(Config) -> Config) -> Result<(Running, Proxy)> {
-    let config = tune(Config::loopback(DeviceIdentity::random(profile)).with_mailbox(true));
-    let device = devsim::start(config).await?;
-    let proxy = Proxy::start(&[device.http_addr], "127.0.0.1:9".parse()?).await?;
-    Ok((device, proxy))
-}
-
-/// Opens the wizard and checks the device by its typed address.
-async fn open_typed_device(browser: &Browser, proxy: &Proxy, device: &Running) -> Result<()> {
-    browser.client.goto(&proxy.url()).await?;
-    browser
-        .type_into("Device address", &device.http_addr.to_string())
-        .await?;
-    browser.click("Check this device").await
-}
-
 /// From the first screen to the code step: device, mode, privacy, QR export.
 async fn to_code_step(browser: &Browser, proxy: &Proxy, device: &Running) -> Result<()> {
-    open_typed_device(browser, proxy, device).await?;
+    browser
+        .open_typed_device(&proxy.url(), device.http_addr)
+        .await?;
     browser.email_route_to_code().await
 }
 
-async fn submit_code(browser: &Browser, code: &str) -> Result<()> {
-    browser.type_into("Reset code", code).await?;
-    browser.click("Continue").await?;
-    browser.wait_for_step("Choose a new password").await
+/// A device of `profile` with its proxy, and a browser at the device's code step.
+async fn at_code_step(profile: Profile) -> Result<(Running, Proxy, Browser)> {
+    let (device, proxy) = stack(profile).await?;
+    let browser = Browser::start().await?;
+    to_code_step(&browser, &proxy, &device).await?;
+    Ok((device, proxy, browser))
 }
 
-async fn submit_password(browser: &Browser, password: &str) -> Result<()> {
-    browser.type_into("New password", password).await?;
-    browser.type_into("New password again", password).await?;
-    browser.click("Reset the password").await
+/// The new password sent from the code step, with `code`.
+async fn reset_with(browser: &Browser, code: &str) -> Result<()> {
+    browser.submit_code(code).await?;
+    browser.submit_password(NEW_PASSWORD).await
 }
 
 /// The proof step says the new password works, and devsim agrees it is the admin password.
 async fn proven(browser: &Browser, device: &Running) -> Result<()> {
-    browser
-        .text_of("//p[@role='status' and contains(., 'new password works')]")
-        .await?;
+    browser.proof_verdict().await?;
     assert_eq!(device.admin_password(), NEW_PASSWORD);
     Ok(())
 }
 
-async fn alert_text(browser: &Browser) -> Result<String> {
-    browser
-        .text_of("//*[@role='alert' and normalize-space(.) != '']")
-        .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_whole_reset_ends_in_a_proven_login() -> Result<()> {
-    let (device, proxy) = stack(Profile::Nvr, |c| c).await?;
-    let browser = Browser::start().await?;
-    to_code_step(&browser, &proxy, &device).await?;
+    let (device, _proxy, browser) = at_code_step(Profile::Nvr).await?;
     ensure!(device.state().qr_exports == 1, "exactly one QR export");
     let code = device
         .mailbox_code()
         .context("devsim's mailbox has the code")?;
-    submit_code(&browser, &code).await?;
-    submit_password(&browser, NEW_PASSWORD).await?;
+    reset_with(&browser, &code).await?;
     browser.wait_for_step("Done").await?;
-    // "Checking that the new password works…" comes first: wait for the verdict after it.
-    let proof = browser
-        .text_of("//p[@role='status' and contains(., 'new password works') and not(starts-with(., 'Checking'))]")
-        .await?;
+    let proof = browser.proof_verdict().await?;
     assert!(proof.starts_with("Done"), "{proof}");
     let state = device.state();
     assert!(state.password_changed);
@@ -88,13 +59,10 @@ async fn a_whole_reset_ends_in_a_proven_login() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_code_is_explained_and_the_right_one_then_works() -> Result<()> {
-    let (device, proxy) = stack(Profile::Camera, |c| c).await?;
-    let browser = Browser::start().await?;
-    to_code_step(&browser, &proxy, &device).await?;
-    submit_code(&browser, "WRONG-CODE-1").await?;
-    submit_password(&browser, NEW_PASSWORD).await?;
+    let (device, _proxy, browser) = at_code_step(Profile::Camera).await?;
+    reset_with(&browser, "WRONG-CODE-1").await?;
     browser.wait_for_step("Type the reset code").await?;
-    let verdict = alert_text(&browser).await?;
+    let verdict = browser.alert_text().await?;
     assert!(
         verdict.contains("wrong") && verdict.contains("4 tries are left"),
         "{verdict}"
@@ -103,8 +71,7 @@ async fn a_wrong_code_is_explained_and_the_right_one_then_works() -> Result<()> 
     assert!(!device.state().password_changed);
 
     let code = device.mailbox_code().context("mailbox code")?;
-    submit_code(&browser, &code).await?;
-    submit_password(&browser, NEW_PASSWORD).await?;
+    reset_with(&browser, &code).await?;
     browser.wait_for_step("Done").await?;
     assert_eq!(device.admin_password(), NEW_PASSWORD);
     browser.close().await
@@ -112,15 +79,12 @@ async fn a_wrong_code_is_explained_and_the_right_one_then_works() -> Result<()> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_code_asks_for_a_new_qr_code() -> Result<()> {
-    let (device, proxy) = stack(Profile::Camera, |c| c).await?;
-    let browser = Browser::start().await?;
-    to_code_step(&browser, &proxy, &device).await?;
+    let (device, _proxy, browser) = at_code_step(Profile::Camera).await?;
     let code = device.mailbox_code().context("mailbox code")?;
     device.advance_clock(Duration::from_secs(49 * 3600));
-    submit_code(&browser, &code).await?;
-    submit_password(&browser, NEW_PASSWORD).await?;
+    reset_with(&browser, &code).await?;
     browser.wait_for_step("Type the reset code").await?;
-    let verdict = alert_text(&browser).await?;
+    let verdict = browser.alert_text().await?;
     assert!(verdict.contains("no longer works"), "{verdict}");
     browser.button("Make a new QR code").await?;
     assert!(!device.state().password_changed);
@@ -129,12 +93,12 @@ async fn an_expired_code_asks_for_a_new_qr_code() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn too_many_wrong_codes_lock_the_device_with_a_countdown() -> Result<()> {
-    let (device, proxy) = stack(Profile::Camera, |c| c.with_lock_policy(2, 1800)).await?;
+    let (device, proxy) =
+        stack_with(Profile::Camera, |c| c.with_lock_policy(2, 1800), |p| p).await?;
     let browser = Browser::start().await?;
     to_code_step(&browser, &proxy, &device).await?;
     for attempt in ["WRONG-1", "WRONG-2"] {
-        submit_code(&browser, attempt).await?;
-        submit_password(&browser, NEW_PASSWORD).await?;
+        reset_with(&browser, attempt).await?;
         browser.wait_for_step("Type the reset code").await?;
     }
     let first = browser
@@ -145,7 +109,7 @@ async fn too_many_wrong_codes_lock_the_device_with_a_countdown() -> Result<()> {
         "{first}"
     );
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let later = alert_text(&browser).await?;
+    let later = browser.alert_text().await?;
     assert_ne!(first, later, "the countdown moves");
     assert!(device.state().locked);
     browser.close().await
@@ -153,11 +117,9 @@ async fn too_many_wrong_codes_lock_the_device_with_a_countdown() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_risky_password_cannot_be_submitted_and_a_refused_one_is_explained() -> Result<()> {
-    let (device, proxy) = stack(Profile::Camera, |c| c).await?;
-    let browser = Browser::start().await?;
-    to_code_step(&browser, &proxy, &device).await?;
+    let (device, _proxy, browser) = at_code_step(Profile::Camera).await?;
     let code = device.mailbox_code().context("mailbox code")?;
-    submit_code(&browser, &code).await?;
+    browser.submit_code(&code).await?;
 
     browser.type_into("New password", "aaaaaaaa").await?;
     browser.type_into("New password again", "aaaaaaaa").await?;
@@ -172,7 +134,7 @@ async fn a_risky_password_cannot_be_submitted_and_a_refused_one_is_explained() -
     assert!(rule.contains("two kinds"), "{rule}");
 
     // The old password passes every rule here, but the device refuses to keep it.
-    submit_password(&browser, &device.admin_password()).await?;
+    browser.submit_password(&device.admin_password()).await?;
     let refusal = browser
         .text_of("//*[@role='alert' and contains(., 'differ from the old one')]")
         .await?;
@@ -183,9 +145,7 @@ async fn a_risky_password_cannot_be_submitted_and_a_refused_one_is_explained() -
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn coming_back_after_the_qr_step_offers_the_code_without_exporting_again() -> Result<()> {
-    let (device, proxy) = stack(Profile::Camera, |c| c).await?;
-    let browser = Browser::start().await?;
-    to_code_step(&browser, &proxy, &device).await?;
+    let (device, proxy, browser) = at_code_step(Profile::Camera).await?;
     // Leave, and come back later to the wizard's start address.
     browser.client.goto("about:blank").await?;
     browser.client.goto(&proxy.url()).await?;
@@ -194,7 +154,7 @@ async fn coming_back_after_the_qr_step_offers_the_code_without_exporting_again()
     browser.wait_for_step("Send the QR code").await?;
     browser.button("I have my reset code").await?;
     browser.click("Make a new QR code").await?;
-    let warning = alert_text(&browser).await?;
+    let warning = browser.alert_text().await?;
     assert!(warning.contains("cancels the reset code"), "{warning}");
     assert_eq!(
         device.state().qr_exports,
@@ -206,9 +166,11 @@ async fn coming_back_after_the_qr_step_offers_the_code_without_exporting_again()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reload_at_every_step_keeps_the_place() -> Result<()> {
-    let (device, proxy) = stack(Profile::Camera, |c| c).await?;
+    let (device, proxy) = stack(Profile::Camera).await?;
     let browser = Browser::start().await?;
-    open_typed_device(&browser, &proxy, &device).await?;
+    browser
+        .open_typed_device(&proxy.url(), device.http_addr)
+        .await?;
     browser.click("Reset this device's password").await?;
     for (title, next) in [
         ("Choose how to reset", "E-mail verification"),
@@ -219,12 +181,7 @@ async fn a_reload_at_every_step_keeps_the_place() -> Result<()> {
         browser.client.refresh().await?;
         browser.wait_for_step(title).await?;
         if next.is_empty() {
-            browser
-                .field("I have read this and want to continue")
-                .await?
-                .click()
-                .await?;
-            browser.click("Continue").await?;
+            browser.accept_privacy().await?;
         } else {
             browser.click(next).await?;
         }
@@ -234,7 +191,7 @@ async fn a_reload_at_every_step_keeps_the_place() -> Result<()> {
     browser.client.refresh().await?;
     browser.wait_for_step("Type the reset code").await?;
     let code = device.mailbox_code().context("mailbox code")?;
-    submit_code(&browser, &code).await?;
+    browser.submit_code(&code).await?;
     // The code lives in memory only: a reload on the password step asks for it again.
     browser.client.refresh().await?;
     browser.wait_for_step("Type the reset code").await?;
@@ -244,11 +201,11 @@ async fn a_reload_at_every_step_keeps_the_place() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn old_firmware_without_an_email_reset_says_what_to_do_instead() -> Result<()> {
-    let (device, proxy) = stack(Profile::OldFirmware, |c| c).await?;
+    let (device, proxy) = stack(Profile::OldFirmware).await?;
     let browser = Browser::start().await?;
-    open_typed_device(&browser, &proxy, &device).await?;
-    browser.click("Reset this device's password").await?;
-    browser.wait_for_step("Choose how to reset").await?;
+    browser
+        .typed_device_to_mode(&proxy.url(), device.http_addr)
+        .await?;
     let email = browser.button("E-mail verification").await?;
     assert!(!email.is_enabled().await?);
     let why = browser.text_of("//*[@id='why-email']").await?;
@@ -260,11 +217,7 @@ async fn old_firmware_without_an_email_reset_says_what_to_do_instead() -> Result
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_with_no_reserved_email_is_explained_before_any_export() -> Result<()> {
-    let identity = DeviceIdentity::random(Profile::EmailNotReserved);
-    let config = Config::loopback(identity).with_sadp("127.0.0.1:0".parse()?);
-    let device = devsim::start(config).await?;
-    let sadp = device.sadp_addr.context("devsim SADP address")?;
-    let proxy = Proxy::start(&[device.http_addr], sadp).await?;
+    let (device, proxy) = discoverable_stack(Profile::EmailNotReserved).await?;
     let browser = Browser::start().await?;
     browser.client.goto(&proxy.url()).await?;
     let serial = device.identity.serial.clone();
@@ -299,52 +252,27 @@ async fn a_device_with_no_reserved_email_is_explained_before_any_export() -> Res
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_step_has_no_accessibility_violations() -> Result<()> {
-    let (device, proxy) = stack(Profile::Nvr, |c| c).await?;
+    let (device, proxy) = stack(Profile::Nvr).await?;
     let browser = Browser::start().await?;
-    open_typed_device(&browser, &proxy, &device).await?;
-    browser.button("Reset this device's password").await?;
-    no_violations(&browser, "device").await?;
-    browser.click("Reset this device's password").await?;
-    browser.wait_for_step("Choose how to reset").await?;
-    no_violations(&browser, "mode").await?;
-    browser.click("E-mail verification").await?;
-    browser.wait_for_step("Privacy notice").await?;
-    no_violations(&browser, "privacy").await?;
     browser
-        .field("I have read this and want to continue")
-        .await?
-        .click()
+        .open_typed_device(&proxy.url(), device.http_addr)
         .await?;
-    browser.click("Continue").await?;
-    browser.click("Make the QR code").await?;
-    browser.button("Download the QR code (PNG)").await?;
-    no_violations(&browser, "qr").await?;
-    browser.click("I have my reset code").await?;
-    browser.wait_for_step("Type the reset code").await?;
-    no_violations(&browser, "code").await?;
+    browser
+        .email_route_to_code_without_violations("e-mail route")
+        .await?;
     let code = device.mailbox_code().context("mailbox code")?;
-    submit_code(&browser, &code).await?;
+    browser.submit_code(&code).await?;
     browser.type_into("New password", "abc").await?;
-    no_violations(&browser, "password").await?;
-    browser.type_into("New password", NEW_PASSWORD).await?;
-    browser
-        .type_into("New password again", NEW_PASSWORD)
-        .await?;
-    browser.click("Reset the password").await?;
+    browser.no_violations("e-mail route, password").await?;
+    browser.submit_password(NEW_PASSWORD).await?;
     browser.wait_for_step("Done").await?;
-    no_violations(&browser, "done").await?;
+    browser.no_violations("e-mail route, done").await?;
     browser.close().await
-}
-
-async fn no_violations(browser: &Browser, step: &str) -> Result<()> {
-    let violations = browser.axe_violations().await?;
-    ensure!(violations.is_empty(), "{step}: {violations:#?}");
-    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_whole_reset_works_with_the_keyboard_alone() -> Result<()> {
-    let (device, proxy) = stack(Profile::ShortPasswords, |c| c).await?;
+    let (device, proxy) = stack(Profile::ShortPasswords).await?;
     let browser = Browser::start().await?;
     browser.client.goto(&proxy.url()).await?;
     browser.wait_for_step("Find your device").await?;
@@ -389,25 +317,19 @@ async fn a_whole_reset_works_with_the_keyboard_alone() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_camera_resets_to_a_proven_login_too() -> Result<()> {
-    let (device, proxy) = stack(Profile::Camera, |c| c).await?;
-    let browser = Browser::start().await?;
-    to_code_step(&browser, &proxy, &device).await?;
-    submit_code(&browser, &device.mailbox_code().context("mailbox code")?).await?;
-    submit_password(&browser, NEW_PASSWORD).await?;
+    let (device, _proxy, browser) = at_code_step(Profile::Camera).await?;
+    reset_with(&browser, &device.mailbox_code().context("mailbox code")?).await?;
     proven(&browser, &device).await?;
     browser.close().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_that_vanishes_mid_reset_gives_a_plain_message() -> Result<()> {
-    let (device, proxy) = stack(Profile::Camera, |c| c).await?;
-    let browser = Browser::start().await?;
-    to_code_step(&browser, &proxy, &device).await?;
+    let (device, _proxy, browser) = at_code_step(Profile::Camera).await?;
     let code = device.mailbox_code().context("mailbox code")?;
     let address = device.http_addr;
     drop(device);
-    submit_code(&browser, &code).await?;
-    submit_password(&browser, NEW_PASSWORD).await?;
+    reset_with(&browser, &code).await?;
     let message = browser
         .text_of("//*[@role='alert' and contains(., 'did not answer')]")
         .await?;
@@ -418,15 +340,16 @@ async fn a_device_that_vanishes_mid_reset_gives_a_plain_message() -> Result<()> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paired_helper_serves_the_wizard_opened_from_the_address_it_printed() -> Result<()> {
-    let device =
-        devsim::start(Config::loopback(DeviceIdentity::random(Profile::Camera)).with_mailbox(true))
-            .await?;
     // Tests may only use loopback: the operator's "every listener" setting makes this one ask
     // for pairing as a LAN listener does.
-    let proxy = Proxy::start_with(&[device.http_addr], "127.0.0.1:9".parse()?, |mut config| {
-        config.pairing = reset_proxy::pairing::PairingPolicy::EveryListener;
-        config
-    })
+    let (device, proxy) = stack_with(
+        Profile::Camera,
+        |device| device,
+        |mut config| {
+            config.pairing = reset_proxy::pairing::PairingPolicy::EveryListener;
+            config
+        },
+    )
     .await?;
     let printed = proxy.url();
     ensure!(printed.contains("#pair="), "{printed}");
@@ -434,12 +357,8 @@ async fn a_paired_helper_serves_the_wizard_opened_from_the_address_it_printed() 
 
     // Without the fragment the page says what is missing.
     let bare = printed.split('#').next().unwrap_or_default().to_string();
-    browser.client.goto(&bare).await?;
-    browser
-        .type_into("Device address", &device.http_addr.to_string())
-        .await?;
-    browser.click("Check this device").await?;
-    let refused = alert_text(&browser).await?;
+    browser.open_typed_device(&bare, device.http_addr).await?;
+    let refused = browser.alert_text().await?;
     ensure!(refused.contains("#pair="), "{refused}");
 
     // From the printed address every call carries the secret, which leaves the address bar.
@@ -452,8 +371,7 @@ async fn a_paired_helper_serves_the_wizard_opened_from_the_address_it_printed() 
         .await?;
     ensure!(notice.contains("unencrypted"), "{notice}");
     let code = device.mailbox_code().context("mailbox code")?;
-    submit_code(&browser, &code).await?;
-    submit_password(&browser, NEW_PASSWORD).await?;
+    reset_with(&browser, &code).await?;
     browser.wait_for_step("Done").await?;
     proven(&browser, &device).await?;
     browser.close().await
@@ -461,17 +379,14 @@ async fn a_paired_helper_serves_the_wizard_opened_from_the_address_it_printed() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_whose_answer_was_lost_is_found_done_by_the_proof_login() -> Result<()> {
-    let (device, proxy) = stack(Profile::Camera, |c| c).await?;
-    let browser = Browser::start().await?;
-    to_code_step(&browser, &proxy, &device).await?;
+    let (device, _proxy, browser) = at_code_step(Profile::Camera).await?;
     let code = device.mailbox_code().context("mailbox code")?;
     // The device takes the code, then drops the connection instead of answering.
     device.set_fault(
         protocol::isapi::paths::EMAIL_CERTIFICATION,
         devsim::Fault::DropAnswer { every: 1_000 },
     );
-    submit_code(&browser, &code).await?;
-    submit_password(&browser, NEW_PASSWORD).await?;
+    reset_with(&browser, &code).await?;
     browser.wait_for_step("Done").await?;
     proven(&browser, &device).await?;
     let state = device.state();
@@ -485,20 +400,17 @@ async fn a_reset_whose_answer_was_lost_is_found_done_by_the_proof_login() -> Res
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_submission_dropped_before_the_device_read_it_is_said_and_can_be_made_again() -> Result<()>
 {
-    let (device, proxy) = stack(Profile::Camera, |c| c).await?;
-    let browser = Browser::start().await?;
-    to_code_step(&browser, &proxy, &device).await?;
+    let (device, _proxy, browser) = at_code_step(Profile::Camera).await?;
     let code = device.mailbox_code().context("mailbox code")?;
     device.set_fault(
         protocol::isapi::paths::EMAIL_CERTIFICATION,
         devsim::Fault::Reset,
     );
-    submit_code(&browser, &code).await?;
-    submit_password(&browser, NEW_PASSWORD).await?;
+    reset_with(&browser, &code).await?;
     // The new password does not work: the wizard says the reset did not happen, and the code
     // is asked for again, never resent by itself.
     browser.wait_for_step("Type the reset code").await?;
-    let said = alert_text(&browser).await?;
+    let said = browser.alert_text().await?;
     ensure!(said.contains("did not take the reset"), "{said}");
     let state = device.state();
     ensure!(
@@ -506,8 +418,7 @@ async fn a_submission_dropped_before_the_device_read_it_is_said_and_can_be_made_
         "{state:?}"
     );
     device.clear_faults();
-    submit_code(&browser, &code).await?;
-    submit_password(&browser, NEW_PASSWORD).await?;
+    reset_with(&browser, &code).await?;
     browser.wait_for_step("Done").await?;
     proven(&browser, &device).await?;
     browser.close().await

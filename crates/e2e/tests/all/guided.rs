@@ -21,8 +21,7 @@ async fn guided_mode_completes_with_no_proxy_running() -> Result<()> {
     ] {
         browser.click("Done, next step").await?;
         browser.wait_for_step(next).await?;
-        let violations = browser.axe_violations().await?;
-        assert!(violations.is_empty(), "{next}: {violations:#?}");
+        browser.no_violations(next).await?;
     }
     let qr_and_code = browser.page_text().await;
     assert!(qr_and_code.contains("Verification Code"), "{qr_and_code}");
@@ -72,6 +71,35 @@ async fn an_embedder_can_ask_for_guided_mode_even_with_a_proxy() -> Result<()> {
 
 use e2e::pictures::RESET_CONTENT;
 
+/// The wizard served as static files, and a browser started as `setup` says at its QR step.
+async fn at_qr_step(setup: Setup) -> Result<(StaticSite, Browser)> {
+    let site = StaticSite::start().await?;
+    let browser = Browser::start_setup(setup).await?;
+    at_guided_qr_step(&browser, &site).await?;
+    Ok((site, browser))
+}
+
+/// The browser's start with Chromium `flags`.
+fn chromium(flags: &[String]) -> Setup {
+    Setup {
+        chromium_flags: flags.to_vec(),
+        ..Setup::default()
+    }
+}
+
+/// A picture of a password-reset QR code, written into `dir`.
+fn reset_picture(dir: &tempfile::TempDir) -> Result<std::path::PathBuf> {
+    e2e::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)
+}
+
+/// Waits for the QR code the page drew again itself.
+async fn redrawn(browser: &Browser) -> Result<()> {
+    browser
+        .wait_for("//div[@class='qr']/*[local-name()='svg']")
+        .await
+        .map(|_| ())
+}
+
 async fn at_guided_qr_step(browser: &Browser, site: &StaticSite) -> Result<()> {
     browser
         .client
@@ -87,27 +115,17 @@ async fn at_guided_qr_step(browser: &Browser, site: &StaticSite) -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_uploaded_qr_picture_is_read_in_the_worker_and_redrawn() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let reset = e2e::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)?;
+    let reset = reset_picture(&dir)?;
     let link = e2e::pictures::qr_png(dir.path(), "link.png", "https://example.com/manual")?;
-    let site = StaticSite::start().await?;
-    let browser = Browser::start().await?;
-    at_guided_qr_step(&browser, &site).await?;
+    let (_site, browser) = at_qr_step(Setup::default()).await?;
 
-    browser
-        .field("Choose the QR picture")
-        .await?
-        .send_keys(&link.display().to_string())
-        .await?;
+    browser.choose_qr_picture(&link).await?;
     let warning = browser
         .text_of("//p[@class='qr-status' and contains(., 'web link')]")
         .await?;
     assert!(warning.contains("not a password-reset code"), "{warning}");
 
-    browser
-        .field("Choose the QR picture")
-        .await?
-        .send_keys(&reset.display().to_string())
-        .await?;
+    browser.choose_qr_picture(&reset).await?;
     let verdict = browser
         .text_of("//p[@class='qr-status' and contains(., 'readable')]")
         .await?;
@@ -115,23 +133,17 @@ async fn an_uploaded_qr_picture_is_read_in_the_worker_and_redrawn() -> Result<()
         verdict,
         "This is a readable password-reset QR code. Send this sharp copy to the vendor."
     );
-    browser
-        .wait_for("//div[@class='qr']/*[local-name()='svg']")
-        .await?;
+    redrawn(&browser).await?;
     browser.button("Download the QR code (PNG)").await?;
-    let violations = browser.axe_violations().await?;
-    assert!(violations.is_empty(), "{violations:#?}");
+    browser.no_violations("the redrawn QR code").await?;
     browser.close().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pasted_picture_is_read_too() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let reset = e2e::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)?;
-    let bytes = std::fs::read(&reset)?;
-    let site = StaticSite::start().await?;
-    let browser = Browser::start().await?;
-    at_guided_qr_step(&browser, &site).await?;
+    let bytes = std::fs::read(reset_picture(&dir)?)?;
+    let (_site, browser) = at_qr_step(Setup::default()).await?;
     // A real paste event carrying the picture, as Ctrl+V from an image viewer would send.
     browser
         .client
@@ -143,9 +155,7 @@ async fn a_pasted_picture_is_read_too() -> Result<()> {
             vec![serde_json::json!(bytes)],
         )
         .await?;
-    browser
-        .text_of("//p[@class='qr-status' and contains(., 'readable password-reset')]")
-        .await?;
+    browser.qr_readable().await?;
     browser.close().await
 }
 
@@ -156,22 +166,16 @@ async fn the_camera_reads_a_qr_shown_on_a_monitor() -> Result<()> {
     }
     let dir = tempfile::tempdir()?;
     let video = e2e::pictures::qr_y4m(dir.path(), RESET_CONTENT)?;
-    let site = StaticSite::start().await?;
-    let browser = Browser::start_with(&[
+    let (_site, browser) = at_qr_step(chromium(&[
         "--use-fake-ui-for-media-stream".to_string(),
         "--use-fake-device-for-media-stream".to_string(),
         format!("--use-file-for-fake-video-capture={}", video.display()),
-    ])
+    ]))
     .await?;
-    at_guided_qr_step(&browser, &site).await?;
     browser.click("Scan with the camera").await?;
-    let verdict = browser
-        .text_of("//p[@class='qr-status' and contains(., 'readable password-reset')]")
-        .await?;
+    let verdict = browser.qr_readable().await?;
     assert!(verdict.starts_with("This is a readable"), "{verdict}");
-    browser
-        .wait_for("//div[@class='qr']/*[local-name()='svg']")
-        .await?;
+    redrawn(&browser).await?;
     browser.close().await
 }
 
@@ -180,9 +184,7 @@ async fn a_refused_camera_is_explained_with_the_upload_path() -> Result<()> {
     if e2e::drivers::skip_unless_chromium("a refused camera through Chromium's flag")? {
         return Ok(());
     }
-    let site = StaticSite::start().await?;
-    let browser = Browser::start_with(&["--deny-permission-prompts".to_string()]).await?;
-    at_guided_qr_step(&browser, &site).await?;
+    let (_site, browser) = at_qr_step(chromium(&["--deny-permission-prompts".to_string()])).await?;
     browser.click("Scan with the camera").await?;
     let message = browser
         .text_of("//p[@class='qr-status' and contains(., 'choose it above')]")
@@ -202,15 +204,9 @@ async fn a_decoder_crash_ends_only_the_worker_and_the_next_picture_reads() -> Re
         .join("tests/fixtures/zxing/qrcode-6-7.png")
         .canonicalize()?;
     let dir = tempfile::tempdir()?;
-    let reset = e2e::pictures::qr_png(dir.path(), "reset.png", RESET_CONTENT)?;
-    let site = StaticSite::start().await?;
-    let browser = Browser::start().await?;
-    at_guided_qr_step(&browser, &site).await?;
-    browser
-        .field("Choose the QR picture")
-        .await?
-        .send_keys(&crashing.display().to_string())
-        .await?;
+    let reset = reset_picture(&dir)?;
+    let (_site, browser) = at_qr_step(Setup::default()).await?;
+    browser.choose_qr_picture(&crashing).await?;
     let failed = browser
         .text_of("//p[@class='qr-status' and not(contains(., 'Reading the picture'))]")
         .await?;
@@ -220,14 +216,8 @@ async fn a_decoder_crash_ends_only_the_worker_and_the_next_picture_reads() -> Re
     );
     // The page is alive: its step heading still answers, and the next picture reads.
     browser.wait_for_step("Send the QR code").await?;
-    browser
-        .field("Choose the QR picture")
-        .await?
-        .send_keys(&reset.display().to_string())
-        .await?;
-    browser
-        .text_of("//p[@class='qr-status' and contains(., 'readable password-reset')]")
-        .await?;
+    browser.choose_qr_picture(&reset).await?;
+    browser.qr_readable().await?;
     browser.close().await
 }
 
@@ -241,11 +231,7 @@ async fn turned_inverted_and_small_codes_are_read_by_the_wasm_decoder() -> Resul
         let picture = spoilt_png(dir.path(), &name, RESET_CONTENT, spoil)?;
         let browser = Browser::start().await?;
         at_guided_qr_step(&browser, &site).await?;
-        browser
-            .field("Choose the QR picture")
-            .await?
-            .send_keys(&picture.display().to_string())
-            .await?;
+        browser.choose_qr_picture(&picture).await?;
         let verdict = browser
             .text_of("//p[@class='qr-status' and normalize-space(.) != '' and not(contains(., 'Reading'))]")
             .await
@@ -293,7 +279,6 @@ async fn progress_kept_in_memory_is_said_where_storage_is_blocked() -> Result<()
     // The wizard goes on all the same, its progress in memory.
     browser.click("Done, next step").await?;
     browser.wait_for_step("Choose how to reset").await?;
-    let violations = browser.axe_violations().await?;
-    ensure!(violations.is_empty(), "{violations:#?}");
+    browser.no_violations("progress in memory").await?;
     browser.close().await
 }

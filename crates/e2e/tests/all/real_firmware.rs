@@ -4,30 +4,30 @@
 //! camera that says it is not irreversible, and the serial of a device found then typed.
 
 use anyhow::{ensure, Context, Result};
-use devsim::{Config, DeviceIdentity, DeviceProfile, Fault, Profile, Running};
-use e2e::{Browser, Proxy};
-
-const NEW_PASSWORD: &str = "Quiet-Harbor42";
+use devsim::{DeviceProfile, Fault, Profile, Running};
+use e2e::{discoverable_stack, stack_with, Browser, Proxy, NEW_PASSWORD};
 
 /// A device following `details`, with its demo mailbox, and a proxy allowed to reach it.
 async fn stack(profile: Profile, details: DeviceProfile) -> Result<(Running, Proxy)> {
-    let config = Config::loopback(DeviceIdentity::random(profile))
-        .with_mailbox(true)
-        .with_profile_details(details);
-    let device = devsim::start(config).await?;
-    let proxy = Proxy::start(&[device.http_addr], "127.0.0.1:9".parse()?).await?;
-    Ok((device, proxy))
+    stack_with(profile, |c| c.with_profile_details(details), |p| p).await
 }
 
 /// Opens the wizard, checks the device by its typed address and goes to the mode step.
 async fn to_mode_step(browser: &Browser, proxy: &Proxy, device: &Running) -> Result<()> {
-    browser.client.goto(&proxy.url()).await?;
     browser
-        .type_into("Device address", &device.http_addr.to_string())
-        .await?;
-    browser.click("Check this device").await?;
-    browser.click("Reset this device's password").await?;
-    browser.wait_for_step("Choose how to reset").await
+        .typed_device_to_mode(&proxy.url(), device.http_addr)
+        .await
+}
+
+/// A device of `profile` following `details` with its proxy, and a browser at its mode step.
+async fn at_mode_step(
+    profile: Profile,
+    details: DeviceProfile,
+) -> Result<(Running, Proxy, Browser)> {
+    let (device, proxy) = stack(profile, details).await?;
+    let browser = Browser::start().await?;
+    to_mode_step(&browser, &proxy, &device).await?;
+    Ok((device, proxy, browser))
 }
 
 /// From the mode step to a drawn QR code: the e-mail route, the privacy notice accepted.
@@ -54,18 +54,10 @@ async fn finish(browser: &Browser, device: &Running) -> Result<()> {
     let code = device
         .mailbox_code()
         .context("devsim's mailbox has the code")?;
-    browser.type_into("Reset code", &code).await?;
-    browser.click("Continue").await?;
-    browser.wait_for_step("Choose a new password").await?;
-    browser.type_into("New password", NEW_PASSWORD).await?;
-    browser
-        .type_into("New password again", NEW_PASSWORD)
-        .await?;
-    browser.click("Reset the password").await?;
+    browser.submit_code(&code).await?;
+    browser.submit_password(NEW_PASSWORD).await?;
     browser.wait_for_step("Done").await?;
-    browser
-        .text_of("//p[@role='status' and contains(., 'new password works')]")
-        .await?;
+    browser.proof_verdict().await?;
     ensure!(device.admin_password() == NEW_PASSWORD);
     ensure!(
         device.state().failed_login_tries == 0,
@@ -76,9 +68,7 @@ async fn finish(browser: &Browser, device: &Running) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_documented_profile_resets_by_email_to_the_mailbox_the_device_names() -> Result<()> {
-    let (device, proxy) = stack(Profile::Nvr, DeviceProfile::default()).await?;
-    let browser = Browser::start().await?;
-    to_mode_step(&browser, &proxy, &device).await?;
+    let (device, _proxy, browser) = at_mode_step(Profile::Nvr, DeviceProfile::default()).await?;
     // The reserved address, read before any export.
     let goes_to = browser.text_of("//strong[@class='reserved-email']").await?;
     ensure!(
@@ -109,9 +99,8 @@ async fn the_documented_profile_resets_by_email_to_the_mailbox_the_device_names(
 /// the device names no mailbox, so the built-in one is used and the page says so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_early_guesses_profile_still_resets_by_email() -> Result<()> {
-    let (device, proxy) = stack(Profile::Nvr, DeviceProfile::early_guesses()).await?;
-    let browser = Browser::start().await?;
-    to_mode_step(&browser, &proxy, &device).await?;
+    let (device, _proxy, browser) =
+        at_mode_step(Profile::Nvr, DeviceProfile::early_guesses()).await?;
     browser.text_of("//strong[@class='reserved-email']").await?;
     to_drawn_qr(&browser).await?;
     let (address, source) = mailbox(&browser).await?;
@@ -130,14 +119,15 @@ async fn the_early_guesses_profile_still_resets_by_email() -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_security1_before_login_profile_resets_by_email() -> Result<()> {
     let profile = DeviceProfile::security1_before_login();
-    let config = Config::loopback(DeviceIdentity::random(Profile::Camera))
-        .with_mailbox(true)
-        .with_profile_details(profile.clone());
-    let device = devsim::start(config).await?;
-    let proxy = Proxy::start_with(&[device.http_addr], "127.0.0.1:9".parse()?, |mut c| {
-        c.device_profile = profile;
-        c
-    })
+    let details = profile.clone();
+    let (device, proxy) = stack_with(
+        Profile::Camera,
+        |c| c.with_profile_details(details),
+        |mut c| {
+            c.device_profile = profile;
+            c
+        },
+    )
     .await?;
     let browser = Browser::start().await?;
     to_mode_step(&browser, &proxy, &device).await?;
@@ -170,9 +160,8 @@ async fn a_2_1_camera_that_is_not_irreversible_proves_the_new_password() -> Resu
 /// words beside the support route. Neither is ever "still starting up".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_reserved_email_is_never_described_as_starting_up() -> Result<()> {
-    let (device, proxy) = stack(Profile::EmailNotReserved, DeviceProfile::default()).await?;
-    let browser = Browser::start().await?;
-    to_mode_step(&browser, &proxy, &device).await?;
+    let (device, _proxy, browser) =
+        at_mode_step(Profile::EmailNotReserved, DeviceProfile::default()).await?;
     let why = browser.text_of("//span[@id='why-email']").await?;
     ensure!(why.contains("no recovery e-mail address"), "{why}");
     let email = browser.button("E-mail verification").await?;
@@ -193,9 +182,7 @@ async fn no_reserved_email_is_never_described_as_starting_up() -> Result<()> {
     device.set_fault("/ISAPI/Security/email/parameter", Fault::Html);
     to_mode_step(&browser, &proxy, &device).await?;
     browser.email_route_to_export().await?;
-    let alert = browser
-        .text_of("//*[@role='alert' and normalize-space(.) != '']")
-        .await?;
+    let alert = browser.alert_text().await?;
     ensure!(alert.contains("mailboxNotBound"), "{alert}");
     ensure!(!alert.contains("starting up"), "{alert}");
     browser.wait_for("//div[@class='support']").await?;
@@ -206,9 +193,7 @@ async fn no_reserved_email_is_never_described_as_starting_up() -> Result<()> {
 /// the one detail support always asks for.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_found_then_typed_shows_its_serial_in_the_support_details() -> Result<()> {
-    let device = e2e::device(Profile::EmailNotReserved).await?;
-    let sadp = device.sadp_addr.context("devsim answers SADP")?;
-    let proxy = Proxy::start(&[device.http_addr], sadp).await?;
+    let (device, proxy) = discoverable_stack(Profile::EmailNotReserved).await?;
     let browser = Browser::start().await?;
     browser.client.goto(&proxy.url()).await?;
     // Discovery lists it first; the person then types the same address.
@@ -218,10 +203,7 @@ async fn a_device_found_then_typed_shows_its_serial_in_the_support_details() -> 
             e2e::xpath_literal(&device.identity.serial)
         ))
         .await?;
-    browser
-        .type_into("Device address", &device.http_addr.to_string())
-        .await?;
-    browser.click("Check this device").await?;
+    browser.check_device(device.http_addr).await?;
     browser.click("Reset this device's password").await?;
     browser.wait_for_step("Choose how to reset").await?;
     let details = browser.text_of("//pre[@class='support-details']").await?;
@@ -236,9 +218,8 @@ async fn a_device_found_then_typed_shows_its_serial_in_the_support_details() -> 
 /// from the label instead of leaving it blank.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unseen_device_asks_for_the_serial_from_its_label() -> Result<()> {
-    let (device, proxy) = stack(Profile::EmailNotReserved, DeviceProfile::default()).await?;
-    let browser = Browser::start().await?;
-    to_mode_step(&browser, &proxy, &device).await?;
+    let (_device, _proxy, browser) =
+        at_mode_step(Profile::EmailNotReserved, DeviceProfile::default()).await?;
     let details = browser.text_of("//pre[@class='support-details']").await?;
     ensure!(details.contains("read it from the label"), "{details}");
     browser.close().await

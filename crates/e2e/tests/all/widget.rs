@@ -7,7 +7,7 @@
 use anyhow::{ensure, Context, Result};
 use axum::http::{header, HeaderValue};
 use devsim::{Config, DeviceIdentity, Profile, Running};
-use e2e::{Browser, Proxy, Setup, UI_WAIT};
+use e2e::{stack_with, Browser, Proxy, Setup, NEW_PASSWORD, UI_WAIT};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,7 +19,18 @@ use std::time::{Duration, Instant};
 const HOST_NAME: &str = "help.localhost";
 const WIZARD_NAME: &str = "wizard.localhost";
 const EVIL_NAME: &str = "evil.localhost";
-const NEW_PASSWORD: &str = "Quiet-Harbor42";
+
+/// The guided steps up to the QR code, as their headings read.
+const GUIDED_TO_QR: [&str; 4] = [
+    "Find your device",
+    "Choose how to reset",
+    "Privacy notice",
+    "Send the QR code",
+];
+
+/// How far, in CSS pixels, the frame's height may be from its content's: the wizard reports a
+/// whole number of pixels, rounded up.
+const FIT: f64 = 2.0;
 
 /// A tiny HTTPS server on loopback (self-signed; the browser is told to accept it), stopped on drop.
 struct Server {
@@ -109,9 +120,14 @@ impl Sites {
         Ok(Sites { host, wizard, page })
     }
 
-    /// Serves a help-center article with the widget element carrying `attributes`.
-    fn host_page(&self, attributes: &str) -> String {
-        self.serve(self.widget_page(attributes))
+    /// Opens the help-center article with the widget element carrying `attributes` and enters
+    /// the widget once the wizard runs in it.
+    async fn open(&self, browser: &Browser, attributes: &str) -> Result<()> {
+        browser
+            .client
+            .goto(&self.serve(self.widget_page(attributes)))
+            .await?;
+        enter_widget(browser).await
     }
 
     /// A help-center article with the widget element carrying `attributes`.
@@ -230,12 +246,6 @@ fn events_of<'a>(events: &'a [Value], kind: &str) -> Vec<&'a Value> {
     events.iter().filter(|e| e["type"] == kind).collect()
 }
 
-async fn no_violations(browser: &Browser, at: &str) -> Result<()> {
-    let violations = browser.axe_violations().await?;
-    ensure!(violations.is_empty(), "{at}: {violations:#?}");
-    Ok(())
-}
-
 /// The wizard page's background colour, as computed (shows which colour scheme applies).
 async fn body_background(browser: &Browser) -> Result<Value> {
     Ok(browser
@@ -247,16 +257,45 @@ async fn body_background(browser: &Browser) -> Result<Value> {
         .await?)
 }
 
-/// The frame's height, as the host page set it from the wizard's reports.
-async fn frame_height(browser: &Browser) -> Result<f64> {
+/// The frame's height on the host page and the height of the wizard's content inside it (its
+/// body, which has no minimum height, so unlike the document's scroll height it is not
+/// stretched to a frame taller than it), read once the two agree within [`FIT`] or the page's
+/// time is up: the frame follows the content a moment after it changes (a ResizeObserver
+/// report, a message, the host page's resize). Called and left inside the frame.
+async fn frame_and_content_heights(browser: &Browser) -> Result<(f64, f64)> {
+    let start = Instant::now();
+    loop {
+        browser.client.clone().enter_parent_frame().await?;
+        let frame = height_of(browser, "document.querySelector('iframe')").await?;
+        browser.client.clone().enter_frame(0).await?;
+        let content = height_of(browser, "document.body").await?;
+        if (frame - content).abs() <= FIT || start.elapsed() > UI_WAIT {
+            return Ok((frame, content));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The rendered height of the element `expression` names on the current page.
+async fn height_of(browser: &Browser, expression: &str) -> Result<f64> {
     let height = browser
         .client
         .execute(
-            "return document.querySelector('iframe').getBoundingClientRect().height;",
+            &format!("return {expression}.getBoundingClientRect().height;"),
             vec![],
         )
         .await?;
     height.as_f64().context("a height")
+}
+
+/// Checks that the frame is as tall as the wizard's content at `at`, and returns that height.
+async fn frame_fits_content(browser: &Browser, at: &str) -> Result<f64> {
+    let (frame, content) = frame_and_content_heights(browser).await?;
+    ensure!(
+        (frame - content).abs() <= FIT,
+        "{at}: a {frame} px frame for {content} px of content"
+    );
+    Ok(content)
 }
 
 /// The wizard's content height and its frame's inner height, read from inside the frame once the
@@ -295,7 +334,7 @@ async fn guided_walk(browser: &Browser, label: &str, next: &str, steps: &[&str])
                 e2e::xpath_literal(step)
             ))
             .await?;
-        no_violations(browser, &format!("{label}, {step}")).await?;
+        browser.no_violations(&format!("{label}, {step}")).await?;
     }
     Ok(())
 }
@@ -304,21 +343,16 @@ async fn guided_walk(browser: &Browser, label: &str, next: &str, steps: &[&str])
 async fn a_guided_reset_in_the_widget_reports_its_steps_and_fits_its_frame() -> Result<()> {
     let sites = Sites::start().await?;
     let browser = browser().await?;
-    let url = sites.host_page(r#"data-mode="guided" data-mailbox="guarding-vision""#);
-    browser.client.goto(&url).await?;
-    enter_widget(&browser).await?;
-    guided_walk(
-        &browser,
-        "light",
-        "Done, next step",
-        &[
-            "Find your device",
-            "Choose how to reset",
-            "Privacy notice",
-            "Send the QR code",
-        ],
-    )
-    .await?;
+    sites
+        .open(
+            &browser,
+            r#"data-mode="guided" data-mailbox="guarding-vision""#,
+        )
+        .await?;
+    // The host page resized the frame to the wizard's first step (from the loader's 36rem).
+    browser.wait_for_step("Find your device").await?;
+    let first = frame_fits_content(&browser, "the first step").await?;
+    guided_walk(&browser, "light", "Done, next step", &GUIDED_TO_QR).await?;
     // The embedder chose the mailbox by key: the e-mail goes there.
     let mailto = browser
         .wait_for("//a[starts-with(@href, 'mailto:')]")
@@ -344,7 +378,13 @@ async fn a_guided_reset_in_the_widget_reports_its_steps_and_fits_its_frame() -> 
     browser.type_into("New password", NEW_PASSWORD).await?;
     browser.click("Done, next step").await?;
     browser.wait_for_step("Done").await?;
-    no_violations(&browser, "light, done").await?;
+    browser.no_violations("light, done").await?;
+    // And again once a step of another height replaced it.
+    let done = frame_fits_content(&browser, "the last step").await?;
+    ensure!(
+        (first - done).abs() > FIT,
+        "the steps have different heights, so the frame followed a change: {first} px, {done} px"
+    );
 
     let events = host_events(&browser, has("done")).await?;
     let ready = events_of(&events, "ready");
@@ -377,10 +417,6 @@ async fn a_guided_reset_in_the_widget_reports_its_steps_and_fits_its_frame() -> 
         !text.contains(NEW_PASSWORD),
         "no event carries the password"
     );
-    ensure!(
-        frame_height(&browser).await? > 300.0,
-        "the frame grew to its content"
-    );
     let title = browser
         .wait_for("//iframe")
         .await?
@@ -406,10 +442,12 @@ async fn the_widget_passes_axe_in_dark_and_in_arabic() -> Result<()> {
         "Type the reset code",
         "Choose a new password",
     ];
-    let url =
-        sites.host_page(r##"data-mode="guided" data-scheme="dark" data-accent-dark="#8cc4ff""##);
-    browser.client.goto(&url).await?;
-    enter_widget(&browser).await?;
+    sites
+        .open(
+            &browser,
+            r##"data-mode="guided" data-scheme="dark" data-accent-dark="#8cc4ff""##,
+        )
+        .await?;
     let dark = body_background(&browser).await?;
     ensure!(
         dark == "rgb(21, 24, 29)",
@@ -424,15 +462,15 @@ async fn the_widget_passes_axe_in_dark_and_in_arabic() -> Result<()> {
             serde_json::json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
         )
         .await?;
-    let url = sites.host_page(r#"data-mode="guided" data-lang="ar""#);
     browser.client.clone().enter_parent_frame().await?;
-    browser.client.goto(&url).await?;
-    enter_widget(&browser).await?;
+    sites
+        .open(&browser, r#"data-mode="guided" data-lang="ar""#)
+        .await?;
     let dir = browser.wait_for("//html[@dir='rtl' and @lang='ar']").await;
     ensure!(dir.is_ok(), "Arabic is laid out right to left");
     let first = browser.text_of("//h2[@id='step-heading']").await?;
     ensure!(!first.is_ascii(), "the step is in Arabic: {first}");
-    no_violations(&browser, "arabic, dark").await?;
+    browser.no_violations("arabic, dark").await?;
     let events = host_events(&browser, has("ready")).await?;
     let ready = events_of(&events, "ready");
     ensure!(
@@ -448,23 +486,8 @@ async fn a_widget_without_a_camera_offers_the_qr_upload() -> Result<()> {
     let reset = e2e::pictures::qr_png(dir.path(), "reset.png", e2e::pictures::RESET_CONTENT)?;
     let sites = Sites::start().await?;
     let browser = browser().await?;
-    browser
-        .client
-        .goto(&sites.host_page(r#"data-mode="guided""#))
-        .await?;
-    enter_widget(&browser).await?;
-    guided_walk(
-        &browser,
-        "no camera",
-        "Done, next step",
-        &[
-            "Find your device",
-            "Choose how to reset",
-            "Privacy notice",
-            "Send the QR code",
-        ],
-    )
-    .await?;
+    sites.open(&browser, r#"data-mode="guided""#).await?;
+    guided_walk(&browser, "no camera", "Done, next step", &GUIDED_TO_QR).await?;
     // Storage partitioned per top-level site still works in the frame: nothing to say.
     let text = browser.page_text().await;
     ensure!(!text.contains("kept only while"), "{text}");
@@ -485,91 +508,62 @@ async fn a_widget_without_a_camera_offers_the_qr_upload() -> Result<()> {
         .any(|start| message.starts_with(start)),
         "{message}"
     );
-    no_violations(&browser, "no camera").await?;
+    browser.no_violations("no camera").await?;
     // And the upload it points to reads the picture, in the frame's own worker.
-    browser
-        .field("Choose the QR picture")
-        .await?
-        .send_keys(&reset.display().to_string())
-        .await?;
-    browser
-        .text_of("//p[@class='qr-status' and contains(., 'readable password-reset')]")
-        .await?;
+    browser.choose_qr_picture(&reset).await?;
+    browser.qr_readable().await?;
     browser.close().await
 }
 
 /// A device with its demo mailbox, and a helper on "this computer" that lets the wizard's
 /// origin call it.
-async fn connected_stack(sites: &Sites) -> Result<(Running, Proxy, DeviceIdentity)> {
-    let identity = DeviceIdentity::random(Profile::Nvr);
-    let config = Config::loopback(identity.clone()).with_mailbox(true);
-    let device = devsim::start(config).await?;
+async fn connected_stack(sites: &Sites) -> Result<(Running, Proxy)> {
     let wizard_origin = sites.wizard.origin(WIZARD_NAME);
-    let proxy = Proxy::start_with(&[device.http_addr], "127.0.0.1:9".parse()?, |mut c| {
-        c.allowed_origins = vec![wizard_origin];
-        c
-    })
-    .await?;
-    Ok((device, proxy, identity))
+    stack_with(
+        Profile::Nvr,
+        |device| device,
+        |mut c| {
+            c.allowed_origins = vec![wizard_origin];
+            c
+        },
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connected_reset_in_the_widget_goes_through_the_helper_on_this_computer() -> Result<()> {
     let sites = Sites::start().await?;
-    let (device, proxy, identity) = connected_stack(&sites).await?;
+    let (device, proxy) = connected_stack(&sites).await?;
+    let identity = device.identity.clone();
     let helper = format!("http://127.0.0.1:{}", proxy.addr.port());
     let browser = browser().await?;
-    let url = sites.host_page(&format!(r#"data-mode="connected" data-proxy="{helper}""#));
-    browser.client.goto(&url).await?;
-    enter_widget(&browser).await?;
+    sites
+        .open(
+            &browser,
+            &format!(r#"data-mode="connected" data-proxy="{helper}""#),
+        )
+        .await?;
     // Nothing reaches the helper before the person agrees.
     let connect = format!("Connect to the helper on this computer ({helper})");
     browser.button(&connect).await?;
-    no_violations(&browser, "connect offer").await?;
+    browser.no_violations("connect offer").await?;
     ensure!(device.state().qr_exports == 0);
     browser.click(&connect).await?;
     browser.wait_for_step("Find your device").await?;
+    browser.check_device(device.http_addr).await?;
     browser
-        .type_into("Device address", &device.http_addr.to_string())
+        .email_route_to_code_without_violations("connected")
         .await?;
-    browser.click("Check this device").await?;
-    browser.button("Reset this device's password").await?;
-    no_violations(&browser, "connected, device").await?;
-    browser.click("Reset this device's password").await?;
-    browser.wait_for_step("Choose how to reset").await?;
-    no_violations(&browser, "connected, mode").await?;
-    browser.click("E-mail verification").await?;
-    browser.wait_for_step("Privacy notice").await?;
-    no_violations(&browser, "connected, privacy").await?;
-    browser
-        .field("I have read this and want to continue")
-        .await?
-        .click()
-        .await?;
-    browser.click("Continue").await?;
-    browser.wait_for_step("Send the QR code").await?;
-    browser.click("Make the QR code").await?;
-    browser.button("Download the QR code (PNG)").await?;
-    no_violations(&browser, "connected, QR").await?;
-    browser.click("I have my reset code").await?;
-    browser.wait_for_step("Type the reset code").await?;
-    no_violations(&browser, "connected, code").await?;
     // A wrong code first: the host hears of an error, by name only.
     let code = device
         .mailbox_code()
         .context("devsim's mailbox has the code")?;
     for attempt in ["AAAA1111", code.as_str()] {
-        browser.type_into("Reset code", attempt).await?;
-        browser.click("Continue").await?;
-        browser.wait_for_step("Choose a new password").await?;
+        browser.submit_code(attempt).await?;
         if attempt == code {
-            no_violations(&browser, "connected, new password").await?;
+            browser.no_violations("connected, new password").await?;
         }
-        browser.type_into("New password", NEW_PASSWORD).await?;
-        browser
-            .type_into("New password again", NEW_PASSWORD)
-            .await?;
-        browser.click("Reset the password").await?;
+        browser.submit_password(NEW_PASSWORD).await?;
         if attempt != code {
             browser.wait_for_step("Type the reset code").await?;
             browser
@@ -578,10 +572,8 @@ async fn a_connected_reset_in_the_widget_goes_through_the_helper_on_this_compute
         }
     }
     browser.wait_for_step("Done").await?;
-    browser
-        .text_of("//p[@role='status' and contains(., 'new password works')]")
-        .await?;
-    no_violations(&browser, "connected, done").await?;
+    browser.proof_verdict().await?;
+    browser.no_violations("connected, done").await?;
     ensure!(device.admin_password() == NEW_PASSWORD);
 
     let events = host_events(&browser, has("done")).await?;
@@ -617,12 +609,12 @@ async fn a_denied_local_network_permission_is_explained() -> Result<()> {
         return Ok(());
     }
     let sites = Sites::start().await?;
-    let (device, proxy, _) = connected_stack(&sites).await?;
+    let (device, proxy) = connected_stack(&sites).await?;
     let helper = format!("http://127.0.0.1:{}", proxy.addr.port());
     let browser = public_browser(&sites, "denied").await?;
-    let url = sites.host_page(&format!(r#"data-proxy="{helper}""#));
-    browser.client.goto(&url).await?;
-    enter_widget(&browser).await?;
+    sites
+        .open(&browser, &format!(r#"data-proxy="{helper}""#))
+        .await?;
     browser.wait_for_step("Find your device").await?;
     browser
         .click(&format!(
@@ -634,7 +626,7 @@ async fn a_denied_local_network_permission_is_explained() -> Result<()> {
     // Still guided, and nothing reached the device.
     browser.text_of("//ol[@class='instructions']").await?;
     ensure!(device.state().qr_exports == 0);
-    no_violations(&browser, "permission denied").await?;
+    browser.no_violations("permission denied").await?;
     browser.close().await
 }
 
@@ -644,18 +636,16 @@ async fn a_helper_that_does_not_answer_gets_a_plain_message() -> Result<()> {
     // A port with nothing listening on this computer.
     let helper = format!("http://127.0.0.1:{}", e2e::free_port()?);
     let browser = browser().await?;
-    let url = sites.host_page(&format!(r#"data-proxy="{helper}""#));
-    browser.client.goto(&url).await?;
-    enter_widget(&browser).await?;
+    sites
+        .open(&browser, &format!(r#"data-proxy="{helper}""#))
+        .await?;
     browser.wait_for_step("Find your device").await?;
     browser
         .click(&format!(
             "Connect to the helper on this computer ({helper})"
         ))
         .await?;
-    let alert = browser
-        .text_of("//*[@role='alert' and normalize-space(.) != '']")
-        .await?;
+    let alert = browser.alert_text().await?;
     let wizard_origin = sites.wizard.origin(WIZARD_NAME);
     ensure!(
         alert.contains(&format!("No helper answered at {helper}"))
@@ -807,13 +797,15 @@ async fn the_demo_host_page_embeds_the_widget_with_its_options_and_lists_its_eve
         .as_f64()
         .context("a width")?;
     ensure!(width <= 320.0, "the widget fits a 320 px column: {width}");
-    no_violations(&browser, "demo page").await?;
+    browser.no_violations("demo page").await?;
 
     enter_widget(&browser).await?;
     browser.wait_for("//html[@lang='de']").await?;
     let dark = body_background(&browser).await?;
     ensure!(dark == "rgb(21, 24, 29)", "dark, as asked: {dark}");
-    no_violations(&browser, "demo widget, German, dark, 320 px").await?;
+    browser
+        .no_violations("demo widget, German, dark, 320 px")
+        .await?;
     browser.client.clone().enter_parent_frame().await?;
     let log = browser.text_of("//ol[@id='events']").await?;
     ensure!(log.contains("step {"), "the steps are listed: {log}");

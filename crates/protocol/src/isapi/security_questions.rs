@@ -126,13 +126,14 @@ impl SetQuestions {
     /// Writes the body; answers and password are protected as `protection` says.
     pub fn to_xml(&self, profile: &DeviceProfile, protection: &FieldProtection) -> String {
         let shape = &profile.questions;
-        let mut w = XmlWriter::new(&shape.configuration_root, XmlNamespace::IsapiVer20);
-        write_answers(&mut w, shape, &self.answers, protection);
-        w.text(
-            &shape.admin_password,
-            protection.protect(&self.admin_password),
-        );
-        w.finish()
+        let password = (shape.admin_password.as_str(), self.admin_password.as_str());
+        write_body(
+            &shape.configuration_root,
+            shape,
+            &self.answers,
+            password,
+            protection,
+        )
     }
 
     /// Reads the body (for devsim).
@@ -142,10 +143,11 @@ impl SetQuestions {
         protection: &FieldProtection,
     ) -> Result<Self, ParseError> {
         let shape = &profile.questions;
-        let root = read_xml(xml, SET_CONTEXT)?;
+        let (answers, admin_password) =
+            read_body(xml, shape, &shape.admin_password, protection, SET_CONTEXT)?;
         Ok(SetQuestions {
-            answers: read_answers(&root, shape, protection, SET_CONTEXT)?,
-            admin_password: secret(&root, &shape.admin_password, protection, SET_CONTEXT)?,
+            answers,
+            admin_password,
         })
     }
 }
@@ -173,13 +175,14 @@ impl QuestionCertification {
     /// `question_certification_secrets` decides which one the caller builds).
     pub fn to_xml(&self, profile: &DeviceProfile, protection: &FieldProtection) -> String {
         let shape = &profile.questions;
-        let mut w = XmlWriter::new(&shape.certification_root, XmlNamespace::IsapiVer20);
-        write_answers(&mut w, shape, &self.answers, protection);
-        w.text(
-            &shape.reset_password,
-            protection.protect(&self.reset_password),
-        );
-        w.finish()
+        let password = (shape.reset_password.as_str(), self.reset_password.as_str());
+        write_body(
+            &shape.certification_root,
+            shape,
+            &self.answers,
+            password,
+            protection,
+        )
     }
 
     /// Reads the body (for devsim).
@@ -189,10 +192,11 @@ impl QuestionCertification {
         protection: &FieldProtection,
     ) -> Result<Self, ParseError> {
         let shape = &profile.questions;
-        let root = read_xml(xml, CERT_CONTEXT)?;
+        let (answers, reset_password) =
+            read_body(xml, shape, &shape.reset_password, protection, CERT_CONTEXT)?;
         Ok(QuestionCertification {
-            answers: read_answers(&root, shape, protection, CERT_CONTEXT)?,
-            reset_password: secret(&root, &shape.reset_password, protection, CERT_CONTEXT)?,
+            answers,
+            reset_password,
         })
     }
 }
@@ -217,12 +221,16 @@ fn id_of(item: &Element, shape: &QuestionShape, context: &'static str) -> Result
     })
 }
 
-fn write_answers(
-    w: &mut XmlWriter,
+/// Writes a body of both PUTs: under `root`, the answers, then one password given as its
+/// element name and value; answers and password protected as `protection` says.
+fn write_body(
+    root: &str,
     shape: &QuestionShape,
     answers: &[QuestionAnswer],
+    (password_name, password): (&str, &str),
     protection: &FieldProtection,
-) {
+) -> String {
+    let mut w = XmlWriter::new(root, XmlNamespace::IsapiVer20);
     w.open(&shape.list);
     for a in answers {
         w.open(&shape.item)
@@ -231,22 +239,29 @@ fn write_answers(
             .close();
     }
     w.close();
+    w.text(password_name, protection.protect(password));
+    w.finish()
 }
 
-fn read_answers(
-    root: &Element,
+/// Reads a body [`write_body`] writes: the answers, and the password under `password_name`.
+fn read_body(
+    xml: &str,
     shape: &QuestionShape,
+    password_name: &str,
     protection: &FieldProtection,
     context: &'static str,
-) -> Result<Vec<QuestionAnswer>, ParseError> {
-    items(root, shape)
+) -> Result<(Vec<QuestionAnswer>, String), ParseError> {
+    let root = read_xml(xml, context)?;
+    let answers = items(&root, shape)
         .map(|item| {
             Ok(QuestionAnswer {
                 id: id_of(item, shape, context)?,
                 answer: secret(item, &shape.answer, protection, context)?,
             })
         })
-        .collect()
+        .collect::<Result<_, ParseError>>()?;
+    let password = secret(&root, password_name, protection, context)?;
+    Ok((answers, password))
 }
 
 /// A secret field, revealed from its wire form; an empty field is missing.

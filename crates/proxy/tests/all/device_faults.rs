@@ -37,6 +37,48 @@ fn envelope(answer: &Answer) -> Envelope {
     answer.envelope()
 }
 
+/// An NVR with its mailbox, and a proxy allowed to reach it.
+async fn nvr_behind_proxy() -> (devsim::Running, std::net::SocketAddr) {
+    let device = devsim_of(devsim::Profile::Nvr).await;
+    let proxy = start(config(&[device.http_addr])).await;
+    (device, proxy)
+}
+
+/// Checks the answer is the proxy's refusal for an unreadable device answer.
+fn assert_bad_answer(answer: &Answer) {
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (502, "device_bad_answer"),
+        "{}",
+        answer.body
+    );
+}
+
+/// The QR export, which makes the device mail a new code.
+fn qr_export(device: &devsim::Running) -> Raw {
+    Raw::new(
+        "GET",
+        &format!(
+            "{}{}?format=json",
+            prefix_of(device.http_addr),
+            paths::EMAIL_QR_CODE
+        ),
+    )
+}
+
+/// The submission of `code` with a new password.
+fn submission(device: &devsim::Running, code: &str) -> Raw {
+    Raw::new(
+        "PUT",
+        &format!(
+            "{}{}?format=json",
+            prefix_of(device.http_addr),
+            paths::EMAIL_CERTIFICATION
+        ),
+    )
+    .body("application/json", certification(code, "Br1ght-F0rest#4"))
+}
+
 fn activate_status(device: &devsim::Running) -> Raw {
     Raw::new(
         "GET",
@@ -68,8 +110,7 @@ async fn works_again(proxy: std::net::SocketAddr, device: &devsim::Running) {
 
 #[tokio::test]
 async fn garbage_html_and_truncated_answers_come_back_as_envelopes_the_wizard_rejects() {
-    let device = devsim_of(devsim::Profile::Nvr).await;
-    let proxy = start(config(&[device.http_addr])).await;
+    let (device, proxy) = nvr_behind_proxy().await;
     for fault in [Fault::Garbage, Fault::Html, Fault::Truncated] {
         device.set_fault(paths::ACTIVATE_STATUS, fault);
         device.set_fault(paths::SECURITY_CAPABILITIES, fault);
@@ -107,8 +148,7 @@ async fn garbage_html_and_truncated_answers_come_back_as_envelopes_the_wizard_re
 
 #[tokio::test]
 async fn a_device_error_page_comes_back_as_an_envelope_with_its_status() {
-    let device = devsim_of(devsim::Profile::Nvr).await;
-    let proxy = start(config(&[device.http_addr])).await;
+    let (device, proxy) = nvr_behind_proxy().await;
     device.set_fault(paths::ACTIVATE_STATUS, Fault::ServerError);
     let answer = ask(proxy, activate_status(&device)).await;
     let error = envelope(&answer);
@@ -122,16 +162,10 @@ async fn a_device_error_page_comes_back_as_an_envelope_with_its_status() {
 
 #[tokio::test]
 async fn a_reset_connection_is_a_bad_answer() {
-    let device = devsim_of(devsim::Profile::Nvr).await;
-    let proxy = start(config(&[device.http_addr])).await;
+    let (device, proxy) = nvr_behind_proxy().await;
     device.set_fault(paths::ACTIVATE_STATUS, Fault::Reset);
     let answer = ask(proxy, activate_status(&device)).await;
-    assert_eq!(
-        (answer.status, answer.code().as_str()),
-        (502, "device_bad_answer"),
-        "{}",
-        answer.body
-    );
+    assert_bad_answer(&answer);
     works_again(proxy, &device).await;
 }
 
@@ -164,33 +198,15 @@ async fn a_device_slower_than_the_proxy_waits_is_a_timeout_not_a_hang() {
 
 #[tokio::test]
 async fn a_submission_lost_to_a_fault_can_be_made_again_once_the_device_behaves() {
-    let device = devsim_of(devsim::Profile::Nvr).await;
-    let proxy = start(config(&[device.http_addr])).await;
-    let prefix = prefix_of(device.http_addr);
-    let qr = ask(
-        proxy,
-        Raw::new(
-            "GET",
-            &format!("{prefix}{}?format=json", paths::EMAIL_QR_CODE),
-        ),
-    )
-    .await;
+    let (device, proxy) = nvr_behind_proxy().await;
+    let qr = ask(proxy, qr_export(&device)).await;
     assert_eq!(envelope(&qr).status, 200);
     let code = device.mailbox_code().unwrap();
-    let submit = || {
-        Raw::new(
-            "PUT",
-            &format!("{prefix}{}?format=json", paths::EMAIL_CERTIFICATION),
-        )
-        .body("application/json", certification(&code, "Br1ght-F0rest#4"))
-    };
+    let submit = || submission(&device, &code);
     // Both faults stop the answer before the device acts on the code.
     device.set_fault(paths::EMAIL_CERTIFICATION, Fault::Reset);
     let answer = ask(proxy, submit()).await;
-    assert_eq!(
-        (answer.status, answer.code().as_str()),
-        (502, "device_bad_answer")
-    );
+    assert_bad_answer(&answer);
     device.set_fault(paths::EMAIL_CERTIFICATION, Fault::Garbage);
     let answer = ask(proxy, submit()).await;
     assert!(ResponseStatus::parse(&envelope(&answer).body).is_err());
@@ -221,8 +237,7 @@ fn assert_plain(answer: &Answer) {
 
 #[tokio::test]
 async fn a_safe_read_survives_a_device_that_drops_every_other_answer() {
-    let device = devsim_of(devsim::Profile::Nvr).await;
-    let proxy = start(config(&[device.http_addr])).await;
+    let (device, proxy) = nvr_behind_proxy().await;
     device.set_fault(paths::SECURITY_CAPABILITIES, Fault::DropAnswer { every: 2 });
     device.set_fault(paths::ACTIVATE_STATUS, Fault::DropAnswer { every: 2 });
     for _ in 0..3 {
@@ -235,43 +250,20 @@ async fn a_safe_read_survives_a_device_that_drops_every_other_answer() {
 
 #[tokio::test]
 async fn a_read_the_device_never_answers_is_tried_three_times_then_told_plainly() {
-    let device = devsim_of(devsim::Profile::Nvr).await;
-    let proxy = start(config(&[device.http_addr])).await;
+    let (device, proxy) = nvr_behind_proxy().await;
     device.set_fault(paths::ACTIVATE_STATUS, Fault::DropAnswer { every: 1 });
     let answer = ask(proxy, activate_status(&device)).await;
-    assert_eq!(
-        (answer.status, answer.code().as_str()),
-        (502, "device_bad_answer"),
-        "{}",
-        answer.body
-    );
+    assert_bad_answer(&answer);
     assert_plain(&answer);
     works_again(proxy, &device).await;
 }
 
 #[tokio::test]
 async fn a_dropped_qr_export_is_not_tried_again() {
-    let device = devsim_of(devsim::Profile::Nvr).await;
-    let proxy = start(config(&[device.http_addr])).await;
+    let (device, proxy) = nvr_behind_proxy().await;
     device.set_fault(paths::EMAIL_QR_CODE, Fault::DropAnswer { every: 2 });
-    let answer = ask(
-        proxy,
-        Raw::new(
-            "GET",
-            &format!(
-                "{}{}?format=json",
-                prefix_of(device.http_addr),
-                paths::EMAIL_QR_CODE
-            ),
-        ),
-    )
-    .await;
-    assert_eq!(
-        (answer.status, answer.code().as_str()),
-        (502, "device_bad_answer"),
-        "{}",
-        answer.body
-    );
+    let answer = ask(proxy, qr_export(&device)).await;
+    assert_bad_answer(&answer);
     assert_plain(&answer);
     assert_eq!(
         device.state().qr_exports,
@@ -282,31 +274,11 @@ async fn a_dropped_qr_export_is_not_tried_again() {
 
 #[tokio::test]
 async fn a_dropped_submission_is_not_tried_again() {
-    let device = devsim_of(devsim::Profile::Nvr).await;
-    let proxy = start(config(&[device.http_addr])).await;
-    let prefix = prefix_of(device.http_addr);
-    let qr = ask(
-        proxy,
-        Raw::new(
-            "GET",
-            &format!("{prefix}{}?format=json", paths::EMAIL_QR_CODE),
-        ),
-    )
-    .await;
+    let (device, proxy) = nvr_behind_proxy().await;
+    let qr = ask(proxy, qr_export(&device)).await;
     assert_eq!(envelope(&qr).status, 200);
     device.set_fault(paths::EMAIL_CERTIFICATION, Fault::DropAnswer { every: 2 });
-    let answer = ask(
-        proxy,
-        Raw::new(
-            "PUT",
-            &format!("{prefix}{}?format=json", paths::EMAIL_CERTIFICATION),
-        )
-        .body(
-            "application/json",
-            certification("WRONG1", "Br1ght-F0rest#4"),
-        ),
-    )
-    .await;
+    let answer = ask(proxy, submission(&device, "WRONG1")).await;
     assert_eq!(answer.code(), "device_bad_answer", "{}", answer.body);
     assert_plain(&answer);
     assert_eq!(

@@ -9,7 +9,9 @@ use protocol::isapi::paths;
 use protocol::proxy_api::{DeviceTransport, Discovery};
 use protocol::sadp::ProbeMatch;
 use std::net::{Ipv4Addr, SocketAddr};
-use support::{certification, config, get, prefix_of, start, Raw, RecordingDevice, Session};
+use support::{
+    certification, config, devsim_on_port_443, get, prefix_of, start, Raw, RecordingDevice, Session,
+};
 use tokio::net::UdpSocket;
 
 const NEW_PASSWORD: &str = "N3w-Passw0rd!x";
@@ -188,7 +190,7 @@ async fn no_code_goes_in_clear_to_a_device_that_announced_https() {
 
 #[tokio::test]
 async fn https_on_443_is_tried_first_when_discovery_knows_nothing() {
-    let Some(device) = devsim_with_https_on_443().await else {
+    let Some(device) = devsim_on_port_443(45).await else {
         eprintln!("skipped: binding port 443 needs root or CAP_NET_BIND_SERVICE");
         return;
     };
@@ -202,34 +204,6 @@ async fn https_on_443_is_tried_first_when_discovery_knows_nothing() {
     let reset = browser.send(submit_code(device.http_addr, &code)).await;
     assert_eq!(reset.envelope().transport, Some(DeviceTransport::Https));
     assert!(device.state().password_changed);
-}
-
-/// devsim with HTTP on a free port and HTTPS on 443 of a loopback address of its own; `None`
-/// when this process may not bind port 443.
-async fn devsim_with_https_on_443() -> Option<devsim::Running> {
-    for last in 1..=8 {
-        let ip = Ipv4Addr::new(127, 0, 45, last);
-        let identity = devsim::DeviceIdentity::random(devsim::Profile::Camera);
-        let config = devsim::Config::loopback(identity)
-            .with_http((ip, 0).into())
-            .with_https_port(443)
-            .with_mailbox(true);
-        match devsim::start(config).await {
-            Ok(device) => return Some(device),
-            Err(devsim::StartError::Https { source, .. })
-                if source.kind() == std::io::ErrorKind::AddrInUse =>
-            {
-                continue
-            }
-            Err(devsim::StartError::Https { source, .. })
-                if source.kind() == std::io::ErrorKind::PermissionDenied =>
-            {
-                return None
-            }
-            Err(other) => panic!("devsim did not start: {other}"),
-        }
-    }
-    panic!("port 443 is taken on 127.0.45.1 to 127.0.45.8")
 }
 
 #[tokio::test]

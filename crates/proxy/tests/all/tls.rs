@@ -8,11 +8,12 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use protocol::isapi::{paths, ActivationStatus};
 use rustls::pki_types::{CertificateDer, PrivatePkcs8KeyDer, ServerName};
-use std::net::Ipv4Addr;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use support::{certification, config, prefix_of, start, Raw, RecordingDevice, Session};
+use support::{
+    certification, config, devsim_on_port_443, prefix_of, start, Raw, RecordingDevice, Session,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::{TlsAcceptor, TlsConnector};
@@ -255,38 +256,9 @@ async fn the_proxy_serves_https_with_the_operators_certificate() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// devsim with HTTPS on port 443, where the proxy speaks HTTPS without being asked, on a
-/// loopback address of its own; `None` when this process may not bind port 443.
-async fn devsim_on_port_443() -> Option<devsim::Running> {
-    // A handful of addresses, in case another test run holds port 443 on one of them.
-    for last in 1..=8 {
-        let ip = Ipv4Addr::new(127, 0, 44, last);
-        let identity = devsim::DeviceIdentity::random(devsim::Profile::Camera);
-        let config = devsim::Config::loopback(identity)
-            .with_http((ip, 0).into())
-            .with_https_port(443)
-            .with_mailbox(true);
-        match devsim::start(config).await {
-            Ok(device) => return Some(device),
-            Err(devsim::StartError::Https { source, .. })
-                if source.kind() == std::io::ErrorKind::AddrInUse =>
-            {
-                continue
-            }
-            Err(devsim::StartError::Https { source, .. })
-                if source.kind() == std::io::ErrorKind::PermissionDenied =>
-            {
-                return None
-            }
-            Err(other) => panic!("devsim did not start: {other}"),
-        }
-    }
-    panic!("port 443 is taken on 127.0.44.1 to 127.0.44.8")
-}
-
 #[tokio::test]
 async fn a_session_that_spoke_https_to_devsim_stops_when_its_certificate_changes() {
-    let Some(device) = devsim_on_port_443().await else {
+    let Some(device) = devsim_on_port_443(44).await else {
         eprintln!("skipped: binding port 443 needs root or CAP_NET_BIND_SERVICE");
         return;
     };

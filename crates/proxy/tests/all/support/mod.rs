@@ -329,6 +329,36 @@ pub async fn devsim_of(profile: devsim::Profile) -> devsim::Running {
     devsim(devsim::Config::loopback(identity).with_mailbox(true)).await
 }
 
+/// devsim (a camera with its mailbox) with HTTP on a free port and HTTPS on port 443, where
+/// the proxy speaks HTTPS without being asked, on a loopback address of its own among
+/// `127.0.<block>.1` to `.8` (in case another test or run holds port 443 on one of them; each
+/// test file takes its own block); `None` when this process may not bind port 443.
+pub async fn devsim_on_port_443(block: u8) -> Option<devsim::Running> {
+    for last in 1..=8 {
+        let ip = std::net::Ipv4Addr::new(127, 0, block, last);
+        let identity = devsim::DeviceIdentity::random(devsim::Profile::Camera);
+        let config = devsim::Config::loopback(identity)
+            .with_http((ip, 0).into())
+            .with_https_port(443)
+            .with_mailbox(true);
+        match devsim::start(config).await {
+            Ok(device) => return Some(device),
+            Err(devsim::StartError::Https { source, .. })
+                if source.kind() == std::io::ErrorKind::AddrInUse =>
+            {
+                continue
+            }
+            Err(devsim::StartError::Https { source, .. })
+                if source.kind() == std::io::ErrorKind::PermissionDenied =>
+            {
+                return None
+            }
+            Err(other) => panic!("devsim did not start: {other}"),
+        }
+    }
+    panic!("port 443 is taken on 127.0.{block}.1 to 127.0.{block}.8")
+}
+
 /// The body of `PUT emailCertification?format=json` as the wizard writes it for devsim's
 /// default profile details.
 pub fn certification(code: &str, new_password: &str) -> String {
