@@ -11,7 +11,6 @@ use crate::i18n::{tr, use_i18n, Msg};
 use crate::problem::Problem;
 use crate::ui::alert::Alert;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::proxy_api::{helper_fit, Health, HelperFit};
 use wasm_bindgen::JsCast;
 
@@ -55,23 +54,17 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
         Helper::ThisComputer(origin) => origin.to_string(),
         Helper::OwnOrigin => own_origin(),
     };
-    let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Problem>);
     let outdated = RwSignal::new(None::<Problem>);
     let blocked = RwSignal::new(false);
-    let connect = {
+    let connect_action = {
         let address = address.clone();
-        move |_| {
-            if busy.get_untracked() {
-                return;
-            }
-            busy.set(true);
+        Action::new_local(move |(): &()| {
             problem.set(None);
             outdated.set(None);
             blocked.set(false);
-            let helper = helper.clone();
-            let address = address.clone();
-            spawn_local(async move {
+            let (helper, address) = (helper.clone(), address.clone());
+            async move {
                 match client::connect(&helper).await {
                     Ok(health) => match mismatch(&health) {
                         None => on_connected.run(health),
@@ -86,8 +79,14 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
                         }));
                     }
                 }
-                busy.set(false);
-            });
+            }
+        })
+    };
+    let connecting = connect_action.pending();
+    // One try at a time: a press while one is under way does nothing.
+    let connect = move |_| {
+        if !connecting.get_untracked() {
+            connect_action.dispatch_local(());
         }
     };
     let button_address = address.clone();
@@ -96,10 +95,10 @@ pub fn ConnectPanel(on_connected: Callback<Health>) -> impl IntoView {
             <h2 id="connect-heading">{tr(Msg::HelperHeading)}</h2>
             <p>{tr(Msg::HelperOffer)}</p>
             <HelperDownloadOffer />
-            <button type="button" on:click=connect disabled=move || busy.get()>
+            <button type="button" on:click=connect disabled=move || connecting.get()>
                 {move || i18n.t(Msg::HelperConnect { address: button_address.clone() })}
             </button>
-            <p role="status">{move || busy.get().then(|| i18n.t(Msg::HelperConnecting))}</p>
+            <p role="status">{move || connecting.get().then(|| i18n.t(Msg::HelperConnecting))}</p>
             <Alert problem />
             <HelperMismatch problem=outdated />
             <Show when=move || blocked.get()>

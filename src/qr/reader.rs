@@ -26,16 +26,15 @@ pub fn QrReader() -> impl IntoView {
     let i18n = use_i18n();
     let status = RwSignal::new(None::<Msg>);
     let found = RwSignal::new(None::<Found>);
-    let busy = RwSignal::new(false);
-    let read_blob = move |blob: web_sys::Blob| {
-        busy.set(true);
+    let read_action = Action::new_local(move |blob: &web_sys::Blob| {
+        let blob = blob.clone();
         found.set(None);
         status.set(Some(Msg::QrReading));
-        spawn_local(async move {
-            let result = scan::decode_file(&blob).await;
-            settle(result, status, found);
-            busy.set(false);
-        });
+        async move { settle(scan::decode_file(&blob).await, status, found) }
+    });
+    let reading = read_action.pending();
+    let read_blob = move |blob: web_sys::Blob| {
+        read_action.dispatch_local(blob);
     };
     let on_file = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
@@ -70,7 +69,7 @@ pub fn QrReader() -> impl IntoView {
             <h3 id="qr-reader-heading">{tr(Msg::QrReaderHeading)}</h3>
             <p>{tr(Msg::QrReaderExplain)}</p>
             <label for="qr-file">{tr(Msg::QrFileLabel)}</label>
-            <input id="qr-file" type="file" accept="image/*" on:change=on_file disabled=move || busy.get() />
+            <input id="qr-file" type="file" accept="image/*" on:change=on_file disabled=move || reading.get() />
             <p class="drop-zone" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
                 {tr(Msg::QrDropHint)}
             </p>
