@@ -4,6 +4,7 @@
 use anyhow::{Context, Result};
 use e2e::{device, dist, Browser, Proxy};
 use fantoccini::Locator;
+use std::time::{Duration, Instant};
 use wizard::i18n::{text, Lang, Msg};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,6 +106,47 @@ async fn a_device_that_is_not_activated_is_told_to_activate_instead() -> Result<
     type_address(&browser, &device.http_addr.to_string()).await?;
     let notice = browser.text_of("//p[contains(@class,'notice')]").await?;
     assert!(notice.contains("activate it instead"), "{notice}");
+    browser.close().await
+}
+
+/// Picking another device while the first is still being read: the first's late answer never
+/// takes the screen (each pick reads in a panel of its own), and it does show when it is the
+/// pick on screen, so the watch below is long enough to see it arrive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_answer_for_an_earlier_pick_never_replaces_the_later_one() -> Result<()> {
+    const SLOW: Duration = Duration::from_millis(1_000);
+    const NOT_ACTIVATED: &str = "activate it instead";
+    let mut identity = devsim::DeviceIdentity::random(devsim::Profile::Camera);
+    identity.activated = false;
+    let slow = devsim::start(devsim::Config::loopback(identity)).await?;
+    slow.set_fault(
+        protocol::isapi::paths::ACTIVATE_STATUS,
+        devsim::Fault::Delay {
+            ms: SLOW.as_millis() as u64,
+        },
+    );
+    let quick = device(devsim::Profile::Camera).await?;
+    let proxy = Proxy::start(&[slow.http_addr, quick.http_addr], "127.0.0.1:9".parse()?).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&proxy.url()).await?;
+    browser.check_device(slow.http_addr).await?;
+    browser.check_device(quick.http_addr).await?;
+    let modes = browser.text_of("//ul[@class='modes']").await?;
+    assert!(modes.contains("E-mail verification: available"), "{modes}");
+    // Watched until well after the slow device has answered the first pick's read.
+    let until = Instant::now() + 3 * SLOW;
+    while Instant::now() < until {
+        let main = browser.text_of("//main").await?;
+        assert!(
+            !main.contains(NOT_ACTIVATED) && main.contains("E-mail verification: available"),
+            "the earlier pick's answer took the screen: {main}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The same slow answer, for the pick on screen, is shown.
+    browser.check_device(slow.http_addr).await?;
+    let notice = browser.text_of("//p[contains(@class,'notice')]").await?;
+    assert!(notice.contains(NOT_ACTIVATED), "{notice}");
     browser.close().await
 }
 
