@@ -97,9 +97,7 @@ async fn a_camera_offers_only_the_email_reset() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_that_is_not_activated_is_told_to_activate_instead() -> Result<()> {
-    let mut identity = devsim::DeviceIdentity::random(devsim::Profile::Camera);
-    identity.activated = false;
-    let device = devsim::start(devsim::Config::loopback(identity)).await?;
+    let device = not_activated_camera().await?;
     let proxy = Proxy::start(&[device.http_addr], "127.0.0.1:9".parse()?).await?;
     let browser = Browser::start().await?;
     browser.client.goto(&proxy.url()).await?;
@@ -116,9 +114,7 @@ async fn a_device_that_is_not_activated_is_told_to_activate_instead() -> Result<
 async fn a_late_answer_for_an_earlier_pick_never_replaces_the_later_one() -> Result<()> {
     const SLOW: Duration = Duration::from_millis(1_000);
     const NOT_ACTIVATED: &str = "activate it instead";
-    let mut identity = devsim::DeviceIdentity::random(devsim::Profile::Camera);
-    identity.activated = false;
-    let slow = devsim::start(devsim::Config::loopback(identity)).await?;
+    let slow = not_activated_camera().await?;
     slow.set_fault(
         protocol::isapi::paths::ACTIVATE_STATUS,
         devsim::Fault::Delay {
@@ -166,6 +162,13 @@ async fn an_unreachable_device_gives_a_plain_message() -> Result<()> {
         "{message}"
     );
     browser.close().await
+}
+
+/// A camera still waiting for its first password (no SADP).
+async fn not_activated_camera() -> Result<devsim::Running> {
+    let mut identity = devsim::DeviceIdentity::random(devsim::Profile::Camera);
+    identity.activated = false;
+    Ok(devsim::start(devsim::Config::loopback(identity)).await?)
 }
 
 async fn type_address(browser: &Browser, address: &str) -> Result<()> {

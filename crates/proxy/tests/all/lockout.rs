@@ -8,8 +8,11 @@ use protocol::isapi::{paths, ResponseStatus, SubStatus};
 use protocol::profile::DeviceProfile;
 use support::{certification, config, devsim, prefix_of, start, Raw};
 
-/// Exports a QR code through the proxy, then fires ten wrong codes at once; returns the device.
-async fn ten_wrong_codes_at_once(profile: devsim::Profile) -> devsim::Running {
+/// A device that locks after 5 wrong codes, a proxy in front of it, and a QR code exported
+/// through the proxy; with the path the codes go to.
+async fn exported_behind_a_proxy(
+    profile: devsim::Profile,
+) -> (devsim::Running, std::net::SocketAddr, String) {
     let identity = devsim::DeviceIdentity::random(profile);
     let device = devsim(devsim::Config::loopback(identity).with_lock_policy(5, 1800)).await;
     let proxy = start(config(&[device.http_addr])).await;
@@ -21,8 +24,13 @@ async fn ten_wrong_codes_at_once(profile: devsim::Profile) -> devsim::Running {
     .send(proxy)
     .await;
     assert_eq!(qr.envelope().status, 200, "{}", qr.body);
-
     let put = format!("{prefix}{}?format=json", paths::EMAIL_CERTIFICATION);
+    (device, proxy, put)
+}
+
+/// Exports a QR code through the proxy, then fires ten wrong codes at once; returns the device.
+async fn ten_wrong_codes_at_once(profile: devsim::Profile) -> devsim::Running {
+    let (device, proxy, put) = exported_behind_a_proxy(profile).await;
     let attempts: Vec<_> = (0..10)
         .map(|i| {
             let request = Raw::new("PUT", &put).body(
@@ -85,18 +93,7 @@ async fn ten_wrong_codes_never_lock_a_device_that_refuses_with_http_200() {
 
 /// Sends ten wrong codes one after the other, each as soon as the last was answered.
 async fn ten_wrong_codes_in_a_row(profile: devsim::Profile) -> devsim::Running {
-    let identity = devsim::DeviceIdentity::random(profile);
-    let device = devsim(devsim::Config::loopback(identity).with_lock_policy(5, 1800)).await;
-    let proxy = start(config(&[device.http_addr])).await;
-    let prefix = prefix_of(device.http_addr);
-    let qr = Raw::new(
-        "GET",
-        &format!("{prefix}{}?format=json", paths::EMAIL_QR_CODE),
-    )
-    .send(proxy)
-    .await;
-    assert_eq!(qr.envelope().status, 200, "{}", qr.body);
-    let put = format!("{prefix}{}?format=json", paths::EMAIL_CERTIFICATION);
+    let (device, proxy, put) = exported_behind_a_proxy(profile).await;
     let mut statuses = Vec::new();
     for i in 0..10 {
         let answer = Raw::new("PUT", &put)

@@ -127,24 +127,15 @@ pub async fn run(
     secrets.add("code", &code);
     let wrong: String = code.chars().rev().collect::<String>() + "Z";
     secrets.add("wrong code", &wrong);
-    let certify = format!("{}?format=json", paths::EMAIL_CERTIFICATION);
-    let refused = d
-        .call(d.send(
-            "PUT",
-            &certify,
-            "application/json",
-            super::certification(&wrong, &inputs.new_password),
-        ))
-        .await;
+    let path = format!("{}?format=json", paths::EMAIL_CERTIFICATION);
+    let certify = |code: &str| {
+        let body = super::certification(code, &inputs.new_password);
+        d.send("PUT", &path, "application/json", body)
+    };
+    let (wrong_try, right_try) = (certify(&wrong), certify(&code));
+    let refused = d.call(wrong_try).await;
     secrets.outcomes.push(("wrong code refused", !ok(&refused)));
-    let reset = d
-        .call(d.send(
-            "PUT",
-            &certify,
-            "application/json",
-            super::certification(&code, &inputs.new_password),
-        ))
-        .await;
+    let reset = d.call(right_try).await;
     secrets.outcomes.push(("e-mail reset", ok(&reset)));
 
     // The proof login.
